@@ -128,7 +128,7 @@ export function quantize(m: Matrix, format: FormatName, block: BlockShape, scale
   const gridCols = Math.ceil(m.cols / block.cols);
   const scales = new Uint8Array(gridRows * gridCols);
   const codes = new Uint8Array(m.rows * m.cols);
-  const idx = new Int32Array(block.rows * block.cols);
+  const idx = new Int32Array(Math.min(block.rows, m.rows) * Math.min(block.cols, m.cols)); // a block never holds more than the matrix
   for (let gr = 0; gr < gridRows; gr++) {
     const r0 = gr * block.rows;
     const r1 = Math.min(m.rows, r0 + block.rows);

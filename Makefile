@@ -1,0 +1,71 @@
+# mxgen: make targets. Every target installs what it needs (npm packages; Icarus, Verilator and Yosys from
+# Debian) before it runs, so each works on a fresh machine.
+#   make generate     write the reference RTL into rtl-out/ (the main job)
+#   make test         all tests: unit + golden + CLI (npm test), regenerate-and-diff, lint, simulation, synthesis
+#   make sim          bit-exact regression of every generated unit (SIM=icarus|verilator for one simulator)
+#   make sim-long     the long regression (10 M vectors per unit; hours)
+#   make lint         verilator --lint-only -Wall on every generated module
+#   make synth        Yosys synthesis (fails on latches), writes reports/synth.json and reports/synth.md
+#   make bench        golden-model throughput;  make bench-sim: simulator throughput
+#   make study        the format accuracy study (reports/study.*)
+# Options: SIM=icarus|verilator  WAVES=1 (dump VCDs into sim/work/)  SEED=N
+
+SIM ?= all
+SEED ?= 1
+WAVES ?= 0
+MXGEN := node bin/mxgen.mjs
+TSX := npx --no-install tsx
+export WAVES SEED
+
+.PHONY: all setup setup-node setup-tools generate check-generated test unit sim sim-long lint synth bench bench-sim study clean
+
+all: generate
+
+setup: setup-node setup-tools
+
+setup-node:
+	@scripts/ensure-node-deps.sh
+
+setup-tools:
+	@scripts/ensure-tools.sh iverilog verilator yosys
+
+generate: setup-node
+	$(MXGEN) generate
+
+# CI: regenerate and fail on any difference with the checked-in RTL, printing the diff.
+check-generated: setup-node
+	@$(MXGEN) generate >/dev/null || { echo "check-generated: the generator crashed (see above)"; exit 1; }
+	@git add -N rtl-out >/dev/null 2>&1 || true
+	@if ! git diff --exit-code --stat -- rtl-out >/dev/null; then \
+	  echo "check-generated: rtl-out/ is stale; regenerate with 'make generate' and commit:"; \
+	  git --no-pager diff -- rtl-out | head -n 400; exit 1; fi
+	@echo "check-generated: rtl-out/ matches the generator"
+
+unit: setup-node
+	npm test
+
+test: setup unit check-generated lint sim synth
+
+sim: setup
+	$(TSX) generator/verify/regress.ts --suite ci --sim $(SIM) --seed $(SEED)
+
+sim-long: setup
+	$(TSX) generator/verify/regress.ts --suite long --sim $(SIM) --seed $(SEED)
+
+lint: setup
+	$(TSX) generator/verify/lint-all.ts
+
+synth: setup
+	$(TSX) generator/verify/synth-all.ts
+
+bench: setup-node
+	npm run --silent bench
+
+bench-sim: setup
+	$(TSX) generator/verify/bench-sim.ts
+
+study: setup-node
+	$(MXGEN) study
+
+clean:
+	rm -rf sim/build sim/work

@@ -1,0 +1,18 @@
+// The command registry: one import line and one list entry per command, in the order `mxgen --help` shows.
+
+import type { Command } from '../command';
+import { formatsCommand } from './formats';
+import { generateCommand } from './generate';
+import { gemmCommand } from './gemm';
+import { quantizeCommand } from './quantize';
+import { studyCommand } from './study';
+import { trainStepCommand } from './train-step';
+
+export const COMMANDS: readonly Command[] = [
+  formatsCommand,
+  generateCommand,
+  quantizeCommand,
+  gemmCommand,
+  trainStepCommand,
+  studyCommand,
+];

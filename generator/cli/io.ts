@@ -1,0 +1,197 @@
+// Input and output for CLI commands: the IO seam (process or in-memory), reading files or stdin,
+// the matrix JSON input form with its validation, and writing output to a file or stdout.
+
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { floatToBits, parseFp32Value } from '../formats/fp32';
+import { makeMatrix, type Matrix } from '../golden/quantize';
+import { dataLiterals, isFp32Midpoint, roundMidpointLiteral } from './decimal';
+import { InputError } from './errors';
+
+/** Where a command reads and writes; `processIO()` for the real CLI, `bufferIO()` in tests. */
+export interface CliIO {
+  /** directory that relative paths are resolved against. */
+  readonly cwd: string;
+  /** writes to standard output; resolves when the text is handed over. */
+  out(text: string): Promise<void>;
+  /** writes to standard error. */
+  err(text: string): void;
+  /** the whole of standard input (read once). */
+  readStdin(): Promise<string>;
+}
+
+let stdoutGuarded = false;
+
+export function processIO(): CliIO {
+  if (!stdoutGuarded) {
+    // a closed pipe (e.g. `| head`) is reported to the pending write's callback; without a listener the
+    // stream's 'error' event would also crash the process with a stack trace
+    process.stdout.on('error', () => {});
+    stdoutGuarded = true;
+  }
+  return {
+    cwd: process.cwd(),
+    out: (text) =>
+      new Promise<void>((resolve, reject) => {
+        process.stdout.write(text, (e) => (e ? reject(e) : resolve()));
+      }),
+    err: (text) => {
+      process.stderr.write(text);
+    },
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+  };
+}
+
+/** An in-memory IO for tests: collects stdout and stderr, serves a fixed stdin. */
+export function bufferIO(stdin = '', cwd = process.cwd()): CliIO & { stdout(): string; stderr(): string } {
+  let out = '';
+  let err = '';
+  return {
+    cwd,
+    out: async (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+    readStdin: async () => stdin,
+    stdout: () => out,
+    stderr: () => err,
+  };
+}
+
+/** How a path appears in messages: the path as given, or `<label> (stdin)` for '-'. */
+export function sourceName(file: string, label: string): string {
+  return file === '-' ? `${label} (stdin)` : file;
+}
+
+const FS_REASONS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a parent of it is not a directory',
+};
+
+function fsReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return (code && FS_REASONS[code]) ?? (code ? `${code}: ${(e as Error).message}` : String(e));
+}
+
+/** Reads a whole text file, or stdin for '-'; a missing file is an InputError naming it. */
+export async function readInputText(file: string, label: string, io: CliIO): Promise<string> {
+  if (file === '-') return io.readStdin();
+  try {
+    return await readFile(path.resolve(io.cwd, file), 'utf8');
+  } catch (e) {
+    throw new InputError(`${sourceName(file, label)}: ${fsReason(e)}`);
+  }
+}
+
+/** Writes text to a file, or to stdout for '-'. */
+export async function writeOutput(file: string, text: string, io: CliIO): Promise<void> {
+  if (file === '-') return io.out(text);
+  try {
+    await writeFile(path.resolve(io.cwd, file), text);
+  } catch (e) {
+    throw new InputError(`${file}: cannot write (${fsReason(e)})`);
+  }
+}
+
+/**
+ * JSON.parse with the parser's complaint kept to one short line: an error at the end of the text reads
+ * "Unexpected end of JSON input", other positions are given as line and column.
+ */
+export function parseJsonText(text: string, where: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    let why = (e as Error).message;
+    const at = /\s*(?:in JSON )?at position (\d+)(?: \(line \d+ column \d+\))?/.exec(why);
+    if (at && Number(at[1]) >= text.trimEnd().length) why = 'Unexpected end of JSON input';
+    else if (at) {
+      const before = text.slice(0, Number(at[1])).split('\n');
+      why = `${why.slice(0, at.index)} at line ${before.length} column ${before[before.length - 1].length + 1}`;
+    }
+    why = why.replace(/\s+/g, ' ').trim();
+    if (why.length > 100) why = `${why.slice(0, 97)}...`;
+    throw new InputError(`${where}: truncated or malformed JSON (${why})`);
+  }
+}
+
+function describe(v: unknown): string {
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 37)}...` : s;
+}
+
+/**
+ * Validates the matrix input form `{"rows":R,"cols":C,"bits":[...]}` (FP32 bit patterns as unsigned
+ * integers, row-major) or `{"rows":R,"cols":C,"data":[...]}` (numbers rounded to FP32 half to even, or
+ * "nan", "inf", "-inf"). Other keys are ignored, so a `gemm` output is a valid input. With the source
+ * `text`, decimal literals are rounded to FP32 exactly once (see decimal.ts).
+ */
+export function matrixFromJson(json: unknown, where: string, text?: string): Matrix {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new InputError(`${where}: expected a JSON object {"rows":R,"cols":C,"bits":[...]} or with "data":[...]`);
+  }
+  const o = json as Record<string, unknown>;
+  for (const key of ['rows', 'cols'] as const) {
+    const v = o[key];
+    if (v === undefined) throw new InputError(`${where}: missing "${key}"`);
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) {
+      throw new InputError(`${where}: "${key}" must be a positive integer, got ${describe(v)}`);
+    }
+  }
+  const rows = o.rows as number;
+  const cols = o.cols as number;
+  const hasBits = o.bits !== undefined;
+  const hasData = o.data !== undefined;
+  if (hasBits === hasData) {
+    throw new InputError(
+      hasBits
+        ? `${where}: give either "bits" or "data", not both`
+        : `${where}: missing "bits" (FP32 bit patterns) or "data" (numbers, "nan", "inf", "-inf")`,
+    );
+  }
+  const key = hasBits ? 'bits' : 'data';
+  const list = o[key];
+  if (!Array.isArray(list)) throw new InputError(`${where}: "${key}" must be an array, got ${describe(list)}`);
+  const n = rows * cols;
+  if (list.length !== n) {
+    throw new InputError(`${where}: expected ${n} elements for ${rows}x${cols}, got ${list.length}`);
+  }
+  const bits = new Uint32Array(n);
+  let literals: string[] | undefined;
+  for (let i = 0; i < n; i++) {
+    const v: unknown = list[i];
+    if (hasBits) {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) {
+        throw new InputError(`${where}: bits[${i}] must be an FP32 bit pattern (an integer 0..4294967295), got ${describe(v)}`);
+      }
+      bits[i] = v;
+    } else {
+      // a JSON number too large for a double parses as +-Infinity, which is also its FP32 rounding
+      let b = typeof v === 'number' ? floatToBits(v) : parseFp32Value(v);
+      if (typeof v === 'number' && text !== undefined && isFp32Midpoint(v)) {
+        literals ??= dataLiterals(text);
+        if (literals.length === n) b = roundMidpointLiteral(literals[i], v);
+      }
+      if (b === undefined) {
+        throw new InputError(`${where}: data[${i}] must be a number or one of "nan", "inf", "-inf", got ${describe(v)}`);
+      }
+      bits[i] = b;
+    }
+  }
+  return makeMatrix(rows, cols, bits);
+}
+
+/** Reads and validates a matrix JSON file (or stdin for '-'); errors name the file and what is wrong. */
+export async function readMatrixJson(file: string, label: string, io: CliIO): Promise<Matrix> {
+  const where = sourceName(file, label);
+  const text = await readInputText(file, label, io);
+  return matrixFromJson(parseJsonText(text, where), where, text);
+}

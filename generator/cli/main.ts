@@ -1,0 +1,140 @@
+// `mxgen` entry: finds the command in the registry, parses its options, runs it, and turns errors into
+// one line on stderr and an exit code (0 ok, 1 input or internal error, 2 usage error). Never exits the process.
+
+import { readFileSync } from 'node:fs';
+import { UnknownFormatError } from '../formats/table';
+import { ShapeError } from '../golden/quantize';
+import { helpText, parseArgs, type Command } from './command';
+import { COMMANDS } from './commands/index';
+import { UsageError } from './errors';
+import { processIO, type CliIO } from './io';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function commandList(commands: readonly Command[]): string[] {
+  const width = Math.max(...commands.map((c) => c.name.length)) + 2;
+  return commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`);
+}
+
+export function topHelp(): string {
+  return [
+    'mxgen - hardware generator and bit-exact golden model for microscaling (MX) arithmetic',
+    '',
+    'Usage: mxgen <command> [options]',
+    '       mxgen <command> --help',
+    '',
+    'Commands:',
+    ...commandList(COMMANDS),
+    '',
+    'Options:',
+    '  -h, --help     show this help',
+    '  --version      print the version',
+    '',
+  ].join('\n');
+}
+
+/** The command whose name is the longest prefix of argv (names may have several words: 'sim quantize'). */
+export function findCommand(commands: readonly Command[], argv: readonly string[]): { command: Command; rest: readonly string[] } | undefined {
+  let best: Command | undefined;
+  let bestLen = 0;
+  for (const c of commands) {
+    const words = c.name.split(' ');
+    if (words.length > bestLen && words.every((w, i) => argv[i] === w)) {
+      best = c;
+      bestLen = words.length;
+    }
+  }
+  return best && { command: best, rest: argv.slice(bestLen) };
+}
+
+/** The commands under the longest group prefix of argv's leading words (e.g. 'sim' for 'sim quantize'). */
+export function findGroup(commands: readonly Command[], argv: readonly string[]): { prefix: string; members: Command[] } | undefined {
+  const end = argv.findIndex((a) => a.startsWith('-'));
+  const words = end < 0 ? argv : argv.slice(0, end);
+  for (let n = words.length; n > 0; n--) {
+    const prefix = words.slice(0, n).join(' ');
+    const members = commands.filter((c) => c.name.startsWith(`${prefix} `));
+    if (members.length) return { prefix, members };
+  }
+  return undefined;
+}
+
+async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
+  const first = argv[0];
+  if (first === undefined) {
+    io.err(topHelp());
+    return 2;
+  }
+  if (first === '--help' || first === '-h') {
+    await io.out(topHelp());
+    return 0;
+  }
+  if (first === '--version') {
+    await io.out(`${version()}\n`);
+    return 0;
+  }
+  if (first === 'help') return dispatch([...argv.slice(1), '--help'], io);
+  const found = findCommand(COMMANDS, argv);
+  if (!found) {
+    const group = findGroup(COMMANDS, argv);
+    if (group) {
+      const text = [`mxgen ${group.prefix} - subcommands:`, ...commandList(group.members), ''].join('\n');
+      if (argv.includes('--help') || argv.includes('-h')) {
+        await io.out(text);
+        return 0;
+      }
+      throw new UsageError(`'${group.prefix}' needs a subcommand: ${group.members.map((c) => c.name).join(', ')}`);
+    }
+    if (first.startsWith('-')) throw new UsageError(`unknown option ${first}; run 'mxgen --help'`);
+    throw new UsageError(`unknown command '${first}'; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+  }
+  const { command, rest } = found;
+  try {
+    const parsed = parseArgs(command, rest);
+    if (parsed.help) {
+      await io.out(helpText(command));
+      return 0;
+    }
+    return (await command.run(parsed.args, io)) ?? 0;
+  } catch (e) {
+    if (e instanceof UsageError) throw new UsageError(`${command.name}: ${e.message} (see 'mxgen ${command.name} --help')`);
+    throw e;
+  }
+}
+
+interface UserError {
+  readonly userError: true;
+  readonly exitCode?: number;
+  readonly message: string;
+}
+
+function isUserError(e: unknown): e is UserError {
+  return e instanceof Error && (e as Partial<UserError>).userError === true;
+}
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (e) {
+    if (isUserError(e)) {
+      io.err(`mxgen: ${e.message}\n`);
+      return e.exitCode ?? 1;
+    }
+    if (e instanceof UnknownFormatError) {
+      io.err(`mxgen: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof ShapeError) {
+      io.err(`mxgen: ${e.message}\n`);
+      return 1;
+    }
+    if ((e as NodeJS.ErrnoException).code === 'EPIPE') return 0; // stdout closed early (e.g. `| head`)
+    const err = e instanceof Error ? e : new Error(String(e));
+    io.err(`mxgen: internal error: ${err.message}${process.env.MXGEN_DEBUG ? `\n${err.stack}` : ' (set MXGEN_DEBUG=1 for a stack trace)'}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,14 @@
+// Every configuration the project generates, gathered from the units (one import per unit).
+//  - referenceConfigs(): written into rtl-out/ by `mxgen generate`, linted by `make lint`, diffed in CI.
+//  - synthConfigs(): synthesized by `make synth` for reports/synth.{json,md} (may include configurations
+//    that are not checked in, e.g. k = 8 variants).
+
+import type { RtlConfig } from './config';
+
+export function referenceConfigs(): RtlConfig[] {
+  return [];
+}
+
+export function synthConfigs(): RtlConfig[] {
+  return [];
+}
