@@ -128,6 +128,13 @@ function describe(v: unknown): string {
   return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
 
+/** The matrix input form, for commands' help text. */
+export const MATRIX_INPUT_HELP = [
+  'Matrix input (JSON): {"rows":R,"cols":C,"bits":[...]} with FP32 bit patterns as unsigned integers,',
+  'row-major; or "data":[...] instead of "bits": numbers (rounded to FP32, ties to even) or the strings',
+  '"nan", "inf", "-inf".',
+].join('\n');
+
 /**
  * Validates the matrix input form `{"rows":R,"cols":C,"bits":[...]}` (FP32 bit patterns as unsigned
  * integers, row-major) or `{"rows":R,"cols":C,"data":[...]}` (numbers rounded to FP32 half to even, or

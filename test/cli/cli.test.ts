@@ -8,7 +8,8 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { parseArgs, type Command } from '../../generator/cli/command';
 import { COMMANDS } from '../../generator/cli/commands/index';
 import { exactDecimal } from '../../generator/cli/numbers';
-import { bufferIO } from '../../generator/cli/io';
+import { dataLiterals, isFp32Midpoint } from '../../generator/cli/decimal';
+import { bufferIO, matrixFromJson } from '../../generator/cli/io';
 import { findCommand, findGroup, main } from '../../generator/cli/main';
 import {
   FORMAT_NAMES, dequantize, floatToBits, gemm, gemmBf16, makeMatrix, quantize,
@@ -276,5 +277,36 @@ describe('user errors: one line, exit code, no stack trace', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(message);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('decimal literals are rounded to FP32 once', () => {
+  // 1 + 2^-24 is the midpoint between 1 and 1 + 2^-23. The literal 1.0000000596046448 is just above it,
+  // but JSON.parse rounds it to the midpoint itself, and a second rounding to FP32 (ties to even) would
+  // give 1. Likewise 1.00000017881393427 is just below the midpoint 1 + 3*2^-24 of (1 + 2^-23, 1 + 2^-22).
+  // 3.4028235677973366e38 is just below the midpoint of FP32 max and 2^128, so it is FP32 max, not Inf.
+  test.each([
+    ['1.0000000596046448', 0x3f800001],
+    ['-1.0000000596046448', 0xbf800001],
+    ['1.00000017881393427', 0x3f800001],
+    ['1.000000059604644775390625', 0x3f800000], // exactly the midpoint: ties to even
+    ['1.000000178813934326171875', 0x3f800002],
+    ['10000000596046448e-16', 0x3f800001],
+    ['3.4028235677973366e38', 0x7f7fffff],
+    ['3.40282356779733661637539395458142568448e38', 0x7f800000], // exactly the midpoint: to even (Inf)
+    ['0.1', floatToBits(0.1)],
+  ])('%s', (literal, want) => {
+    const text = `{"rows":1,"cols":2,"note":"[1, 2]","data":[0, ${literal}]}`;
+    const m = matrixFromJson(JSON.parse(text), 'x', text);
+    expect(m.bits[1].toString(16)).toBe(want.toString(16));
+  });
+
+  test('the data literals are found in any layout', () => {
+    expect(dataLiterals('{"a":{"data":[9]},"s":"\\"data\\": [8]","data":[1, -2.5e3,"nan" ,\n 4]}')).toEqual(['1', '-2.5e3', '"nan"', '4']);
+    expect(dataLiterals('{"data":[1],"data":[2, 3]}')).toEqual(['2', '3']);
+    expect(dataLiterals('{"data":[[1], 2, null, true]}')).toEqual(['2', 'null', 'true']); // nested arrays are not elements (and invalid)
+    expect(isFp32Midpoint(1 + 2 ** -24)).toBe(true);
+    expect(isFp32Midpoint(1 + 2 ** -23)).toBe(false);
+    expect(isFp32Midpoint(2 ** -150)).toBe(true);
   });
 });

@@ -5,10 +5,9 @@ import { BASELINE_BF16, FORMAT_NAMES } from '../../formats/table';
 import { DEFAULT_BLOCK_A, DEFAULT_BLOCK_B, gemm, gemmBf16 } from '../../golden/gemm';
 import { blockShapeText, type Matrix } from '../../golden/quantize';
 import { InputError, UsageError } from '../errors';
-import { readMatrixJson, sourceName, writeOutput } from '../io';
+import { MATRIX_INPUT_HELP, readMatrixJson, sourceName, writeOutput } from '../io';
 import { formatJson, matrixJson } from '../json';
 import { blockValue, gemmFormatValue, outputOption, scaleModeValue, SCALE_MODE_OPTION } from '../options';
-import { MATRIX_INPUT_HELP } from './quantize';
 
 /** Largest output the CLI builds (M x N elements). */
 export const MAX_OUTPUT_ELEMENTS = 1 << 26;

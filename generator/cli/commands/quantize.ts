@@ -4,15 +4,9 @@ import type { Command } from '../command';
 import { FORMAT_NAMES } from '../../formats/table';
 import { DEFAULT_BLOCK_A } from '../../golden/gemm';
 import { blockShapeText, quantize } from '../../golden/quantize';
-import { readMatrixJson, writeOutput } from '../io';
+import { MATRIX_INPUT_HELP, readMatrixJson, writeOutput } from '../io';
 import { formatJson, quantizeJson } from '../json';
 import { blockValue, mxFormatValue, outputOption, scaleModeValue, SCALE_MODE_OPTION } from '../options';
-
-export const MATRIX_INPUT_HELP = [
-  'Matrix input (JSON): {"rows":R,"cols":C,"bits":[...]} with FP32 bit patterns as unsigned integers,',
-  'row-major; or "data":[...] instead of "bits": numbers (rounded to FP32, ties to even) or the strings',
-  '"nan", "inf", "-inf".',
-].join('\n');
 
 export const quantizeCommand: Command = {
   name: 'quantize',
