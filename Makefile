@@ -1,11 +1,12 @@
 # mxgen: make targets. Every target installs what it needs (npm packages; Icarus, Verilator and Yosys from
 # Debian) before it runs, so each works on a fresh machine.
 #   make generate     write the reference RTL into rtl-out/ (the main job)
-#   make test         all tests: unit + golden + CLI (npm test), regenerate-and-diff, lint, simulation, synthesis
+#   make test         all tests: unit + golden + CLI (npm test), regenerate-and-diff, lint, Yosys latch check, simulation
 #   make sim          bit-exact regression of every generated unit (SIM=icarus|verilator for one simulator)
 #   make sim-long     the long regression (10 M vectors per unit; hours)
 #   make lint         verilator --lint-only -Wall on every generated module
-#   make synth        Yosys synthesis (fails on latches), writes reports/synth.json and reports/synth.md
+#   make synth        full Yosys synthesis (fails on latches), writes reports/synth.json and reports/synth.md
+#                     (slow: the k = 32 PEs take minutes each); make synth-check is the fast latch check
 #   make bench        golden-model throughput;  make bench-sim: simulator throughput
 #   make study        the format accuracy study (reports/study.*)
 # Options: SIM=icarus|verilator  WAVES=1 (dump VCDs into sim/work/)  SEED=N
@@ -17,7 +18,7 @@ MXGEN := node bin/mxgen.mjs
 TSX := npx --no-install tsx
 export WAVES SEED
 
-.PHONY: all setup setup-node setup-tools generate check-generated test unit sim sim-long lint synth bench bench-sim study clean
+.PHONY: all setup setup-node setup-tools generate check-generated test unit sim sim-long lint synth synth-check bench bench-sim study clean
 
 all: generate
 
@@ -44,7 +45,7 @@ check-generated: setup-node
 unit: setup-node
 	npm test
 
-test: setup unit check-generated lint sim synth
+test: setup unit check-generated lint synth-check sim
 
 sim: setup
 	$(TSX) generator/verify/regress.ts --suite ci --sim $(SIM) --seed $(SEED)
@@ -57,6 +58,9 @@ lint: setup
 
 synth: setup
 	$(TSX) generator/verify/synth-all.ts
+
+synth-check: setup
+	$(TSX) generator/verify/synth-check.ts
 
 bench: setup-node
 	npm run --silent bench

@@ -4,11 +4,15 @@
 //    that are not checked in, e.g. k = 8 variants).
 
 import type { RtlConfig } from './config';
+import { decoderConfigs } from './decoder/configs';
+import { quantizerConfigs, quantizerSynthConfigs } from './quantizer/configs';
+import { tileConfigs, tileSynthConfigs } from './tile/configs';
+import { peReferenceConfigs, peSynthConfigs } from './pe/configs';
 
 export function referenceConfigs(): RtlConfig[] {
-  return [];
+  return [...decoderConfigs(), ...quantizerConfigs(), ...tileConfigs(), ...peReferenceConfigs()];
 }
 
 export function synthConfigs(): RtlConfig[] {
-  return [];
+  return [...quantizerSynthConfigs(), ...tileSynthConfigs(), ...peSynthConfigs()];
 }

@@ -1,5 +1,5 @@
 // Build and run recipes for Icarus Verilog and Verilator. Both compile the same testbench text.
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { SimulationError } from './errors.js';
@@ -71,7 +71,14 @@ const verilator: SimulatorBackend = {
       req.tbFile,
       ...req.rtlFiles.map((f) => resolve(f)),
     ];
-    await buildStep(`verilator build of ${req.top}`, bin, args, req.dir, req.logFile, /%Error|error:/);
+    try {
+      await buildStep(`verilator build of ${req.top}`, bin, args, req.dir, req.logFile, /%Error|error:/);
+    } catch {
+      // Parallel make in Verilator 5.006 has been seen to lose a dependency file under heavy load
+      // ("opening dependency file verilated_threads.d"); one retry in a clean object directory.
+      await rm(join(req.dir, 'obj'), { recursive: true, force: true });
+      await buildStep(`verilator build of ${req.top}`, bin, args, req.dir, req.logFile, /%Error|error:/);
+    }
   },
   command(dir) {
     return { file: join(dir, 'obj', 'model'), args: [] };

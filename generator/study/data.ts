@@ -90,8 +90,8 @@ export function loadMnist(): MnistSplit {
   return cache;
 }
 
-/** A deterministic subset of `size` training digits (a seeded permutation's prefix; the full set when size >= n). */
-export function trainSubset(d: Dataset, size: number, seed: number): Dataset {
+/** A deterministic subset of `size` digits (a seeded permutation's prefix; the full set when size >= n). */
+export function seededSubset(d: Dataset, size: number, seed: number): Dataset {
   if (size >= d.n) return d;
   const idx = new Int32Array(d.n);
   for (let i = 0; i < d.n; i++) idx[i] = i;

@@ -9,8 +9,12 @@
 //    for every format pair except those with E5M2 this holds for any inputs (checked from the format table),
 //    for E5M2 it is checked per chunk pair, and chunks that fail it or hold NaN/Inf fall back to the golden
 //    model's own exact routines (roundedChunkSum / chunkDot). Any exact computation of the same sum rounds
-//    to the same FP32 bits, so the result equals the golden GEMM.
-//  - gemmBf16Fast: the same pairwise tree as the golden BF16 baseline, on pre-rounded transposed operands.
+//    to the same FP32 bits, so the result equals the golden GEMM. Because the sum is exact, products with
+//    a zero A element are left out (per row pair and chunk; MNIST pixels and ReLU outputs are mostly zero).
+//  - gemmBf16Fast: the same pairwise tree as the golden BF16 baseline (depth first, in locals), on
+//    pre-rounded transposed operands; the FP32 rounding of each product is skipped only when a range check
+//    proves it is the identity (a BF16*BF16 product has at most 16 significant bits).
+//  - gemmFp32: the plain FP32 reference GEMM of the study (not a golden-model routine).
 
 import {
   E8M0,
@@ -354,7 +358,7 @@ export function gemmQuantizedFast(qa: QuantizedMatrix, qb: QuantizedMatrix, c?: 
   const nzCount = new Int32Array(pairs * chunks);
   const nzIdx = new Int32Array(pairs * Kp);
   for (let pr = 0; pr < pairs; pr++) {
-    const a0 = 2 * pr * Kp;
+    const a0 = ROWS * pr * Kp;
     const a1 = a0 + Kp;
     for (let ch = 0; ch < chunks; ch++) {
       let n = 0;
@@ -415,7 +419,8 @@ export function gemmQuantizedFast(qa: QuantizedMatrix, qb: QuantizedMatrix, c?: 
         const b2 = b1 + Kp;
         const b3 = b2 + Kp;
         let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-        const nz = nzCount[(i >> 1) * chunks + ch];
+        const pair = i / ROWS;
+        const nz = nzCount[pair * chunks + ch];
         if (nz === k) {
           for (let t = 0; t < k; t++) {
             const x0 = Av[a0 + t];
@@ -428,7 +433,7 @@ export function gemmQuantizedFast(qa: QuantizedMatrix, qb: QuantizedMatrix, c?: 
             s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
           }
         } else {
-          const base = (i >> 1) * Kp + ch * k;
+          const base = pair * Kp + ch * k;
           for (let u = 0; u < nz; u++) {
             const t = nzIdx[base + u];
             const x0 = Av[a0 + t];
@@ -540,6 +545,9 @@ export function gemmBf16Fast(a: Matrix, b: Matrix, c?: Matrix, k = 32): Matrix {
   const p = new Float64Array(k);
   const out = new Uint32Array(M * N);
   const outF = new Float32Array(out.buffer);
+  // A product of two BF16 values has at most 16 significant bits, so rounding it to FP32 is the identity
+  // unless it leaves the FP32 normal range; when no product can, the tree skips those roundings.
+  const exactProducts = productsStayNormal(av, bv);
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
       let acc = cF ? cF[i * N + j] : 0;
@@ -547,7 +555,7 @@ export function gemmBf16Fast(a: Matrix, b: Matrix, c?: Matrix, k = 32): Matrix {
       const bo = j * Kp;
       for (let k0 = 0; k0 < Kp; k0 += k) {
         let r: number;
-        if (k === 32) r = tree32(av, bv, ao + k0, bo + k0);
+        if (k === 32) r = exactProducts ? tree32Exact(av, bv, ao + k0, bo + k0) : tree32(av, bv, ao + k0, bo + k0);
         else {
           for (let t = 0; t < k; t++) p[t] = Math.fround(av[ao + k0 + t] * bv[bo + k0 + t]);
           r = pairwiseTree(p, k);
@@ -558,6 +566,27 @@ export function gemmBf16Fast(a: Matrix, b: Matrix, c?: Matrix, k = 32): Matrix {
     }
   }
   return { rows: M, cols: N, bits: out };
+}
+
+/** True when every non-zero product a*b of finite values lies in [2^-126, 2^127]: FP32-exact products. */
+function productsStayNormal(av: Float64Array, bv: Float64Array): boolean {
+  const range = (x: Float64Array): [number, number] => {
+    let lo = Infinity;
+    let hi = 0;
+    for (let i = 0; i < x.length; i++) {
+      const a = Math.abs(x[i]);
+      if (a !== a || a === Infinity) return [0, Infinity]; // NaN / Inf: take the exact path
+      if (a !== 0) {
+        if (a < lo) lo = a;
+        if (a > hi) hi = a;
+      }
+    }
+    return [lo, hi];
+  };
+  const [aLo, aHi] = range(av);
+  const [bLo, bHi] = range(bv);
+  if (aHi === 0 || bHi === 0) return true; // all products are zeros
+  return aLo * bLo >= 2 ** -126 && aHi * bHi <= 2 ** 127;
 }
 
 /**
@@ -572,6 +601,23 @@ function tree32(av: Float64Array, bv: Float64Array, ao: number, bo: number): num
   return Math.fround(Math.fround(q8a + q8b) + Math.fround(q8c + q8d));
 }
 
+/** tree32 when no product needs rounding (see productsStayNormal). */
+function tree32Exact(av: Float64Array, bv: Float64Array, ao: number, bo: number): number {
+  const q8a = tree8Exact(av, bv, ao, bo);
+  const q8b = tree8Exact(av, bv, ao + 8, bo + 8);
+  const q8c = tree8Exact(av, bv, ao + 16, bo + 16);
+  const q8d = tree8Exact(av, bv, ao + 24, bo + 24);
+  return Math.fround(Math.fround(q8a + q8b) + Math.fround(q8c + q8d));
+}
+
+function tree8Exact(av: Float64Array, bv: Float64Array, ao: number, bo: number): number {
+  const p01 = Math.fround(av[ao] * bv[bo] + av[ao + 1] * bv[bo + 1]);
+  const p23 = Math.fround(av[ao + 2] * bv[bo + 2] + av[ao + 3] * bv[bo + 3]);
+  const p45 = Math.fround(av[ao + 4] * bv[bo + 4] + av[ao + 5] * bv[bo + 5]);
+  const p67 = Math.fround(av[ao + 6] * bv[bo + 6] + av[ao + 7] * bv[bo + 7]);
+  return Math.fround(Math.fround(p01 + p23) + Math.fround(p45 + p67));
+}
+
 function tree8(av: Float64Array, bv: Float64Array, ao: number, bo: number): number {
   const p01 = Math.fround(Math.fround(av[ao] * bv[bo]) + Math.fround(av[ao + 1] * bv[bo + 1]));
   const p23 = Math.fround(Math.fround(av[ao + 2] * bv[bo + 2]) + Math.fround(av[ao + 3] * bv[bo + 3]));
@@ -581,8 +627,10 @@ function tree8(av: Float64Array, bv: Float64Array, ao: number, bo: number): numb
 }
 
 /**
- * Plain FP32 GEMM for the fp32 reference: C[i][j] accumulates A[i][t] * B[t][j] in increasing t, each step
- * rounded to FP32 (the product is exact in a double; one rounding of the double sum, then one to FP32).
+ * Plain FP32 GEMM for the fp32 reference (not a golden-model routine): C[i][j] accumulates A[i][t] * B[t][j]
+ * in increasing t, each step rounded to FP32 (the product is exact in a double, the double sum is rounded
+ * to FP32). Products with a zero A element are skipped (MNIST pixels and ReLU outputs are mostly zeros);
+ * that only differs from a dense loop in the sign of an all-zero result or with Inf/NaN in B.
  */
 export function gemmFp32(a: Matrix, b: Matrix): Matrix {
   checkShapes(a, b);
@@ -591,15 +639,43 @@ export function gemmFp32(a: Matrix, b: Matrix): Matrix {
   const N = b.cols;
   const A = f32View(a);
   const B = f32View(b);
+  const Np = Math.ceil(N / COLS) * COLS;
+  const bt = new Float64Array(Np * K); // B transposed, padded with zero columns
+  for (let t = 0; t < K; t++) for (let j = 0; j < N; j++) bt[j * K + t] = B[t * N + j];
+  const Mp = Math.ceil(M / ROWS) * ROWS;
+  const at = new Float64Array(Mp * K);
+  for (let i = 0; i < M * K; i++) at[i] = A[i];
+  const idx = new Int32Array(K);
   const out = new Float32Array(M * N);
-  for (let i = 0; i < M; i++) {
-    const o = i * N;
-    for (let t = 0; t < K; t++) {
-      const x = A[i * K + t];
-      if (x === 0) continue;
-      const bo = t * N;
-      for (let j = 0; j < N; j++) out[o + j] += x * B[bo + j];
+  for (let i = 0; i < Mp; i += ROWS) {
+    const a0 = i * K;
+    const a1 = a0 + K;
+    let nz = 0;
+    for (let t = 0; t < K; t++) if (at[a0 + t] !== 0 || at[a1 + t] !== 0) idx[nz++] = t;
+    for (let j = 0; j < Np; j += COLS) {
+      const b0 = j * K;
+      const b1 = b0 + K;
+      const b2 = b1 + K;
+      const b3 = b2 + K;
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      for (let u = 0; u < nz; u++) {
+        const t = idx[u];
+        const x0 = at[a0 + t];
+        const x1 = at[a1 + t];
+        const y0 = bt[b0 + t];
+        const y1 = bt[b1 + t];
+        const y2 = bt[b2 + t];
+        const y3 = bt[b3 + t];
+        c00 = Math.fround(c00 + x0 * y0); c01 = Math.fround(c01 + x0 * y1); c02 = Math.fround(c02 + x0 * y2); c03 = Math.fround(c03 + x0 * y3);
+        c10 = Math.fround(c10 + x1 * y0); c11 = Math.fround(c11 + x1 * y1); c12 = Math.fround(c12 + x1 * y2); c13 = Math.fround(c13 + x1 * y3);
+      }
+      put(out, M, N, i, j, c00); put(out, M, N, i, j + 1, c01); put(out, M, N, i, j + 2, c02); put(out, M, N, i, j + 3, c03);
+      put(out, M, N, i + 1, j, c10); put(out, M, N, i + 1, j + 1, c11); put(out, M, N, i + 1, j + 2, c12); put(out, M, N, i + 1, j + 3, c13);
     }
   }
   return { rows: M, cols: N, bits: new Uint32Array(out.buffer) };
+}
+
+function put(out: Float32Array, M: number, N: number, r: number, c: number, v: number): void {
+  if (r < M && c < N) out[r * N + c] = v;
 }

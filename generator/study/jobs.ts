@@ -1,7 +1,7 @@
 // The study's independent units of work. A job is a pure function of (job, settings): it derives its own
 // seeds from the settings, so results do not depend on which worker runs it or when.
 
-import { loadMnist, sampleSynthetic, trainSubset, type SyntheticName, type MnistSplit, type Dataset } from './data';
+import { loadMnist, sampleSynthetic, seededSubset, type SyntheticName, type MnistSplit, type Dataset } from './data';
 import { evaluate, gemmFor, initParams, layerInputs, train, transpose, type BlockScheme, type Params, type StudyFormat } from './mlp';
 import { deriveSeed } from './rng';
 import { errorStats, quantizationStats, roundTrip, type ErrorStats } from './sqnr';
@@ -16,6 +16,8 @@ export type Job =
 export interface TrainJobResult {
   readonly kind: 'train';
   readonly accuracy: number;
+  /** per test digit: 1 when correct (not written to the JSON; used for paired significance) */
+  readonly correct: Uint8Array;
   readonly finalLoss: number | null;
   readonly steps: number;
   readonly divergedAt: number | null;
@@ -29,6 +31,7 @@ export interface InferJobResult {
   readonly kind: 'infer';
   /** accuracy per block scheme (fp32 and bf16: the one value under both keys) */
   readonly accuracy: Record<BlockScheme, number>;
+  readonly correct: Record<BlockScheme, Uint8Array>;
 }
 
 /** tensor name -> format -> scheme -> stats */
@@ -59,8 +62,8 @@ export function jobKey(job: Job): string {
 /** The data a run sees: the fixed split, the training subset and the test subset of the settings. */
 export function studyData(s: StudySettings): { train: Dataset; test: Dataset; split: MnistSplit } {
   const split = loadMnist();
-  const train = trainSubset(split.train, s.trainSize ?? split.train.n, deriveSeed(s.seed, 'train-subset'));
-  const test = trainSubset(split.test, s.testSize ?? split.test.n, deriveSeed(s.seed, 'test-subset'));
+  const train = seededSubset(split.train, s.trainSize ?? split.train.n, deriveSeed(s.seed, 'train-subset'));
+  const test = seededSubset(split.test, s.testSize ?? split.test.n, deriveSeed(s.seed, 'test-subset'));
   return { train, test, split };
 }
 
@@ -71,8 +74,13 @@ export function runJob(job: Job, s: StudySettings, progress: (msg: string) => vo
     case 'infer': {
       const { test } = studyData(s);
       const acc = {} as Record<BlockScheme, number>;
-      for (const scheme of s.schemes) acc[scheme] = evaluate(job.params, test, gemmFor(job.format, scheme), s.evalBatch);
-      return { kind: 'infer', accuracy: acc };
+      const correct = {} as Record<BlockScheme, Uint8Array>;
+      for (const scheme of s.schemes) {
+        const e = evaluate(job.params, test, gemmFor(job.format, scheme), s.evalBatch);
+        acc[scheme] = e.accuracy;
+        correct[scheme] = e.correct;
+      }
+      return { kind: 'infer', accuracy: acc, correct };
     }
     case 'sqnr-synthetic': {
       const { rows, cols } = s.sqnr;
@@ -105,12 +113,13 @@ function runTrain(job: Extract<Job, { kind: 'train' }>, s: StudySettings, progre
     progress(`epoch ${p.epoch}/${p.epochs}  train loss ${Number.isFinite(p.loss) ? p.loss.toFixed(4) : String(p.loss)}  (${el} s)`);
   });
   if (r.divergedAt !== null) progress(`loss not finite at step ${r.divergedAt}: stopped (diverged)`);
-  const accuracy = evaluate(r.params, test, mm, s.evalBatch);
+  const { accuracy, correct } = evaluate(r.params, test, mm, s.evalBatch);
   const last = r.curve.length ? r.curve[r.curve.length - 1].loss : null;
   const keep = job.format === 'fp32' && job.replica === 0;
   return {
     kind: 'train',
     accuracy,
+    correct,
     finalLoss: last,
     steps: r.steps,
     divergedAt: r.divergedAt,

@@ -238,9 +238,17 @@ export function train(
   return { params: p, curve, steps: step, divergedAt, lastGrads };
 }
 
-/** Test accuracy (0..1) of a forward pass in a format; a non-finite logit row counts as wrong. */
-export function evaluate(p: Params, data: Dataset, mm: Gemm, batch = 500): number {
+export interface Evaluation {
+  /** test accuracy 0..1 */
+  readonly accuracy: number;
+  /** per test digit: 1 when classified correctly (for paired comparisons between formats) */
+  readonly correct: Uint8Array;
+}
+
+/** Test accuracy of a forward pass in a format; a non-finite logit row counts as wrong. */
+export function evaluate(p: Params, data: Dataset, mm: Gemm, batch = 500): Evaluation {
   let correct = 0;
+  const perDigit = new Uint8Array(data.n);
   const L = p.w.length;
   for (let off = 0; off < data.n; off += batch) {
     const nb = Math.min(batch, data.n - off);
@@ -259,10 +267,13 @@ export function evaluate(p: Params, data: Dataset, mm: Gemm, batch = 500): numbe
           best = c;
         }
       }
-      if (finite && best === data.y[off + i]) correct++;
+      if (finite && best === data.y[off + i]) {
+        correct++;
+        perDigit[off + i] = 1;
+      }
     }
   }
-  return correct / data.n;
+  return { accuracy: correct / data.n, correct: perDigit };
 }
 
 /** Activations entering each linear layer (X, H1, H2) for the first `n` digits, in FP32. */

@@ -9,6 +9,14 @@ import { barChart, lineChart, type Series } from './svg';
 
 export const SCHEMA = 'mxgen-study/1';
 
+/**
+ * File-name prefix of a mode's outputs: study.json / study.md / study.*.svg for the full study,
+ * study.quick.* for --quick (so CI and quick checks never overwrite the full report), study.custom.* otherwise.
+ */
+export function outputPrefix(mode: string): string {
+  return mode === 'full' ? 'study' : `study.${mode}`;
+}
+
 /** The MX-SAFE paper's average accuracy gains of MXSF (percentage points), from its abstract. */
 export const PAPER = {
   inference: { vsE2M5: 0.05, vsE4M3: 3.55 },
@@ -23,12 +31,40 @@ export interface RunJson {
   readonly curve: { readonly step: number[]; readonly loss: number[] };
 }
 
+/** Paired comparison on the same test digits: n10 = MXSF right and the other wrong, n01 the reverse. */
+export interface Paired {
+  readonly n10: number;
+  readonly n01: number;
+  /** McNemar statistic (n10 - n01) / sqrt(n10 + n01) */
+  readonly z: number;
+  /** the accuracy difference (pp) at which |z| = 2 */
+  readonly thresholdPp: number;
+}
+
+export function paired(a: Uint8Array | undefined, b: Uint8Array | undefined, n: number): Paired | null {
+  if (!a || !b) return null;
+  let n10 = 0;
+  let n01 = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] && !b[i]) n10++;
+    else if (!a[i] && b[i]) n01++;
+  }
+  const disc = n10 + n01;
+  return { n10, n01, z: disc ? round((n10 - n01) / Math.sqrt(disc), 4) : 0, thresholdPp: round((100 * 2 * Math.sqrt(Math.max(1, disc))) / n, 4) };
+}
+
 export interface Verdict {
   readonly paper: number;
   /** measured MXSF minus the other format, percentage points (null when a run is missing) */
   readonly measured: number | null;
+  /**
+   * the difference that counts as measurable (pp): |McNemar z| = 2 on the paired test digits, and for
+   * training at least 2*sqrt(2) times the FP32 seed-to-seed standard deviation (both divided by sqrt of
+   * the number of block schemes averaged)
+   */
   readonly threshold: number;
   readonly verdict: string;
+  readonly paired: readonly Paired[];
 }
 
 export interface StudyJson {
@@ -59,6 +95,8 @@ export interface StudyJson {
       readonly vsE4M3: Verdict & { readonly byScheme: Record<BlockScheme, number | null> };
       readonly vsBf16: Record<BlockScheme, number | null>;
     };
+    /** largest |accuracy - FP32 accuracy| over the formats (pp): how far apart this workload puts the formats */
+    readonly spread: { readonly inferenceVsFp32: number | null; readonly trainingVsFp32: number | null };
   };
 }
 
@@ -165,22 +203,40 @@ export function buildStudyJson(s: StudySettings, results: ReadonlyMap<string, Jo
       sqnrTensors[t] = { description: describeTensor[t] ?? t, shape: r.shapes[t] };
     }
   }
-  // summary
-  const onePp = 100 / test.n;
-  const thrInf = round(2 * onePp, 4);
-  const thrTrain = round(Math.max(2 * onePp, seedNoise ? 2 * Math.SQRT2 * seedNoise.stdPp : 0), 4);
-  const d = (a: string, b: string, scheme: BlockScheme) => pp(training[a]?.[scheme], training[b]?.[scheme]);
+  // summary: paired comparisons on the same test digits (McNemar), plus the seed spread for training
+  const n = test.n;
+  const trainCorrect = (f: string, sc: BlockScheme) => get<TrainJobResult>(trainKey(f as StudyFormat, sc))?.correct;
+  const inferCorrect = (f: string, sc: BlockScheme) => get<InferJobResult>(`infer/${f}`)?.correct[sc];
+  const seedThr = seedNoise ? 2 * Math.SQRT2 * seedNoise.stdPp : 0;
   const trainCmp = (other: string, paper: number) => {
     const byScheme = {} as Record<BlockScheme, number | null>;
-    for (const sc of s.schemes) byScheme[sc] = d('mxsf', other, sc);
+    const pairs: Paired[] = [];
+    for (const sc of s.schemes) {
+      byScheme[sc] = pp(training.mxsf?.[sc], training[other]?.[sc]);
+      const pr = paired(trainCorrect('mxsf', sc), trainCorrect(other, sc), n);
+      if (pr) pairs.push(pr);
+    }
     const vals = Object.values(byScheme).filter((v): v is number => v !== null);
     const m = vals.length ? round(mean(vals), 4) : null;
-    return { paper, measured: m, threshold: thrTrain, verdict: verdict(paper, m, thrTrain), byScheme };
+    const k = Math.max(1, vals.length);
+    const thr = round(Math.max(pairs.length ? mean(pairs.map((q) => q.thresholdPp)) / Math.sqrt(k) : 200 / n, seedThr / Math.sqrt(k)), 4);
+    const caveat = seedNoise ? '' : '; indicative only: no seed replicas in this mode, so seed-to-seed noise is not in the threshold';
+    return { paper, measured: m, threshold: thr, verdict: verdict(paper, m, thr) + caveat, byScheme, paired: pairs };
   };
-  const infE2 = pp(inference.mxsf, inference['mxfp8-e2m5']);
-  const infE4 = pp(inference.mxsf, inference['mxfp8-e4m3']);
+  const infCmp = (other: string, paper: number): Verdict => {
+    const m = pp(inference.mxsf, inference[other]);
+    const pr = paired(inferCorrect('mxsf', '1x32'), inferCorrect(other, '1x32'), n);
+    const thr = pr ? pr.thresholdPp : round(200 / n, 4);
+    return { paper, measured: m, threshold: thr, verdict: verdict(paper, m, thr), paired: pr ? [pr] : [] };
+  };
   const vsBf16 = {} as Record<BlockScheme, number | null>;
-  for (const sc of s.schemes) vsBf16[sc] = d('mxsf', 'bf16', sc);
+  for (const sc of s.schemes) vsBf16[sc] = pp(training.mxsf?.[sc], training.bf16?.[sc]);
+  const maxAbs = (xs: (number | null)[]) => {
+    const v = xs.filter((x): x is number => x !== null).map(Math.abs);
+    return v.length ? Math.max(...v) : null;
+  };
+  const spreadInf = maxAbs(Object.keys(inference).map((f) => pp(inference[f], inference.fp32)));
+  const spreadTrain = maxAbs(Object.keys(training).flatMap((f) => s.schemes.map((sc) => pp(training[f]?.[sc], training.fp32?.[sc]))));
   const notes = [
     'fp32 and bf16 have no shared scale: each is trained once and reported under both block keys.',
     'Block orientation: X*W uses A blocks 1x32 and B blocks 32x1 (along K); dY*W^T and X^T*dY are built as explicit transposed operands and re-quantized along their own K. With 8x8 tiles both operands use 8x8 blocks.',
@@ -205,12 +261,13 @@ export function buildStudyJson(s: StudySettings, results: ReadonlyMap<string, Jo
       unit: 'percentage points of test accuracy, MXSF minus the other format; the paper\'s figures are averages over its benchmarks',
       paper: PAPER,
       inference: {
-        vsE2M5: { paper: PAPER.inference.vsE2M5, measured: infE2, threshold: thrInf, verdict: verdict(PAPER.inference.vsE2M5, infE2, thrInf) },
-        vsE4M3: { paper: PAPER.inference.vsE4M3, measured: infE4, threshold: thrInf, verdict: verdict(PAPER.inference.vsE4M3, infE4, thrInf) },
+        vsE2M5: infCmp('mxfp8-e2m5', PAPER.inference.vsE2M5),
+        vsE4M3: infCmp('mxfp8-e4m3', PAPER.inference.vsE4M3),
         vsBf16: pp(inference.mxsf, inference.bf16),
       },
       inference8x8: { vsE2M5: pp(inference8x8.mxsf, inference8x8['mxfp8-e2m5']), vsE4M3: pp(inference8x8.mxsf, inference8x8['mxfp8-e4m3']) },
       training: { vsE2M5: trainCmp('mxfp8-e2m5', PAPER.training.vsE2M5), vsE4M3: trainCmp('mxfp8-e4m3', PAPER.training.vsE4M3), vsBf16 },
+      spread: { inferenceVsFp32: spreadInf, trainingVsFp32: spreadTrain },
     },
   };
 }
@@ -243,7 +300,7 @@ export function renderMarkdown(j: StudyJson, run: { wallMs: number; timings: rea
   out.push(
     `Generated by \`${cmd}\` (mode **${j.mode}**, seed ${j.seed}) from the golden model's exact MX GEMM. ` +
       `Data: ${j.data.split} (${j.data.trainDigits} training digits used, ${j.data.testDigits} test digits; ` +
-      `1 test digit = ${(100 / j.data.testDigits).toFixed(3)} pp). Machine-readable results: \`study.json\`.`,
+      `1 test digit = ${(100 / j.data.testDigits).toFixed(3)} pp). Machine-readable results: \`${outputPrefix(j.mode)}.json\`.`,
   );
   out.push('');
   // summary
@@ -267,11 +324,14 @@ export function renderMarkdown(j: StudyJson, run: { wallMs: number; timings: rea
     ),
   );
   out.push('');
-  const noise = j.seedNoise
-    ? `Seed-to-seed noise: FP32 training from ${j.seedNoise.fp32Accuracies.length} seeds gives ${j.seedNoise.fp32Accuracies.map((a) => pct(a)).join(', ')} % ` +
-      `(std ${j.seedNoise.stdPp.toFixed(2)} pp); a training difference counts as measurable above ${tr.vsE2M5.threshold.toFixed(2)} pp (2·√2·std, at least 2 test digits).`
-    : `No seed replicas in this mode: a training difference counts as measurable above ${tr.vsE2M5.threshold.toFixed(2)} pp (2 test digits); run the full study for the seed-noise estimate.`;
-  out.push(noise + ` Inference differences (same model, same digits) count above ${S.inference.vsE2M5.threshold.toFixed(2)} pp.`);
+  const pr = (v: Verdict) => v.paired.map((q) => `${q.n10}/${q.n01}`).join(', ');
+  out.push(
+    `Measurable means |McNemar z| ≥ 2 on the paired test digits (MXSF right & other wrong / the reverse: inference vs E2M5 ${pr(S.inference.vsE2M5)}, ` +
+      `vs E4M3 ${pr(S.inference.vsE4M3)}; training vs E2M5 ${pr(tr.vsE2M5)}, vs E4M3 ${pr(tr.vsE4M3)})` +
+      (j.seedNoise
+        ? `, and for training also more than 2·√2 × the seed-to-seed spread: FP32 trained from ${j.seedNoise.fp32Accuracies.length} seeds reaches ${j.seedNoise.fp32Accuracies.map((a) => pct(a)).join(', ')} % (std ${j.seedNoise.stdPp.toFixed(2)} pp).`
+        : '. This mode runs no seed replicas, so the training thresholds leave out seed-to-seed noise; the full study measures it.'),
+  );
   out.push('');
   out.push(...readingNotes(j));
   out.push('');
@@ -296,11 +356,12 @@ export function renderMarkdown(j: StudyJson, run: { wallMs: number; timings: rea
     ),
   );
   out.push('');
-  out.push('![training loss, 1x32 blocks](study.loss-1x32.svg)');
-  out.push('');
-  out.push('![training loss, 8x8 tiles](study.loss-8x8.svg)');
-  out.push('');
-  out.push('![accuracy by format](study.accuracy.svg)');
+  const px = outputPrefix(j.mode);
+  for (const sc of s.schemes) {
+    out.push(`![training loss, ${sc === '1x32' ? '1x32 blocks' : '8x8 tiles'}](${px}.loss-${sc}.svg)`);
+    out.push('');
+  }
+  out.push(`![accuracy by format](${px}.accuracy.svg)`);
   out.push('');
   // sqnr
   out.push('## Quantization error per format and block shape');
@@ -330,7 +391,7 @@ export function renderMarkdown(j: StudyJson, run: { wallMs: number; timings: rea
     ),
   );
   out.push('');
-  out.push('![SQNR by format](study.sqnr.svg)');
+  out.push(`![SQNR by format](${px}.sqnr.svg)`);
   out.push('');
   // settings & runtime
   out.push('## Settings and runtime');
@@ -367,9 +428,20 @@ function readingNotes(j: StudyJson): string[] {
     );
   }
   if (g) {
+    const f8 = (f: string) => (g[f]?.['8x8'] ? (100 * g[f]['8x8'].flushToZero).toFixed(1) : null);
     out.push(
-      `- Real gradients (last FP32 step, 1x32 along K): flushed to zero ${['mxfp8-e2m5', 'mxsf', 'mxfp8-e4m3'].map((f) => `${f} ${flush(g, f)} %`).join(', ')}; ` +
-        `SQNR ${['mxfp8-e2m5', 'mxsf', 'mxfp8-e4m3'].map((f) => `${f} ${dB(g[f]?.['1x32']?.sqnrDb)} dB`).join(', ')}.`,
+      `- Real gradients (dZ of the last FP32 step): with 1x32 blocks along K, ${['mxfp8-e2m5', 'mxsf', 'mxfp8-e4m3'].map((f) => `${f} flushes ${flush(g, f)} %`).join(', ')} ` +
+        `(SQNR ${['mxfp8-e2m5', 'mxsf', 'mxfp8-e4m3'].map((f) => `${dB(g[f]?.['1x32']?.sqnrDb)}`).join(' / ')} dB); with 8x8 tiles, which span 8 samples, ` +
+        `${['mxfp8-e2m5', 'mxsf', 'mxfp8-e4m3'].map((f) => `${f} ${f8(f)} %`).join(', ')}. ` +
+        `This is where MXSF's extra range acts: it flushes fewer gradients than E2M5; whether that changes accuracy is in the training rows above.`,
+    );
+  }
+  const sq1 = (t: string, f: string) => j.sqnr[t]?.[f]?.['1x32']?.sqnrDb;
+  if (j.sqnr.normal && j.sqnr['model-weights']) {
+    out.push(
+      `- Precision: MXSF's subnormal-FP mode keeps 2 mantissa bits where E2M5's linear subnormals keep up to 4, so on bell-shaped data MXSF is below E2M5 ` +
+        `(SQNR, 1x32: normal ${dB(sq1('normal', 'mxsf'))} vs ${dB(sq1('normal', 'mxfp8-e2m5'))} dB, trained weights ${dB(sq1('model-weights', 'mxsf'))} vs ${dB(sq1('model-weights', 'mxfp8-e2m5'))} dB) ` +
+        `and far above E4M3 (${dB(sq1('normal', 'mxfp8-e4m3'))} / ${dB(sq1('model-weights', 'mxfp8-e4m3'))} dB).`,
     );
   }
   const acc = (f: string, sc: BlockScheme) => j.training[f]?.[sc];
@@ -377,6 +449,22 @@ function readingNotes(j: StudyJson): string[] {
   for (const sc of j.settings.schemes) {
     const order = best(sc);
     if (order.length) out.push(`- Full training, ${sc}: MX formats ranked by test accuracy: ${order.map((f) => `${f} ${pct(acc(f, sc))} %`).join(' > ')} (fp32 ${pct(acc('fp32', sc))} %, bf16 ${pct(acc('bf16', sc))} %).`);
+  }
+  const sp = j.summary.spread;
+  const thr = j.summary.training.vsE2M5.threshold;
+  if (sp.trainingVsFp32 !== null && sp.inferenceVsFp32 !== null) {
+    const perRun = j.seedNoise ? 2 * Math.SQRT2 * j.seedNoise.stdPp : thr;
+    if (sp.trainingVsFp32 <= perRun) {
+      out.push(
+        `- Discriminating power: every trained format is within ${sp.trainingVsFp32.toFixed(2)} pp of FP32 and every direct-cast format ` +
+          `(down to ${j.settings.inferenceFormats[j.settings.inferenceFormats.length - 1]}) within ${sp.inferenceVsFp32.toFixed(2)} pp` +
+          (j.seedNoise ? `, while FP32 alone moves by ${j.seedNoise.stdPp.toFixed(2)} pp (std) from seed to seed` : '') +
+          `. On this workload E2M5 and E4M3 lose no accuracy, so there is nothing for MXSF to recover: the study cannot confirm the paper's gains, ` +
+          `and it cannot rule them out on workloads that stress the formats harder (deeper networks, wider value spread inside a block, longer training).`,
+      );
+    } else {
+      out.push(`- Discriminating power: formats differ from FP32 by up to ${sp.trainingVsFp32.toFixed(2)} pp in training and ${sp.inferenceVsFp32.toFixed(2)} pp in direct-cast inference.`);
+    }
   }
   const div = Object.entries(j.trainingRuns).flatMap(([f, runs]) => Object.entries(runs).filter(([, r]) => r.divergedAt !== null).map(([sc]) => `${f} ${sc}`));
   out.push(div.length ? `- Diverged runs (loss not finite): ${div.join(', ')}.` : '- No training run diverged.');
@@ -401,6 +489,7 @@ export const COLORS: Record<string, string> = {
 
 export function renderPlots(j: StudyJson): Record<string, string> {
   const s = j.settings;
+  const px = outputPrefix(j.mode);
   const plots: Record<string, string> = {};
   for (const sc of s.schemes) {
     const series: Series[] = [];
@@ -414,7 +503,7 @@ export function renderPlots(j: StudyJson): Record<string, string> {
         points: run.curve.step.map((x, i) => ({ x, y: run.curve.loss[i] })),
       });
     }
-    plots[`study.loss-${sc}.svg`] = lineChart({
+    plots[`${px}.loss-${sc}.svg`] = lineChart({
       title: `Training loss, every GEMM in the format, ${sc === '1x32' ? '1x32 blocks along K' : '8x8 tiles'} (seed ${j.seed})`,
       xLabel: `step (batch ${s.batch}; ${Math.floor(j.data.trainDigits / s.batch)} steps per epoch)`,
       yLabel: `training loss (mean over ${s.logEvery} steps, log scale)`,
@@ -433,7 +522,7 @@ export function renderPlots(j: StudyJson): Record<string, string> {
   ].map((g) => ({ ...g, values: g.values.map((v) => (v === null ? null : 100 * v)) }));
   const all = groups.flatMap((g) => g.values).filter((v): v is number => v !== null);
   const lo = all.length ? Math.max(0, Math.floor((Math.min(...all) - 2) / 5) * 5) : 0;
-  plots['study.accuracy.svg'] = barChart({
+  plots[`${px}.accuracy.svg`] = barChart({
     title: `MNIST test accuracy by format (axis from ${lo} %)`,
     yLabel: 'test accuracy (%)',
     categories: formats,
@@ -451,7 +540,7 @@ export function renderPlots(j: StudyJson): Record<string, string> {
     values: tensors.map((t) => j.sqnr[t]?.[f]?.['1x32']?.sqnrDb ?? null),
   }));
   const sqAll = sqGroups.flatMap((g) => g.values).filter((v): v is number => v !== null);
-  plots['study.sqnr.svg'] = barChart({
+  plots[`${px}.sqnr.svg`] = barChart({
     title: 'Quantization SQNR, 1x32 blocks (fp32 is exact)',
     yLabel: 'SQNR (dB)',
     categories: tensors,

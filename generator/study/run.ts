@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { SYNTHETIC } from './data';
 import { jobKey, runJob, type Job, type JobResult, type TrainJobResult } from './jobs';
-import { buildStudyJson, renderMarkdown, renderPlots, type JobTiming, type StudyJson } from './report';
+import { buildStudyJson, outputPrefix, renderMarkdown, renderPlots, type JobTiming, type StudyJson } from './report';
 import { studySettings, DEFAULT_SEED, type StudySettings } from './settings';
 import type { JobRequest, WorkerMessage } from './worker';
 
@@ -187,8 +187,9 @@ export async function runStudy(options: StudyOptions, log: Log): Promise<StudyOu
       await writeFile(p, text);
       files.push(p);
     };
-    await put('study.json', jsonText);
-    await put('study.md', markdown);
+    const px = outputPrefix(settings.mode);
+    await put(`${px}.json`, jsonText);
+    await put(`${px}.md`, markdown);
     for (const [name, svg] of Object.entries(renderPlots(json))) await put(name, svg);
     log(`${stamp()} wrote ${files.join(', ')}`);
   }

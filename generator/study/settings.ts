@@ -1,5 +1,6 @@
-// Study settings: the full study (20 minutes on 2 cores) and --quick (CI, 3 minutes), both training every
-// format. Every number that shapes a result lives here and is written into reports/study.json.
+// Study settings: the full study (budget 20 minutes on 2 cores; about 1100 CPU-seconds, ~10 minutes) and
+// --quick (CI, budget 3 minutes; about 70 CPU-seconds), both training every format. Every number that shapes
+// a result lives here and is written into reports/study.json.
 
 import type { BlockScheme, StudyFormat, TrainSettings } from './mlp';
 import { LAYERS } from './mlp';
@@ -35,7 +36,7 @@ export function studySettings(mode: 'full' | 'quick', seed: number, overrides: P
     mode,
     seed,
     layers: LAYERS,
-    trainSize: null,
+    trainSize: mode === 'full' ? null : 4000,
     testSize: null,
     evalBatch: 500,
     epochs: mode === 'full' ? 20 : 2,

@@ -82,6 +82,23 @@ describe('gemmFast', () => {
       }
     }
   });
+
+  it('equals golden gemm with mostly-zero A operands (the sparse path: MNIST pixels, ReLU outputs)', () => {
+    const rng = new Rng(21);
+    for (const fmt of ALL) {
+      for (const [blockA, blockB] of [[{ rows: 1, cols: 32 }, { rows: 32, cols: 1 }], [{ rows: 8, cols: 8 }, { rows: 8, cols: 8 }]] as const) {
+        const M = 5 + rng.int(12);
+        const K = 20 + rng.int(80);
+        const a = randomMatrix(rng, M, K, false);
+        const f = new Float32Array(a.bits.buffer);
+        const density = [0.02, 0.2, 0.6][rng.int(3)];
+        for (let i = 0; i < f.length; i++) if (rng.next() > density) f[i] = rng.next() < 0.5 ? 0 : -0;
+        const b = randomMatrix(rng, K, 1 + rng.int(9), false);
+        const opts = { formatA: fmt, blockA, blockB };
+        expect(hex(gemmFast(a, b, opts))).toEqual(hex(gemm(a, b, opts)));
+      }
+    }
+  });
 });
 
 describe('gemmBf16Fast', () => {

@@ -5,6 +5,8 @@ import { formatsCommand } from './formats';
 import { generateCommand } from './generate';
 import { gemmCommand } from './gemm';
 import { quantizeCommand } from './quantize';
+import { simQuantizeCommand } from './sim-quantize';
+import { simGemmCommand } from './sim-gemm';
 import { studyCommand } from './study';
 import { trainStepCommand } from './train-step';
 
@@ -12,7 +14,9 @@ export const COMMANDS: readonly Command[] = [
   formatsCommand,
   generateCommand,
   quantizeCommand,
+  simQuantizeCommand,
   gemmCommand,
+  simGemmCommand,
   trainStepCommand,
   studyCommand,
 ];

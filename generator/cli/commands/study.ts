@@ -15,10 +15,10 @@ export const studyCommand: Command = {
   summary: 'format study: SQNR, direct-cast inference and full MNIST training per format; writes reports/study.*',
   usage: '[--quick] [--seed N] [--jobs N] [--out DIR]',
   options: [
-    { name: 'quick', help: 'CI size: 2 epochs per format (every format still trained), no seed replicas (about 1-2 minutes on 2 cores)' },
+    { name: 'quick', help: 'CI size: 2 epochs over 4000 digits per format (every format still trained), no seed replicas; writes study.quick.*' },
     { name: 'seed', value: 'N', default: '1', help: 'seed of initialisation, data order, subsets and synthetic samples' },
     { name: 'jobs', value: 'N', help: 'worker threads (0: run in this thread); default: the number of CPUs, at most 8' },
-    { name: 'out', value: 'DIR', default: 'reports', help: 'directory for study.json, study.md and the study.*.svg plots' },
+    { name: 'out', value: 'DIR', default: 'reports', help: 'output directory: study.json, study.md, study.*.svg (with --quick: study.quick.json, study.quick.md, study.quick.*.svg)' },
   ],
   help: [
     'Trains a 784-256-128-10 MLP on the MNIST digits of the `mnist` package (fixed split) with every GEMM',

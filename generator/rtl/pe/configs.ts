@@ -1,0 +1,43 @@
+// The PE configurations: reference RTL (rtl-out/, linted and diffed in CI) and the synthesis set.
+
+import { BASELINE_BF16, FORMAT_NAMES, type FormatName } from '../../golden/index';
+import type { RtlConfig } from '../config';
+import { bf16PeModule } from './bf16-pe';
+import { mxPeModule } from './mx-pe';
+import { pairLabel } from './names';
+
+/** Pipeline depth of the reference and synthesis PEs: one register stage at the output. */
+export const PE_REFERENCE_DEPTH = 1;
+
+/** The mixed pairs that get their own PE. */
+export const MIXED_PAIRS: readonly (readonly [FormatName, FormatName])[] = [['mxfp8-e4m3', 'mxfp8-e5m2']];
+
+/** Formats in the synthesis report (the list), plus the BF16 baseline. */
+export const SYNTH_FORMATS: readonly FormatName[] = ['mxsf', 'mxfp8-e4m3', 'mxfp8-e5m2', 'mxfp8-e2m5', 'mxint8', 'mxfp6-e3m2', 'mxfp4-e2m1'];
+
+export function mxPeConfig(formatA: FormatName, formatB: FormatName, k: number, depth: number): RtlConfig {
+  return {
+    unit: 'pe',
+    format: pairLabel(formatA, formatB),
+    params: { formatA, formatB, k, depth },
+    build: () => mxPeModule({ formatA, formatB, k, depth }),
+  };
+}
+
+export function bf16PeConfig(k: number, depth: number): RtlConfig {
+  return { unit: 'pe', format: BASELINE_BF16, params: { k, depth }, build: () => bf16PeModule({ k, depth }) };
+}
+
+export function peReferenceConfigs(): RtlConfig[] {
+  const d = PE_REFERENCE_DEPTH;
+  return [
+    ...FORMAT_NAMES.map((f) => mxPeConfig(f, f, 32, d)),
+    ...MIXED_PAIRS.map(([a, b]) => mxPeConfig(a, b, 32, d)),
+    bf16PeConfig(32, d),
+  ];
+}
+
+export function peSynthConfigs(): RtlConfig[] {
+  const d = PE_REFERENCE_DEPTH;
+  return [32, 8].flatMap((k) => [...SYNTH_FORMATS.map((f) => mxPeConfig(f, f, k, d)), bf16PeConfig(k, d)]);
+}

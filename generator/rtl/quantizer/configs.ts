@@ -1,0 +1,42 @@
+// Configurations of the block quantizer.
+//  reference (rtl-out/): every format, k = 32, floor, FP32 input; mxsf also with rceil, and with BF16 input.
+//  synthesis: every format, k = 32, floor, FP32 input (the same modules as the reference set).
+import { FORMAT_NAMES, type FormatName } from '../../formats/table';
+import type { RtlConfig } from '../config';
+import { blockQuantizerModule, type QuantizerConfig } from './quantizer';
+
+/** Pipeline depth of the reference configurations: one output register stage. */
+export const REFERENCE_DEPTH = 1;
+export const REFERENCE_K = 32;
+
+export function quantizerConfig(c: QuantizerConfig): RtlConfig {
+  return {
+    unit: 'quantizer',
+    format: c.format,
+    params: { k: c.k, scaleMode: c.scaleMode, input: c.input, depth: c.depth },
+    build: () => blockQuantizerModule(c),
+  };
+}
+
+/** The quantizer configurations written into rtl-out/. */
+export function quantizerReferenceSet(): QuantizerConfig[] {
+  const base = { k: REFERENCE_K, depth: REFERENCE_DEPTH, scaleMode: 'floor', input: 'fp32' } as const;
+  return [
+    ...FORMAT_NAMES.map((format) => ({ ...base, format })),
+    { ...base, format: 'mxsf', scaleMode: 'rceil' },
+    { ...base, format: 'mxsf', input: 'bf16' },
+  ];
+}
+
+/** The main reference configuration of a format: k = 32, floor, FP32 input, reference depth. */
+export function quantizerSpec(format: FormatName): QuantizerConfig {
+  return { format, k: REFERENCE_K, scaleMode: 'floor', input: 'fp32', depth: REFERENCE_DEPTH };
+}
+
+export function quantizerConfigs(): RtlConfig[] {
+  return quantizerReferenceSet().map(quantizerConfig);
+}
+
+export function quantizerSynthConfigs(): RtlConfig[] {
+  return FORMAT_NAMES.map((format) => quantizerConfig(quantizerSpec(format)));
+}

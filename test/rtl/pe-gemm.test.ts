@@ -1,0 +1,120 @@
+// `mxgen sim gemm` in-process: every format and the mixed pair through the generated PE for 1x32/32x1 and
+// 8x8/8x8 operands under Icarus, a subset under Verilator (its builds take ~15-40 s each; the pe suite of
+// `make sim` runs every format under Verilator), each compared bit for bit with `mxgen gemm`; and the
+// command's input errors.
+
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { bufferIO } from '../../generator/cli/io';
+import { main } from '../../generator/cli/main';
+import { FORMAT_NAMES } from '../../generator/golden/index';
+import { Prng } from '../../generator/rtl/pe/vectors';
+
+let dir: string;
+
+async function run(argv: string[]) {
+  const io = bufferIO('', dir);
+  const code = await main(argv, io);
+  return { code, stdout: io.stdout(), stderr: io.stderr() };
+}
+
+/** A matrix JSON of Gaussian-ish values with some zeros, a wide exponent spread and ties. */
+function matrix(rows: number, cols: number, seed: number, extra: (i: number) => unknown = () => undefined) {
+  const rng = new Prng(seed);
+  const data = Array.from({ length: rows * cols }, (_, i) => {
+    const x = extra(i);
+    if (x !== undefined) return x;
+    if (rng.chance(0.08)) return 0;
+    const u = (rng.u32() + 1) / 4294967297;
+    const v = (rng.u32() + 1) / 4294967297;
+    const g = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    return g * 2 ** rng.range(-12, 6);
+  });
+  return JSON.stringify({ rows, cols, data });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'mxgen-sim-gemm-'));
+  // 1x32: K = 80 is two full chunks and a padded one; C given
+  await writeFile(path.join(dir, 'a32.json'), matrix(3, 80, 1, (i) => (i === 5 ? -1e-40 : i === 7 ? 3.5e38 : undefined)));
+  await writeFile(path.join(dir, 'b32.json'), matrix(80, 2, 2));
+  await writeFile(path.join(dir, 'c32.json'), JSON.stringify({ rows: 3, cols: 2, data: [0, -0, 'inf', 1e-42, -3, 1e30] }));
+  // 8x8 tiles: K = 20 (two full chunks and a padded one)
+  await writeFile(path.join(dir, 'a8.json'), matrix(9, 20, 3));
+  await writeFile(path.join(dir, 'b8.json'), matrix(20, 10, 4));
+  await writeFile(path.join(dir, 'nan.json'), matrix(2, 32, 5, (i) => (i === 3 ? 'nan' : undefined)));
+});
+
+const PAIRS: [string, string][] = [...FORMAT_NAMES.map((f) => [f, f] as [string, string]), ['mxfp8-e4m3', 'mxfp8-e5m2'], ['bf16', 'bf16']];
+
+async function agree(sim: string, fa: string, fb: string, shape: '1x32' | '8x8') {
+  const files = shape === '1x32' ? ['--a', 'a32.json', '--b', 'b32.json', '--c', 'c32.json'] : ['--a', 'a8.json', '--b', 'b8.json', '--block-a', '8x8', '--block-b', '8x8'];
+  const fmt = ['--format', fa, ...(fa !== fb ? ['--format-b', fb] : [])];
+  const golden = await run(['gemm', ...fmt, ...files]);
+  expect(golden.code).toBe(0);
+  const rtl = await run(['sim', 'gemm', ...fmt, ...files, '--sim', sim]);
+  expect(rtl.stderr).toBe('');
+  expect(rtl.code).toBe(0);
+  expect(rtl.stdout).toBe(golden.stdout);
+  const bits = (JSON.parse(golden.stdout) as { bits: number[] }).bits;
+  expect(new Set(bits).size).toBeGreaterThan(4); // a real product, not zeros
+}
+
+describe('sim gemm agrees with gemm (Icarus)', () => {
+  test.each(PAIRS)('%s x %s, 1x32 and 8x8', async (fa, fb) => {
+    await agree('icarus', fa, fb, '1x32');
+    await agree('icarus', fa, fb, '8x8');
+  });
+});
+
+describe('sim gemm agrees with gemm (Verilator)', () => {
+  test.each([['mxsf', 'mxsf'], ['bf16', 'bf16']])('%s x %s, 1x32 and 8x8', async (fa, fb) => {
+    await agree('verilator', fa, fb, '1x32');
+    await agree('verilator', fa, fb, '8x8');
+  });
+});
+
+describe('sim gemm specials and errors', () => {
+  test('a NaN input gives a NaN scale: its row of C is NaN, like gemm', async () => {
+    const args = ['--format', 'mxfp8-e4m3', '--a', 'nan.json', '--b', 'b32.json'];
+    await writeFile(path.join(dir, 'b32s.json'), matrix(32, 2, 6));
+    args[args.length - 1] = 'b32s.json';
+    const rtl = await run(['sim', 'gemm', ...args, '--sim', 'icarus']);
+    expect(rtl.code).toBe(0);
+    expect(rtl.stdout).toBe((await run(['gemm', ...args])).stdout);
+    expect((JSON.parse(rtl.stdout) as { bits: number[] }).bits.slice(0, 2)).toEqual([0x7fc00000, 0x7fc00000]);
+  });
+
+  test('help names the operand quantization', async () => {
+    const r = await run(['sim', 'gemm', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/quantization: the GOLDEN MODEL quantizes A and B/i);
+    expect(r.stdout).toContain('--sim');
+  });
+
+  test.each([
+    [['--format', 'bf16', '--format-b', 'mxsf'], 2, /cannot be mixed/],
+    [['--format', 'mxsf', '--block-a', '8x8'], 2, /edges along K differ/],
+    [['--format', 'mxsf', '--block-a', '1x128', '--block-b', '128x1'], 2, /above 64/],
+    [['--format', 'mxsf', '--sim', 'vcs'], 2, /must be one of verilator, icarus/],
+    [['--format', 'nope'], 2, /unknown format 'nope'/],
+  ])('%j exits %i', async (extra, code, msg) => {
+    await writeFile(path.join(dir, 'big.json'), matrix(2, 128, 7));
+    await writeFile(path.join(dir, 'bigb.json'), matrix(128, 2, 8));
+    const files = extra.includes('1x128') ? ['--a', 'big.json', '--b', 'bigb.json'] : ['--a', 'a32.json', '--b', 'b32.json'];
+    const r = await run(['sim', 'gemm', ...extra, ...files]);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(msg);
+  });
+
+  test('shape errors name the files', async () => {
+    const r = await run(['sim', 'gemm', '--format', 'mxsf', '--a', 'a32.json', '--b', 'b8.json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/a32\.json is 3x80 and b8\.json is 20x10/);
+    const m = await run(['sim', 'gemm', '--format', 'mxsf', '--a', 'missing.json', '--b', 'b8.json']);
+    expect(m.code).toBe(1);
+    expect(m.stderr).toMatch(/missing\.json: no such file/);
+  });
+});
