@@ -448,7 +448,7 @@ function readingNotes(j: StudyJson): string[] {
   const best = (sc: BlockScheme) => Object.keys(j.training).filter((f) => f !== 'fp32' && f !== 'bf16').sort((a, b) => (acc(b, sc) ?? 0) - (acc(a, sc) ?? 0));
   for (const sc of j.settings.schemes) {
     const order = best(sc);
-    if (order.length) out.push(`- Full training, ${sc}: MX formats ranked by test accuracy: ${order.map((f) => `${f} ${pct(acc(f, sc))} %`).join(' > ')} (fp32 ${pct(acc('fp32', sc))} %, bf16 ${pct(acc('bf16', sc))} %).`);
+    if (order.length) out.push(`- Full training, ${sc}: MX formats ranked by test accuracy: ${order.map((f) => `${f} ${pct(acc(f, sc))} %`).join(' ≥ ')} (fp32 ${pct(acc('fp32', sc))} %, bf16 ${pct(acc('bf16', sc))} %).`);
   }
   const sp = j.summary.spread;
   const thr = j.summary.training.vsE2M5.threshold;

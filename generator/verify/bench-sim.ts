@@ -35,7 +35,7 @@ async function main(): Promise<number> {
         failed++;
         console.log(rep.text);
       }
-      const line = `${top.name.padEnd(32)} ${sim.padEnd(9)} ${String(n).padStart(8)} blocks in ${t!.seconds.toFixed(2).padStart(6)} s = ${Math.round(t!.vectorsPerSecond).toLocaleString('en-US').padStart(9)} blocks/s (${(t!.vectorsPerSecond * c.k).toExponential(2)} elements/s; build ${t!.buildSeconds.toFixed(1)} s)${rep.ok ? '' : '  MISMATCH'}`;
+      const line = `${top.name.padEnd(36)} ${sim.padEnd(9)} ${String(n).padStart(8)} blocks in ${t!.seconds.toFixed(2).padStart(6)} s = ${Math.round(t!.vectorsPerSecond).toLocaleString('en-US').padStart(9)} blocks/s (${(t!.vectorsPerSecond * c.k).toExponential(2)} elements/s; build ${t!.buildSeconds.toFixed(1)} s)${rep.ok ? '' : '  MISMATCH'}`;
       console.log(line);
     }
   }

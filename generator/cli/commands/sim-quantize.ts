@@ -1,5 +1,6 @@
 // `mxgen sim quantize`: the same options and JSON as `mxgen quantize`, but the scales and codes come from the
-// generated block quantizer RTL run under Icarus or Verilator (block shapes 1xK). The values are the golden
+// generated block quantizer RTL (1xK rows, Kx1 columns via the transpose) or the streaming tile re-quantizer
+// (RxC tiles) run under Icarus or Verilator. The values are the golden
 // dequantization of the RTL's codes. Unless --no-check, the RTL result is compared with the golden model and a
 // disagreement exits 1 with a short diff summary (after the JSON is written).
 
@@ -52,14 +53,66 @@ export interface SimQuantizeResult {
   readonly top: string;
 }
 
-/** Checks the block shape: only 1xK rows are simulated here. */
+/** Largest tile edge the command builds a tile re-quantizer for (its buffer grows with R x C). */
+export const MAX_SIM_TILE = 64;
+
+/**
+ * Checks the block shape: 1xK rows run the block quantizer, Kx1 columns run it on the transpose, and
+ * R x C tiles (R > 1 and C > 1) run the streaming tile re-quantizer.
+ */
 export function simBlockCheck(block: BlockShape): void {
-  if (block.rows !== 1) {
-    throw new UsageError(
-      `--block ${blockShapeText(block)}: 'sim quantize' simulates the 1xK block quantizer only; 2-D tiles such as 8x8 come from the tile re-quantizer, which this command does not run yet`,
-    );
+  if (block.rows > 1 && block.cols > 1) {
+    if (block.rows > MAX_SIM_TILE || block.cols > MAX_SIM_TILE) {
+      throw new UsageError(`--block ${blockShapeText(block)}: tile edges above ${MAX_SIM_TILE} are too large to build and simulate`);
+    }
+    return;
   }
-  if (block.cols > MAX_SIM_K) throw new UsageError(`--block ${blockShapeText(block)}: K above ${MAX_SIM_K} is too large to build and simulate`);
+  const k = Math.max(block.rows, block.cols);
+  if (k > MAX_SIM_K) throw new UsageError(`--block ${blockShapeText(block)}: K above ${MAX_SIM_K} is too large to build and simulate`);
+}
+
+/** The transpose of a matrix (Kx1 column blocks run as 1xK row blocks of the transpose). */
+function transposed(m: Matrix): Matrix {
+  const bits = new Uint32Array(m.rows * m.cols);
+  for (let r = 0; r < m.rows; r++) for (let c = 0; c < m.cols; c++) bits[c * m.rows + r] = m.bits[r * m.cols + c]!;
+  return { rows: m.cols, cols: m.rows, bits };
+}
+
+function transposedQuantized(q: QuantizedMatrix, block: BlockShape): QuantizedMatrix {
+  const codes = new Uint8Array(q.codes.length);
+  for (let r = 0; r < q.rows; r++) for (let c = 0; c < q.cols; c++) codes[c * q.rows + r] = q.codes[r * q.cols + c]!;
+  const scales = new Uint8Array(q.scales.length);
+  for (let r = 0; r < q.gridRows; r++) for (let c = 0; c < q.gridCols; c++) scales[c * q.gridRows + r] = q.scales[r * q.gridCols + c]!;
+  return { ...q, block, rows: q.cols, cols: q.rows, gridRows: q.gridCols, gridCols: q.gridRows, scales, codes };
+}
+
+/** Runs the tile re-quantizer RTL on a matrix, tile by tile. */
+async function simQuantizeTile(m: Matrix, o: SimQuantizeOptions): Promise<SimQuantizeResult> {
+  const { fp32BitsToBf16Bits } = await import('../../formats/fp32');
+  const { simQuantizeTiles } = await import('../../rtl/tile/sim');
+  const input: Matrix = o.bf16 ? { rows: m.rows, cols: m.cols, bits: m.bits.map((b) => fp32BitsToBf16Bits(b)) } : m;
+  const r = await simQuantizeTiles({
+    sim: o.sim,
+    format: o.format,
+    block: o.block,
+    scaleMode: o.scaleMode,
+    matrix: m,
+    input: o.bf16 ? 'bf16' : 'fp32',
+    seed: o.seed ?? 1,
+    stallPercent: o.stallPercent ?? 0,
+  });
+  const rtl: QuantizedMatrix = {
+    format: o.format,
+    block: o.block,
+    scaleMode: o.scaleMode,
+    rows: m.rows,
+    cols: m.cols,
+    gridRows: r.gridRows,
+    gridCols: r.gridCols,
+    scales: r.scales,
+    codes: r.codes,
+  };
+  return { rtl, input, top: r.module };
 }
 
 /** Runs the quantizer RTL on a matrix: rows cut into blocks of K (the last one padded with +0, its codes dropped). */
@@ -70,6 +123,12 @@ export async function simQuantize(m: Matrix, o: SimQuantizeOptions): Promise<Sim
     requireTool('iverilog', { path: o.toolPath });
     requireTool('vvp', { path: o.toolPath });
   } else requireTool('verilator', { path: o.toolPath });
+  if (o.block.rows > 1 && o.block.cols > 1) return simQuantizeTile(m, o);
+  if (o.block.rows > 1) {
+    // Kx1 column blocks: the 1xK quantizer on the transpose, then transposed back
+    const t = await simQuantize(transposed(m), { ...o, block: { rows: 1, cols: o.block.rows } });
+    return { rtl: transposedQuantized(t.rtl, o.block), input: transposed(t.input), top: t.top };
+  }
   const { fp32BitsToBf16Bits } = await import('../../formats/fp32');
   const { makeMatrix } = await import('../../golden/quantize');
   const { withQuantizerRtl, runQuantizerBlocks } = await import('../../rtl/quantizer/run');
@@ -167,10 +226,10 @@ export function diffSummary(input: Matrix, golden: QuantizedMatrix, rtl: Quantiz
 export const simQuantizeCommand: Command = {
   name: 'sim quantize',
   summary: 'quantize an FP32 matrix with the generated quantizer RTL under Icarus or Verilator (checked against the golden model)',
-  usage: '--format F [--block 1xK] [--scale-mode floor|rceil] [--sim verilator|icarus] [--bf16-input] [--no-check] [--input FILE|-] [--output FILE|-]',
+  usage: '--format F [--block RxC] [--scale-mode floor|rceil] [--sim verilator|icarus] [--bf16-input] [--no-check] [--input FILE|-] [--output FILE|-]',
   options: [
     { name: 'format', value: 'F', required: true, help: `element format: ${FORMAT_NAMES.join(', ')}` },
-    { name: 'block', value: 'RxC', default: blockShapeText(DEFAULT_BLOCK_A), help: 'block shape 1xK (one scale per K consecutive values of a row; the last block of a row is padded with zeros)' },
+    { name: 'block', value: 'RxC', default: blockShapeText(DEFAULT_BLOCK_A), help: 'block shape: 1xK runs the block quantizer along rows, Kx1 along columns, RxC (R, C > 1) the streaming tile re-quantizer; partial blocks are padded with zeros' },
     SCALE_MODE_OPTION,
     { name: 'sim', value: 'S', choices: SIM_CHOICES, default: 'verilator', help: 'simulator: verilator or icarus' },
     { name: 'bf16-input', help: 'use the BF16-input quantizer: the matrix is rounded to BF16 (half to even) first, and checked on those values' },
@@ -182,7 +241,8 @@ export const simQuantizeCommand: Command = {
     MATRIX_INPUT_HELP,
     '',
     "Output: the JSON of 'mxgen quantize' (scales and codes from the RTL; values = their golden dequantization).",
-    'The quantizer for the block size K is generated and built on the fly (builds are cached in sim/build/).',
+    'The quantizer (1xK, Kx1) or tile re-quantizer (RxC) for the block shape is generated and built on the fly',
+    '(builds are cached in sim/build/).',
     'Exit status 1 with a short diff summary on stderr when the RTL disagrees with the golden model.',
     '',
     'Example: echo \'{"rows":1,"cols":2,"data":[7,1]}\' | mxgen sim quantize --format mxfp4-e2m1 --sim icarus',

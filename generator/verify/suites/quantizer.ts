@@ -6,7 +6,7 @@
 // compared bit for bit; random valid/ready stalls on both sides in part of the runs.
 //
 // Random blocks per configuration and simulator (plus the corner blocks once):
-//   ci:   verilator 100k, icarus 5k        long: verilator 10M, icarus 100k
+//   ci:   verilator 100k, icarus 10k       long: verilator 10M, icarus 100k
 // Runs are cut into chunks of at most 50k blocks, each with its own seed and stall probability (30, 0, 50, 10 %).
 // The packing goes through the rtl-out bindings, so a port change breaks the type-check of this file.
 // Then `mxgen sim quantize` (in-process) for every format and both scale modes on a 4x70 matrix, each simulator.
@@ -52,7 +52,7 @@ const BINDINGS: readonly QuantizerBinding[] = [
 ];
 
 type Counts = Readonly<Record<RegressLevel, Readonly<Record<SimulatorName, number>>>>;
-export const QUANTIZER_COUNTS: Counts = { ci: { verilator: 100_000, icarus: 5_000 }, long: { verilator: 10_000_000, icarus: 100_000 } };
+export const QUANTIZER_COUNTS: Counts = { ci: { verilator: 100_000, icarus: 10_000 }, long: { verilator: 10_000_000, icarus: 100_000 } };
 const CHUNK = 50_000;
 const STALLS = [30, 0, 50, 10];
 
