@@ -1,6 +1,6 @@
 // runSimulation: render the testbench, build (cached) for the chosen simulator, stream the packed input
 // vectors through a file, run, and read back the packed output transactions.
-import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import type { ModuleInterface } from '../hdl/ports.js';
@@ -9,7 +9,7 @@ import { HarnessError, SimulationError } from './errors.js';
 import { toHex } from './pack.js';
 import { SIMULATORS, type SimulatorName } from './simulators.js';
 import { renderTestbench } from './testbench.js';
-import { WORK_DIR } from './paths.js';
+import { scratchDir } from './paths.js';
 
 export type { SimulatorName } from './simulators.js';
 export { dataPorts, packPorts, unpackPorts, packedWidth, toHex, type PlacedPort } from './pack.js';
@@ -113,8 +113,7 @@ export async function runSimulation(opts: SimOptions): Promise<SimResult> {
 
   // Resolved before the scratch directory exists, so a missing tool leaves nothing behind.
   const cmd = backend.command(build.dir, opts.toolPath);
-  await mkdir(WORK_DIR, { recursive: true });
-  const workDir = opts.workDir ? resolve(opts.workDir) : await mkdtemp(join(WORK_DIR, `${sim}-${iface.name}-`));
+  const workDir = opts.workDir ? resolve(opts.workDir) : scratchDir(`${sim}-${iface.name}-`);
   await mkdir(workDir, { recursive: true });
   const vecFile = join(workDir, 'vectors.hex');
   const outFile = join(workDir, 'outputs.hex');

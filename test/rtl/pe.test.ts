@@ -171,6 +171,17 @@ describe('simulation (Icarus) against the golden model', () => {
     await simCheck(kind, mxPeModule({ formatA: a, formatB: b, k: 8, depth }), 8, randomMxCases(kind, 8, 300, 11 + depth), depth === 2 ? 30 : 0);
   });
 
+  test.each([
+    { sign: 'negate', tree: 'adders' },
+    { sign: 'ones', tree: 'adders' },
+    { sign: 'negate', tree: 'csa' },
+  ] as PeArch[])('the other reductions of the optimisation log, %j: mxsf and mxfp8-e5m2 at k = 8', async (arch) => {
+    for (const f of ['mxsf', 'mxfp8-e5m2'] as FormatName[]) {
+      const kind = { kind: 'mx', formatA: f, formatB: f } as const;
+      await simCheck(kind, mxPeModule({ formatA: f, formatB: f, k: 8, depth: 1, arch }), 8, randomMxCases(kind, 8, 300, 21), 0);
+    }
+  });
+
   test('bf16: random chunks at k = 4, depth 3 with stalls', async () => {
     await simCheck({ kind: 'bf16' }, bf16PeModule({ k: 4, depth: 3 }), 4, randomBf16Cases(4, 400, 9), 25);
   });

@@ -1,13 +1,13 @@
 // The 1-D comparison unit (two 1xK block quantizers + a KxK transpose buffer) is a real, working design:
 // row-wise and column-wise results against the golden quantizeBlock under Icarus with random stalls on the
 // input and on both output streams (its two output streams need a testbench of their own), plus lint.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, test } from 'vitest';
 import { writeDesign } from '../../generator/hdl/index';
 import { lintVerilog } from '../../generator/sim/index';
-import { WORK_DIR } from '../../generator/sim/paths';
+import { scratchDir } from '../../generator/sim/paths';
 import { codeBits, FORMAT_TABLE, quantizeBlock, type FormatName } from '../../generator/golden/index';
 import { bothQuantModule, type BothQuantConfig } from '../../generator/rtl/tile/bothquant';
 import { makeTiles } from '../../generator/rtl/tile/tiles';
@@ -95,7 +95,7 @@ describe('1-D comparison unit (bothquant)', () => {
   for (const c of cases) {
     test(`${c.format} 1x${c.k} ${c.buffers === 2 ? 'double' : 'single'} buffer: rows and columns bit-exact (icarus, 25% stalls), lint clean`, async () => {
       const top = bothQuantModule(c);
-      const dir = mkdtempSync(path.join(WORK_DIR, `test-${top.name}-`));
+      const dir = scratchDir(`test-${top.name}-`);
       dirs.push(dir);
       const files = writeDesign(top, dir, { bindings: false });
       await lintVerilog(files, top.name);

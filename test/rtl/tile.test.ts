@@ -15,8 +15,8 @@ import { tileConfigs, tileReference } from '../../generator/rtl/tile/configs';
 import { TILE_KINDS, makeTiles } from '../../generator/rtl/tile/tiles';
 import { tileLines, tileQuantModule, tileStorage, type TileQuantConfig } from '../../generator/rtl/tile/tilequant';
 import { goldenTileModel, packOutput, tileExpectedOutputs, tileInputVectors, unpackOutput } from '../../generator/rtl/tile/vectors';
-import { WORK_DIR } from '../../generator/sim/paths';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { scratchDir } from '../../generator/sim/paths';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 
 const SIMS = ['icarus', 'verilator'] as const;
@@ -35,7 +35,7 @@ describe('tile re-quantizer: reference configurations', () => {
     const top = cfgRtl.build();
     const cfg = tileReference(cfgRtl.format as FormatName);
     test(`${top.name}: lint clean (verilator -Wall)`, async () => {
-      const dir = mkdtempSync(path.join(WORK_DIR, `lint-${top.name}-`));
+      const dir = scratchDir(`lint-${top.name}-`);
       try {
         await lintVerilog(writeDesign(top, dir, { bindings: false }), top.name);
       } finally {
@@ -95,7 +95,7 @@ describe('tile re-quantizer: structure', () => {
   test('synthesizes without latches; flops = the stated storage', async () => {
     const cfg: TileQuantConfig = { format: 'mxfp4-e2m1', rows: 2, cols: 4, scaleMode: 'floor', input: 'bf16', order: 'col', buffers: 2 };
     const top = tileQuantModule(cfg, quantizerParts(cfg.format, cfg.scaleMode, cfg.input));
-    const dir = mkdtempSync(path.join(WORK_DIR, `synth-${top.name}-`));
+    const dir = scratchDir(`synth-${top.name}-`);
     try {
       const files = writeDesign(top, dir, { bindings: false });
       await lintVerilog(files, top.name);

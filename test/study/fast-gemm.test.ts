@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { gemm, gemmBf16, makeMatrix, quantize, type BlockShape, type FormatName, type Matrix } from '../../generator/golden/index';
 import { gemmBf16Fast, gemmFast, quantizeFast } from '../../generator/study/fast-gemm';
 import { Rng } from '../../generator/study/rng';
+import { loadMnist } from '../../generator/study/data';
+import { gemmFor, initParams, train, type BlockScheme, type StudyFormat } from '../../generator/study/mlp';
 
 const ALL: FormatName[] = ['mxfp8-e4m3', 'mxfp8-e5m2', 'mxfp8-e2m5', 'mxint8', 'mxsf', 'mxfp6-e3m2', 'mxfp6-e2m3', 'mxfp4-e2m1'];
 
@@ -113,6 +115,32 @@ describe('gemmBf16Fast', () => {
       const c = rep % 2 ? randomMatrix(rng, M, N, false) : undefined;
       const k = rep < 8 ? 32 : 1 + rng.int(20);
       expect(hex(gemmBf16Fast(a, b, c, k))).toEqual(hex(gemmBf16(a, b, c, k)));
+    }
+  });
+});
+
+describe('training with the fast GEMM', () => {
+  it('gives bit-identical weights to training with the golden gemm / gemmBf16 (MNIST digits, 2 steps)', () => {
+    const d = loadMnist();
+    const data = { n: 32, x: d.train.x, y: d.train.y };
+    const s = { epochs: 1, batch: 16, lr: 0.05, momentum: 0.9, logEvery: 1 };
+    const cases: [StudyFormat, BlockScheme][] = [['mxsf', '8x8'], ['mxfp8-e5m2', '1x32'], ['bf16', '1x32']];
+    for (const [f, sc] of cases) {
+      const golden =
+        f === 'bf16'
+          ? (a: Matrix, b: Matrix) => gemmBf16(a, b)
+          : (a: Matrix, b: Matrix) =>
+              gemm(a, b, sc === '1x32'
+                ? { formatA: f as FormatName, blockA: { rows: 1, cols: 32 }, blockB: { rows: 32, cols: 1 } }
+                : { formatA: f as FormatName, blockA: { rows: 8, cols: 8 }, blockB: { rows: 8, cols: 8 } });
+      const a = train(initParams(1), data, golden, s, 2);
+      const b = train(initParams(1), data, gemmFor(f, sc), s, 2);
+      expect(b.curve, `${f} ${sc} loss`).toEqual(a.curve);
+      for (let l = 0; l < a.params.w.length; l++) {
+        expect(hex({ rows: 1, cols: b.params.w[l].length, bits: new Uint32Array(b.params.w[l].buffer) }), `${f} ${sc} W${l}`).toEqual(
+          hex({ rows: 1, cols: a.params.w[l].length, bits: new Uint32Array(a.params.w[l].buffer) }),
+        );
+      }
     }
   });
 });

@@ -73,7 +73,7 @@ export interface PeArch {
   readonly tree: 'adders' | 'csa';
 }
 
-export const DEFAULT_ARCH: PeArch = { sign: 'ones', tree: 'adders' };
+export const DEFAULT_ARCH: PeArch = { sign: 'ones', tree: 'csa' };
 
 export const archSuffix = (a: PeArch): string =>
   a.sign === DEFAULT_ARCH.sign && a.tree === DEFAULT_ARCH.tree ? '' : `_${a.sign}_${a.tree}`;

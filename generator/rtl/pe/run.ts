@@ -3,11 +3,11 @@
 // packed vectors through the generator/sim harness, in batches so millions of vectors never sit in memory
 // as one array.
 
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { type Module, writeDesign } from '../../hdl/index';
 import { runSimulation, type SimResult, type SimulatorName } from '../../sim/index';
-import { WORK_DIR } from '../../sim/paths';
+import { scratchDir } from '../../sim/paths';
 
 export interface SimulatePeOptions {
   readonly sim: SimulatorName;
@@ -22,8 +22,7 @@ export class PeSimulator {
   private readonly files: string[];
 
   constructor(readonly top: Module) {
-    mkdirSync(WORK_DIR, { recursive: true });
-    this.dir = mkdtempSync(path.join(WORK_DIR, `rtl-${top.name}-`));
+    this.dir = scratchDir(`rtl-${top.name}-`);
     this.files = writeDesign(top, this.dir, { bindings: false });
   }
 

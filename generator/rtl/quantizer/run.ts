@@ -2,14 +2,14 @@
 // into a scratch directory (or use the files of rtl-out/), stream packed blocks, unpack scales and codes, and
 // compare them with the golden model.
 
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { writeDesign } from '../../hdl';
 import type { ModuleInterface } from '../../hdl/ports';
 import { codeBits, FORMAT_TABLE, type FormatName } from '../../golden';
 import type { ScaleMode } from '../../golden/scale';
 import { compareOutputs, dataPorts, packPorts, runSimulation, type CompareReport, type SimulatorName } from '../../sim';
-import { REPO_ROOT, WORK_DIR } from '../../sim/paths';
+import { REPO_ROOT, scratchDir } from '../../sim/paths';
 import type { Manifest } from '../generate';
 import type { QuantInput } from './common';
 import { blockQuantizerModule, type QuantizerConfig } from './quantizer';
@@ -31,8 +31,7 @@ export interface QuantizerRtl {
  */
 export async function withQuantizerRtl<T>(c: QuantizerConfig, use: (rtl: QuantizerRtl) => Promise<T>): Promise<T> {
   const top = blockQuantizerModule(c);
-  mkdirSync(WORK_DIR, { recursive: true });
-  const dir = mkdtempSync(path.join(WORK_DIR, `rtl-${top.name}-`));
+  const dir = scratchDir(`rtl-${top.name}-`);
   try {
     const rtlFiles = writeDesign(top, dir, { bindings: false });
     return await use({ iface: top.interface(), rtlFiles, format: c.format, k: c.k, scaleMode: c.scaleMode, input: c.input });

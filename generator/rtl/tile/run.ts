@@ -1,11 +1,11 @@
 // Writes a built module's Verilog into a scratch directory and streams vectors through it with the
 // generator/sim harness (the build is cached by content, so the scratch directory is thrown away).
 
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { writeDesign, type Module } from '../../hdl/index';
 import { runSimulation, type SimResult, type SimulatorName } from '../../sim/index';
-import { WORK_DIR } from '../../sim/paths';
+import { scratchDir } from '../../sim/paths';
 
 export interface RunModuleOptions {
   readonly sim: SimulatorName;
@@ -18,8 +18,7 @@ export interface RunModuleOptions {
 }
 
 export async function simulateModule(top: Module, o: RunModuleOptions): Promise<SimResult> {
-  mkdirSync(WORK_DIR, { recursive: true });
-  const dir = mkdtempSync(path.join(WORK_DIR, `rtl-${top.name}-`));
+  const dir = scratchDir(`rtl-${top.name}-`);
   try {
     const rtlFiles = writeDesign(top, dir, { bindings: false });
     return await runSimulation({

@@ -3,11 +3,11 @@
 // (unpackCode, derived from the decoded value). The same count at every level: the test is exhaustive.
 // All decoders run side by side in one wrapper (one simulator build per simulator instead of one per format).
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { codeBits, FORMAT_NAMES, FORMAT_TABLE, type FormatName } from '../../golden';
 import { ModuleBuilder, emitDesign, type Expr, type Module } from '../../hdl';
-import { WORK_DIR } from '../../sim/paths';
+import { scratchDir } from '../../sim/paths';
 import { formatId } from '../../rtl/quantizer/common';
 import { compareOutputs, dataPorts, packPorts, runSimulation, type SimulatorName } from '../../sim';
 import { decoderModule, decoderName } from '../../rtl/decoder/decoder';
@@ -73,8 +73,7 @@ export async function runDecoderRegression(sim: SimulatorName, seed: number, wav
   );
   let outputs: bigint[] = [];
   let failure: string | undefined;
-  mkdirSync(WORK_DIR, { recursive: true });
-  const dir = mkdtempSync(path.join(WORK_DIR, 'decoder-bundle-'));
+  const dir = scratchDir('decoder-bundle-');
   try {
     const wrapper = path.join(dir, `${bundle.name}.v`);
     writeFileSync(wrapper, emitDesign(bundle).get(bundle.name)!);
