@@ -32,10 +32,14 @@ function headerDoc(cfg: MxPeConfig, w: PeWidths, what: string): string {
   return [
     what,
     '',
-    'Datapath: inline decode (unpacked sig * 2^(sh + lsbExp); for mxsf the ee != 00 / ee == 00 mode select)',
-    '-> k exact products sigA*sigB -> alignment by shA+shB into the fixed-point word below -> adder tree',
+    'Datapath: k lanes: inline decode (unpacked sig * 2^(sh + lsbExp); for mxsf the ee != 00 / ee == 00 mode',
+    'select) -> exact product sigA*sigB -> alignment by shA+shB into the fixed-point word below',
+    ...((cfg.arch ?? DEFAULT_ARCH).sign === 'ones'
+      ? ['(one\'s complement of negative products, made before the shift; +1 per negative lane in the reduction)']
+      : ['(negative products negated in two\'s complement)']),
+    `-> exact reduction (${(cfg.arch ?? DEFAULT_ARCH).tree === 'csa' ? 'Dadda column compression with the sign extensions folded into one constant, one adder' : 'balanced adder tree'})`,
     '-> |S| -> leading-zero count, normalise, one FP32 rounding (half to even, gradual underflow, overflow',
-    '-> Inf) with the scale exponents -> NaN scale / NaN element / Inf*0 / Inf override.',
+    '-> Inf) with the scale exponents -> NaN scale / NaN element / Inf*0 / Inf override -> FP32 add to acc_i.',
     '',
     'Fixed-point width (derived from the format table):',
     ...w.derivation.map((l) => `  ${l}`),

@@ -69,16 +69,23 @@ async function runCheck(c: Check, ctx: SuiteContext, seed: number): Promise<Suit
   const t0 = performance.now();
   let mismatches = 0;
   let vectors = 0;
+  let genSeconds = 0;
+  let buildSeconds = 0;
+  let simSeconds = 0;
   let report: string | undefined;
   const outClasses = new Map<string, number>();
   const rClasses = new Map<string, number>();
   const kind = c.target.kind;
   try {
     for (let from = 0; from < c.total; from += BATCH) {
+      const g0 = performance.now();
       const cases = c.cases(from, Math.min(BATCH, c.total - from));
       const inputs = cases.map(pack);
       const expected = cases.map((x) => BigInt(model(x)));
+      genSeconds += (performance.now() - g0) / 1000;
       const r = await sim.run(inputs, { sim: c.sim, seed: seed + from, stallPercent: c.stall, waves: ctx.waves });
+      buildSeconds += r.buildSeconds;
+      simSeconds += r.seconds;
       const cmp = compareOutputs({ expected, actual: r.outputs, iface: top.interface(), inputs, seed: seed + from, describe: `${c.sim} ${c.label}` });
       vectors += cmp.vectors;
       mismatches += cmp.mismatches;
@@ -101,7 +108,7 @@ async function runCheck(c: Check, ctx: SuiteContext, seed: number): Promise<Suit
   const show = (m: Map<string, number>): string => [...m].sort().map(([k, v]) => `${k} ${v}`).join(', ');
   ctx.log(
     `${c.sim.padEnd(9)} ${top.name.padEnd(36)} ${c.label.padEnd(26)} ${String(vectors).padStart(8)} vectors ${String(mismatches).padStart(4)} bad ` +
-      `${seconds.toFixed(1).padStart(6)} s  stall ${c.stall}%  acc_o: ${show(outClasses)}${rClasses.size ? `  | r (sample): ${show(rClasses)}` : ''}`,
+      `${seconds.toFixed(1).padStart(6)} s (gen ${genSeconds.toFixed(1)}, build ${buildSeconds.toFixed(1)}, sim ${simSeconds.toFixed(1)})  stall ${c.stall}%  acc_o: ${show(outClasses)}${rClasses.size ? `  | r (sample): ${show(rClasses)}` : ''}`,
   );
   return { label: `${top.name} ${c.label}`, sim: c.sim, vectors, mismatches, seconds, ...(report ? { report } : {}) };
 }
