@@ -11,7 +11,7 @@ export const mxfp4e2m1PeK32D1 = {
     formatB: "mxfp4-e2m1",
     k: 32,
     magWidth: 13,
-    reduction: "one's-complement lanes, adder tree",
+    reduction: "one's-complement lanes, Dadda compression",
     sumWidth: 14,
   },
   ports: [

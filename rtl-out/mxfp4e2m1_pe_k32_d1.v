@@ -6,10 +6,12 @@
 //   acc_o = fp32(acc_i + fp32(X_a * X_b * sum_i P_a,i * P_b,i)), formats.md section 4. Valid/ready stream.
 //   Stages: 0 after the reduction, 0 after the rounding, 1 at the output.
 //
-//   Datapath: inline decode (unpacked sig * 2^(sh + lsbExp); for mxsf the ee != 00 / ee == 00 mode select)
-//   -> k exact products sigA*sigB -> alignment by shA+shB into the fixed-point word below -> adder tree
+//   Datapath: k lanes: inline decode (unpacked sig * 2^(sh + lsbExp); for mxsf the ee != 00 / ee == 00 mode
+//   select) -> exact product sigA*sigB -> alignment by shA+shB into the fixed-point word below
+//   (one's complement of negative products, made before the shift; +1 per negative lane in the reduction)
+//   -> exact reduction (Dadda column compression with the sign extensions folded into one constant, one adder)
 //   -> |S| -> leading-zero count, normalise, one FP32 rounding (half to even, gradual underflow, overflow
-//   -> Inf) with the scale exponents -> NaN scale / NaN element / Inf*0 / Inf override.
+//   -> Inf) with the scale exponents -> NaN scale / NaN element / Inf*0 / Inf override -> FP32 add to acc_i.
 //
 //   Fixed-point width (derived from the format table):
 //     A = mxfp4-e2m1: LSB 2^-1 (lsbExp), largest |element| = 12 * 2^-1 = 6 (code 0x7), 4-bit codes
@@ -25,7 +27,7 @@
 //   formatB   = "mxfp4-e2m1"
 //   k         = 32
 //   magWidth  = 13
-//   reduction = "one's-complement lanes, adder tree"
+//   reduction = "one's-complement lanes, Dadda compression"
 //   sumWidth  = 14
 module mxfp4e2m1_pe_k32_d1 (
   input  wire         clk_i,        // clock, rising edge
@@ -343,7 +345,7 @@ module mxfp4e2m1_pe_k32_d1 (
     .neg_o  (u_lane31_neg_o)
   );
 
-  pe_tree_t9_k32_s14_c u_tree (
+  pe_tree_t9_k32_s14_c_csa u_tree (
     .terms_i ({u_lane31_term_o, u_lane30_term_o, u_lane29_term_o, u_lane28_term_o, u_lane27_term_o, u_lane26_term_o, u_lane25_term_o, u_lane24_term_o, u_lane23_term_o, u_lane22_term_o, u_lane21_term_o, u_lane20_term_o, u_lane19_term_o, u_lane18_term_o, u_lane17_term_o, u_lane16_term_o, u_lane15_term_o, u_lane14_term_o, u_lane13_term_o, u_lane12_term_o, u_lane11_term_o, u_lane10_term_o, u_lane9_term_o, u_lane8_term_o, u_lane7_term_o, u_lane6_term_o, u_lane5_term_o, u_lane4_term_o, u_lane3_term_o, u_lane2_term_o, u_lane1_term_o, u_lane0_term_o}),
     .neg_i   ({u_lane31_neg_o, u_lane30_neg_o, u_lane29_neg_o, u_lane28_neg_o, u_lane27_neg_o, u_lane26_neg_o, u_lane25_neg_o, u_lane24_neg_o, u_lane23_neg_o, u_lane22_neg_o, u_lane21_neg_o, u_lane20_neg_o, u_lane19_neg_o, u_lane18_neg_o, u_lane17_neg_o, u_lane16_neg_o, u_lane15_neg_o, u_lane14_neg_o, u_lane13_neg_o, u_lane12_neg_o, u_lane11_neg_o, u_lane10_neg_o, u_lane9_neg_o, u_lane8_neg_o, u_lane7_neg_o, u_lane6_neg_o, u_lane5_neg_o, u_lane4_neg_o, u_lane3_neg_o, u_lane2_neg_o, u_lane1_neg_o, u_lane0_neg_o}),
     .neg_o   (u_tree_neg_o),

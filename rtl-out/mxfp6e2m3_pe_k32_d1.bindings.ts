@@ -11,7 +11,7 @@ export const mxfp6e2m3PeK32D1 = {
     formatB: "mxfp6-e2m3",
     k: 32,
     magWidth: 17,
-    reduction: "one's-complement lanes, adder tree",
+    reduction: "one's-complement lanes, Dadda compression",
     sumWidth: 18,
   },
   ports: [

@@ -11,7 +11,7 @@ export const mxfp6e3m2PeK32D1 = {
     formatB: "mxfp6-e3m2",
     k: 32,
     magWidth: 23,
-    reduction: "one's-complement lanes, adder tree",
+    reduction: "one's-complement lanes, Dadda compression",
     sumWidth: 24,
   },
   ports: [

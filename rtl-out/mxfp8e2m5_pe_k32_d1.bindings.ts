@@ -11,7 +11,7 @@ export const mxfp8e2m5PeK32D1 = {
     formatB: "mxfp8-e2m5",
     k: 32,
     magWidth: 21,
-    reduction: "one's-complement lanes, adder tree",
+    reduction: "one's-complement lanes, Dadda compression",
     sumWidth: 22,
   },
   ports: [

@@ -11,7 +11,7 @@ export const mxfp8e4m3PeK32D1 = {
     formatB: "mxfp8-e4m3",
     k: 32,
     magWidth: 41,
-    reduction: "one's-complement lanes, adder tree",
+    reduction: "one's-complement lanes, Dadda compression",
     sumWidth: 42,
   },
   ports: [

@@ -11,7 +11,7 @@ export const mxfp8e4m3XMxfp8e5m2PeK32D1 = {
     formatB: "mxfp8-e5m2",
     k: 32,
     magWidth: 55,
-    reduction: "one's-complement lanes, adder tree",
+    reduction: "one's-complement lanes, Dadda compression",
     sumWidth: 56,
   },
   ports: [

@@ -11,7 +11,7 @@ export const mxint8PeK32D1 = {
     formatB: "mxint8",
     k: 32,
     magWidth: 20,
-    reduction: "one's-complement lanes, adder tree",
+    reduction: "one's-complement lanes, Dadda compression",
     sumWidth: 21,
   },
   ports: [

@@ -11,7 +11,7 @@ export const mxsfPeK32D1 = {
     formatB: "mxsf",
     k: 32,
     magWidth: 29,
-    reduction: "one's-complement lanes, adder tree",
+    reduction: "one's-complement lanes, Dadda compression",
     sumWidth: 30,
   },
   ports: [

@@ -18,6 +18,7 @@ import { synthConfigs } from '../rtl/configs';
 import type { RtlConfig, SynthRecord } from '../rtl/config';
 import { emitConfigs, type EmittedTop } from './emit-configs';
 import { PE_OPTIMISATION_LOG, UNIT_NOTES } from '../rtl/pe/synth-notes';
+import { tileSavingSection } from '../rtl/tile/report';
 
 const REPORT_DIR = path.resolve('reports');
 
@@ -219,6 +220,8 @@ function renderSynthReport(records: readonly SynthRecord[], breakdowns: Readonly
   }
   L.push('');
   L.push(...PE_OPTIMISATION_LOG);
+  // issue 5: the 8x8 tile re-quantizer against the 1-D unit that yields both orientations
+  L.push('', tileSavingSection(records));
   return L.join('\n') + '\n';
 }
 

@@ -1,8 +1,10 @@
 // The MX chunk datapath (formats.md section 4, steps 1-3), in three parts:
 //   lane  (<pair>_pe_lane, k instances): inline decode of one code of A and one of B (for mxsf the
 //         ee != 00 / ee == 00 mode select) -> exact product sigA*sigB -> alignment by shA+shB into the
-//         product unit 2^(lsbA+lsbB) -> signed term; NaN / Inf flags of the pair;
-//   tree  (pe_tree_*): exact sum of the k terms in the narrowest two's-complement word, then |S|;
+//         product unit 2^(lsbA+lsbB) -> signed term (by default the one's complement of a negative
+//         product plus a +1 flag, see PeArch); NaN / Inf flags of the pair;
+//   tree  (pe_tree_*): exact sum of the k terms in the narrowest two's-complement word (by default Dadda
+//         column compression and one adder), then |S|;
 //   round (fp32_round_*): leading-zero count, normalisation and one FP32 rounding with
 //         2^(xa+xb+lsbA+lsbB-254); then the NaN scale / NaN element / Inf*0 / Inf override.
 // The PE (mx-pe.ts) adds the FP32 accumulation; a register cut can be placed after the tree.

@@ -82,5 +82,38 @@ export const UNIT_NOTES: Readonly<Record<string, (rows: readonly NoteRow[]) => s
   pe: peNote,
 };
 
-/** The MXSF optimisation log (markdown), measured figures of each step. */
-export const PE_OPTIMISATION_LOG: readonly string[] = [];
+/**
+ * The MXSF optimisation log (markdown). Each step was measured with this flow (transistors incl. flops) on the
+ * PE at k = 32, depth 1; the variants are still built by mxPeModule's `arch` option (suffix _negate_adders,
+ * _ones_adders, ... in the module name), except step 0, whose $shl shifter was replaced.
+ */
+export const PE_OPTIMISATION_LOG: readonly string[] = [
+  '## MXSF PE optimisation log',
+  '',
+  'Goal: the mxsf PE within 10 % of mxfp8-e2m5 (the same 6-bit significand without the FP5 region) and below bf16.',
+  'Measured at k = 32, depth 1 (whole PE, flops included); k = 8 screening runs in brackets.',
+  '',
+  '| step | change | mxsf T | mxfp8-e2m5 T | mxsf / e2m5 |',
+  '|---|---|---:|---:|---:|',
+  '| 0 | first correct PE: alignment by a Verilog `<<` ($shl), each lane negates its aligned product (two\'s complement), balanced tree of adders | 131,578 | 98,700 | 1.33 |',
+  '| 1 | alignment as explicit mux stages, smallest shift first (the high bits stay constant longer). Also halves Yosys time: `share` no longer runs SAT on 496 pairs of $shl cells | 128,742 | 99,562 | 1.29 |',
+  '| 2 | one\'s-complement lanes: the narrow product (12 bits) is XORed with the sign before the shift and the sign is shifted in from below, giving ~(P << s) without a 25-bit negation per lane; the +1 per negative lane is added once in the reduction [k=8: 42,822 -> 39,782 / 34,106 -> 32,662] | 123,246 | 95,276 | 1.29 |',
+  '| 3 | Dadda column compression of the k terms instead of the adder tree: sign extensions folded into one constant (each term contributes its bits and its inverted sign bit), the +1 corrections are column-0 bits, one carry-propagate adder at the end [k=8: 38,818 / 31,538] | 114,048 | 91,512 | 1.25 |',
+  '',
+  'Measured and rejected:',
+  '',
+  '- two\'s-complement lanes with the Dadda reduction (k = 8: 40,216 / 32,666): the per-lane negation costs more than the',
+  '  one\'s-complement corrections;',
+  '- MXSF elements as 12-bit fixed-point magnitudes (sig << sh in the decoder, one 12 x 12 multiplier, no shifter after it):',
+  '  one lane 6,256 T against 2,064 T for sig x sig then shift (mxfp8-e2m5: 2,572 against 1,750): the multiplier quadruples.',
+  '',
+  'Where the remaining gap comes from (measured per element / lane, final design): the mode select itself, i.e. decoding',
+  'an mxsf code (ee == 00 test, FP5 exponent and significand) instead of an E2M5 code, costs 74 T instead of 18 T per',
+  'element, +3.6 k T for the 64 elements of a k = 32 PE (about 4 % of the mxfp8-e2m5 PE). The rest is range: the FP5',
+  'region reaches 2^-9 where E2M5 stops at 2^-5, so each product is aligned over 13 instead of 5 positions (one more',
+  'shifter stage; a lane is 2,064 T against 1,750 T) and the exact chunk sum needs 30 instead of 22 bits, so the',
+  'reduction has 25 instead of 17 bits per term. An exact fixed-point sum pays for range linearly; within 10 % of E2M5',
+  'would need either a narrower exact word (impossible: 32 products of 7.875 * 7.875 with LSB 2^-18 need 29 magnitude',
+  'bits) or giving up the exact sum, which the contract (section 4, one rounding) does not allow.',
+  'Not reached: mxsf stays at 1.25 x mxfp8-e2m5 (k = 32); it is far below bf16 (see the tables).',
+];

@@ -5,10 +5,16 @@
 //     the bf16 PE gets every sign/exponent pair of its operands; both simulators;
 //   - random and corner chunks at k = 32 for every PE (cancellation to zero, FP32-subnormal and
 //     overflowing results, NaN scales, NaN/Inf codes, accumulator +-0, +-Inf, NaN, acc = -r):
-//     ci: 100k per PE on Verilator and 2k on Icarus; long: 10 M per PE on Verilator, 200k on Icarus;
+//     ci: 100k per PE on Verilator and 1k on Icarus (slow on the wide compressor trees, 20-80 vectors/s for
+//     mxfp8-e5m2 at k = 32); long: 10 M per PE on Verilator, 50k on Icarus;
+//   - GEMM through the PE (generator/rtl/pe/gemm.ts, what `mxgen sim gemm` runs) for 1x32/32x1 and 8x8 tiles,
+//     several chunks per output with the accumulator carried and a padded last chunk, against golden gemm();
 //   - pipeline depths vary between runs (0..3) and some runs stall the handshake at random.
 
-import { FORMAT_NAMES, FP32_CANONICAL_NAN, chunkDot, FORMAT_TABLE, type FormatName } from '../../golden/index';
+import {
+  BASELINE_BF16, FORMAT_NAMES, FP32_CANONICAL_NAN, FORMAT_TABLE, chunkDot, floatToBits, gemm, gemmBf16, makeMatrix, type FormatName, type Matrix,
+} from '../../golden/index';
+import { simGemm } from '../../rtl/pe/gemm';
 import { type Module } from '../../hdl/index';
 import { compareOutputs, type SimulatorName } from '../../sim';
 import { bf16PeModule } from '../../rtl/pe/bf16-pe';
@@ -16,7 +22,7 @@ import { MIXED_PAIRS } from '../../rtl/pe/configs';
 import { mxPeModule } from '../../rtl/pe/mx-pe';
 import { PeSimulator } from '../../rtl/pe/run';
 import {
-  type PeCase, type PeKind, bf16ProductGrid, exhaustivePairs, peInputPacker, peKindLabel, peModel, randomBf16Cases, randomMxCases,
+  type PeCase, type PeKind, Prng, bf16ProductGrid, exhaustivePairs, peInputPacker, peModel, randomBf16Cases, randomMxCases,
 } from '../../rtl/pe/vectors';
 import type { Suite, SuiteContext, SuiteRun } from '../suite';
 
@@ -41,6 +47,7 @@ function targets(): PeTarget[] {
 const BATCH = 250_000;
 
 interface Check {
+  readonly type: 'vectors';
   readonly label: string;
   readonly sim: SimulatorName;
   readonly target: PeTarget;
@@ -59,6 +66,71 @@ function classify(bits: number): string {
   if (e === 0xff) return m ? 'nan' : 'inf';
   if (e === 0) return m ? 'subnormal' : 'zero';
   return 'normal';
+}
+
+/** C = A * B through the PE (one run per chunk index), compared element by element with the golden gemm. */
+interface GemmCheck {
+  readonly type: 'gemm';
+  readonly label: string;
+  readonly sim: SimulatorName;
+  readonly target: PeTarget;
+  readonly shape: '1x32' | '8x8';
+}
+
+/** A random FP32 matrix: Gaussian-like values over a wide exponent spread, zeros, and rare FP32 subnormals. */
+function randomMatrix(rows: number, cols: number, rng: Prng): Matrix {
+  const bits = new Uint32Array(rows * cols);
+  for (let i = 0; i < bits.length; i++) {
+    const r = rng.int(40);
+    if (r === 0) bits[i] = 0;
+    else if (r === 1) bits[i] = (rng.u32() & 0x807fffff) >>> 0;
+    else {
+      const u = (rng.u32() + 1) / 4294967297;
+      const v = (rng.u32() + 1) / 4294967297;
+      bits[i] = floatToBits(Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v) * 2 ** rng.range(-20, 12));
+    }
+  }
+  return makeMatrix(rows, cols, bits);
+}
+
+async function runGemmCheck(c: GemmCheck, ctx: SuiteContext, seed: number): Promise<SuiteRun> {
+  const t0 = performance.now();
+  const rng = new Prng(seed);
+  // 1x32: K = 80 (two full chunks and a padded one); 8x8: K = 20 (likewise); C given (with specials)
+  const [M, K, N] = c.shape === '1x32' ? [6, 80, 5] : [16, 20, 16];
+  const edge = c.shape === '1x32' ? 32 : 8;
+  const blockA = c.shape === '1x32' ? { rows: 1, cols: 32 } : { rows: 8, cols: 8 };
+  const blockB = c.shape === '1x32' ? { rows: 32, cols: 1 } : { rows: 8, cols: 8 };
+  const a = randomMatrix(M, K, rng);
+  const b = randomMatrix(K, N, rng);
+  const cm = randomMatrix(M, N, rng);
+  cm.bits[0] = 0x7f800000;
+  cm.bits[1] = 0x80000000;
+  const kind = c.target.kind;
+  const formatA = kind.kind === 'mx' ? kind.formatA : BASELINE_BF16;
+  const formatB = kind.kind === 'mx' ? kind.formatB : BASELINE_BF16;
+  const r = await simGemm(a, b, { formatA, formatB, blockA, blockB, scaleMode: 'floor', c: cm, sim: c.sim, seed, stallPercent: 10 });
+  const golden =
+    kind.kind === 'mx'
+      ? gemm(a, b, { formatA: kind.formatA, formatB: kind.formatB, blockA, blockB, scaleMode: 'floor', c: cm })
+      : gemmBf16(a, b, cm, edge);
+  let mismatches = 0;
+  const shown: string[] = [];
+  for (let i = 0; i < golden.bits.length; i++) {
+    if (golden.bits[i] === r.result.bits[i]) continue;
+    mismatches++;
+    if (shown.length < 5) shown.push(`  C[${Math.floor(i / N)},${i % N}] expected 0x${golden.bits[i]!.toString(16)} actual 0x${r.result.bits[i]!.toString(16)}`);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  ctx.log(`${c.sim.padEnd(9)} ${r.top.padEnd(36)} ${c.label.padEnd(26)} ${String(r.transactions).padStart(8)} transactions (${M}x${N} outputs, ${r.chunks} chunks) ${mismatches} bad ${seconds.toFixed(1).padStart(6)} s`);
+  return {
+    label: `${r.top} ${c.label}`,
+    sim: c.sim,
+    vectors: r.transactions,
+    mismatches,
+    seconds,
+    ...(mismatches ? { report: [`${r.top} ${c.label} (${c.sim}, seed ${seed}): ${mismatches} of ${golden.bits.length} elements of C differ`, ...shown].join('\n') } : {}),
+  };
 }
 
 async function runCheck(c: Check, ctx: SuiteContext, seed: number): Promise<SuiteRun> {
@@ -113,32 +185,37 @@ async function runCheck(c: Check, ctx: SuiteContext, seed: number): Promise<Suit
   return { label: `${top.name} ${c.label}`, sim: c.sim, vectors, mismatches, seconds, ...(report ? { report } : {}) };
 }
 
-function checksFor(t: PeTarget, sim: SimulatorName, ctx: SuiteContext, idx: number): Check[] {
+function checksFor(t: PeTarget, sim: SimulatorName, ctx: SuiteContext, idx: number): (Check | GemmCheck)[] {
   const long = ctx.level === 'long';
   const seed = ctx.seed * 1000 + idx * 10;
-  const out: Check[] = [];
+  const out: (Check | GemmCheck)[] = [];
   // exhaustive pairs (k = 1); every other target stalls
   const ex = t.kind.kind === 'mx' ? exhaustivePairs(t.kind, seed) : bf16ProductGrid(seed);
   out.push({
+    type: 'vectors',
     label: t.kind.kind === 'mx' ? 'exhaustive pairs k=1' : 'sign/exp pairs k=1',
-    sim, target: t, k: 1, depth: 1, stall: idx % 2 ? 25 : 0, total: ex.length,
+    sim, target: t, k: 1, depth: sim === 'verilator' ? 2 : 1, stall: idx % 2 ? 25 : 0, total: ex.length,
     cases: (from, n) => ex.slice(from, from + n),
   });
   // random and corner chunks (k = 32)
-  const total = sim === 'verilator' ? (long ? 10_000_000 : 100_000) : long ? 200_000 : 2_000;
-  const depth = sim === 'verilator' ? 2 : idx % 2 ? 3 : 0;
+  const total = sim === 'verilator' ? (long ? 10_000_000 : 100_000) : long ? 50_000 : 1_000;
+  // Verilator: depth 1, the configuration `mxgen sim gemm` and the gemm checks below build (one build for both)
+  const depth = sim === 'verilator' ? 1 : idx % 2 ? 3 : 0;
   const kind = t.kind;
   out.push({
+    type: 'vectors',
     label: 'random+corner k=32',
     sim, target: t, k: 32, depth, stall: idx % 3 === 0 ? 20 : 0, total,
     cases: (from, n) => (kind.kind === 'mx' ? randomMxCases(kind, 32, n, seed + 1 + from) : randomBf16Cases(32, n, seed + 1 + from)),
   });
+  out.push({ type: 'gemm', label: 'gemm 1x32 x 32x1', sim, target: t, shape: '1x32' });
+  out.push({ type: 'gemm', label: 'gemm 8x8 x 8x8', sim, target: t, shape: '8x8' });
   return out;
 }
 
 export const peSuite: Suite = {
   name: 'pe',
-  summary: 'MX and BF16 processing elements: exhaustive code pairs (k=1), random and corner chunks (k=32), vs chunkDot + fp32 add',
+  summary: 'MX and BF16 processing elements: exhaustive code pairs (k=1), random and corner chunks (k=32), GEMM 1x32 and 8x8 through the PE, vs the golden model',
   async run(ctx) {
     const checks = ctx.sims.flatMap((sim) => targets().flatMap((t, i) => checksFor(t, sim, ctx, i)));
     // two simulator processes at a time (builds dominate at ci level)
@@ -147,12 +224,11 @@ export const peSuite: Suite = {
     const worker = async (): Promise<void> => {
       while (next < checks.length) {
         const i = next++;
-        runs[i] = await runCheck(checks[i]!, ctx, ctx.seed * 7919 + i);
+        const c = checks[i]!;
+        runs[i] = c.type === 'gemm' ? await runGemmCheck(c, ctx, ctx.seed * 7919 + i) : await runCheck(c, ctx, ctx.seed * 7919 + i);
       }
     };
     await Promise.all([worker(), worker()]);
     return runs;
   },
 };
-
-export { peKindLabel };
