@@ -10,7 +10,7 @@
 // "What dominates": every submodule of a design is also synthesized on its own and charged
 // instances x its transistors; the rest is the top's own logic (glue, flags, pipeline registers).
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { allModules, type Module } from '../hdl/index';
 import { synthesize, type SynthResult } from '../sim';
@@ -82,8 +82,9 @@ async function main(): Promise<number> {
       jobs.set(sub.name, { files: allModules(sub).map((m) => path.join(dir, `${m.name}.v`)), top: sub.name });
     }
   });
-  // largest designs first, so the two Yosys processes finish close together
-  const order = [...jobs.values()].sort((a, b) => b.files.length - a.files.length || a.top.localeCompare(b.top));
+  // largest designs first (RTL bytes, a proxy for ABC time), so the Yosys processes finish close together
+  const bytes = new Map([...jobs.values()].map((j) => [j.top, j.files.reduce((s, f) => s + statSync(f).size, 0)]));
+  const order = [...jobs.values()].sort((a, b) => bytes.get(b.top)! - bytes.get(a.top)! || a.top.localeCompare(b.top));
   const t0 = performance.now();
   let done = 0;
   const failures: string[] = [];
