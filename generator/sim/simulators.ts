@@ -3,7 +3,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { SimulationError } from './errors.js';
-import { requireTool } from './tools.js';
+import { findTool, requireTool } from './tools.js';
 
 export type SimulatorName = 'icarus' | 'verilator';
 
@@ -31,9 +31,18 @@ function includeDirs(files: readonly string[]): string[] {
 }
 
 /** Runs a build step, logging all output; throws with the first diagnostic line on failure. */
-async function buildStep(what: string, file: string, args: string[], cwd: string, logFile: string, errorLine: RegExp): Promise<void> {
-  const r = await execa(file, args, { cwd, reject: false, all: true, stdin: 'ignore' });
-  await writeFile(logFile, `$ ${file} ${args.join(' ')}\n${r.all ?? ''}\nexit ${r.exitCode ?? r.signal}\n`);
+async function buildStep(
+  what: string,
+  file: string,
+  args: string[],
+  cwd: string,
+  logFile: string,
+  errorLine: RegExp,
+  env: Record<string, string> = {},
+): Promise<void> {
+  const r = await execa(file, args, { cwd, reject: false, all: true, stdin: 'ignore', env });
+  const envText = Object.entries(env).map(([k, v]) => `${k}=${v} `).join('');
+  await writeFile(logFile, `$ ${envText}${file} ${args.join(' ')}\n${r.all ?? ''}\nexit ${r.exitCode ?? r.signal}\n`);
   if (r.exitCode !== 0) {
     const first = (r.all ?? '').split('\n').find((l) => errorLine.test(l)) ?? `exit code ${r.exitCode ?? r.signal}`;
     throw new SimulationError(`${what} failed: ${first.trim()}`, logFile);
@@ -71,13 +80,17 @@ const verilator: SimulatorBackend = {
       req.tbFile,
       ...req.rtlFiles.map((f) => resolve(f)),
     ];
+    // Every model compiles the same Verilator runtime (verilated.cpp, timing, threads: most of a small model's
+    // build time); with ccache on PATH (OBJCACHE is honoured by verilated.mk) it is compiled once per machine.
+    const ccache = process.env.MXGEN_CCACHE === '0' ? undefined : findTool('ccache', { path: req.toolPath });
+    const env: Record<string, string> = ccache ? { OBJCACHE: ccache } : {};
     try {
-      await buildStep(`verilator build of ${req.top}`, bin, args, req.dir, req.logFile, /%Error|error:/);
+      await buildStep(`verilator build of ${req.top}`, bin, args, req.dir, req.logFile, /%Error|error:/, env);
     } catch {
       // Parallel make in Verilator 5.006 has been seen to lose a dependency file under heavy load
       // ("opening dependency file verilated_threads.d"); one retry in a clean object directory.
       await rm(join(req.dir, 'obj'), { recursive: true, force: true });
-      await buildStep(`verilator build of ${req.top}`, bin, args, req.dir, req.logFile, /%Error|error:/);
+      await buildStep(`verilator build of ${req.top}`, bin, args, req.dir, req.logFile, /%Error|error:/, env);
     }
   },
   command(dir) {

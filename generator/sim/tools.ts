@@ -22,12 +22,12 @@ export interface ToolLookup {
   readonly path?: string;
 }
 
-/** Absolute path of `tool` on PATH, or throws ToolMissingError with the install command. */
-export function requireTool(tool: ToolName, opts: ToolLookup = {}): string {
+/** Absolute path of an executable on PATH, or undefined. */
+export function findTool(name: string, opts: ToolLookup = {}): string | undefined {
   const searchPath = opts.path ?? process.env.PATH ?? '';
   for (const dir of searchPath.split(delimiter)) {
     if (!dir) continue;
-    const candidate = join(dir, tool);
+    const candidate = join(dir, name);
     try {
       accessSync(candidate, constants.X_OK);
       return candidate;
@@ -35,5 +35,12 @@ export function requireTool(tool: ToolName, opts: ToolLookup = {}): string {
       // not in this directory
     }
   }
-  throw new ToolMissingError(tool, installCommand(tool));
+  return undefined;
+}
+
+/** Absolute path of `tool` on PATH, or throws ToolMissingError with the install command. */
+export function requireTool(tool: ToolName, opts: ToolLookup = {}): string {
+  const found = findTool(tool, opts);
+  if (found === undefined) throw new ToolMissingError(tool, installCommand(tool));
+  return found;
 }
