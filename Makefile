@@ -28,7 +28,7 @@ setup-node:
 	@scripts/ensure-node-deps.sh
 
 setup-tools:
-	@scripts/ensure-tools.sh iverilog verilator yosys
+	@scripts/ensure-tools.sh
 
 generate: setup-node
 	$(MXGEN) generate
