@@ -8,9 +8,25 @@ import { cachedBuild } from './build-cache.js';
 import { HarnessError, SynthError } from './errors.js';
 import { requireTool } from './tools.js';
 
+/**
+ * The synthesis flow. 'no-sat-sweep' (used for every figure): `synth -flatten -noshare`, and ABC's default
+ * gate-mapping script without `&fraig -x`. Both left-out steps are SAT-based and did not finish on the larger
+ * designs: Yosys' `share` runs SAT on every pair of shifters (the bf16 PE's 64 shifters: ~40 min, nothing
+ * shared) and ABC's SAT sweeping ran over an hour on the 32 7x7 multipliers of the mxint8 PE. On the k = 8
+ * PEs, where both flows finish, the cell counts are identical and the transistor estimates differ by -1 %..+4 %.
+ * 'yosys-default': plain `synth -flatten` and `abc -g cmos`.
+ */
+export type SynthFlow = 'no-sat-sweep' | 'yosys-default';
+export const SYNTH_FLOWS: readonly SynthFlow[] = ['no-sat-sweep', 'yosys-default'];
+
 export interface SynthOptions {
   readonly toolPath?: string;
+  readonly flow?: SynthFlow;
 }
+
+/** ABC's default script for gate mapping (Yosys 0.23 abc.cc) without `&fraig -x` (a file: `;` ends a Yosys command). */
+const ABC_NO_FRAIG = ['strash', '&get -n', 'scorr', 'dc2', 'dretime', 'strash', '&get -n', '&dch -f', '&nf', '&put'];
+const ABC_NO_FRAIG_FILE = 'abc-no-fraig.scr';
 
 export interface SynthResult {
   readonly top: string;
@@ -33,6 +49,7 @@ export interface SynthResult {
   readonly cached: boolean;
   /** Full Yosys log. */
   readonly logFile: string;
+  readonly flow: SynthFlow;
 }
 
 /** Bump when the script changes so cached results are recomputed. */
@@ -40,24 +57,26 @@ const RECIPE = 'yosys-synth-1';
 
 const LATCH_CELL = /^\$(_DLATCH|_SR_|_DLATCHSR|dlatch|adlatch|dlatchsr|sr$)/;
 
-export function synthScript(files: readonly string[], top: string): string {
+/** The Yosys script; for 'no-sat-sweep' the ABC script file `dir`/abc-no-fraig.scr must exist (synthesize writes it). */
+export function synthScript(files: readonly string[], top: string, flow: SynthFlow = 'no-sat-sweep', dir = '.'): string {
+  const abc = flow === 'yosys-default' ? 'abc -g cmos' : `abc -g cmos -script "${resolve(dir, ABC_NO_FRAIG_FILE)}"`;
   return [
     ...files.map((f) => `read_verilog "${resolve(f)}"`),
     `hierarchy -check -top ${top}`,
-    `synth -flatten -top ${top}`,
+    `synth -flatten -top ${top}${flow === 'yosys-default' ? '' : ' -noshare'}`,
     // Written before `check -assert` so a latch is reported as such even if check also fails.
     'tee -q -o generic.json stat -json',
     'check -assert',
     'tee -q -o depth.txt ltp -noff',
     'design -save generic',
-    'abc -g cmos',
+    abc,
     'opt_clean',
     'tee -q -o logic.json stat -json -tech cmos',
     'design -load generic',
     // Give every flop a CMOS cost: async reset -> sync gating, enables -> muxes, then plain $_DFF_P_ (16 T).
     'async2sync',
     'dffunmap',
-    'abc -g cmos',
+    abc,
     'opt_clean',
     'tee -q -o full.json stat -json -tech cmos',
     '',
@@ -85,10 +104,14 @@ export async function synthesize(files: readonly string[], top: string, opts: Sy
   if (files.length === 0) throw new HarnessError(`synthesize(${top}): no files given`);
   const yosys = requireTool('yosys', { path: opts.toolPath });
   const texts = await Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => Promise.reject(new HarnessError(`cannot read RTL file ${f}`)))));
-  const hashParts = [RECIPE, top, ...files.map((f, i) => `${basename(f)}\n${texts[i]}`)];
-  const build = await cachedBuild(`synth-${top}`, hashParts, async (dir, logFile) => {
+  const flow = opts.flow ?? 'no-sat-sweep';
+  // 'yosys-default' keeps the recipe string of the first flow, so results cached before the flows existed stay valid
+  const recipe = flow === 'yosys-default' ? RECIPE : `${RECIPE}-${flow}`;
+  const hashParts = [recipe, top, ...files.map((f, i) => `${basename(f)}\n${texts[i]}`)];
+  const build = await cachedBuild(`synth-${top}${flow === 'yosys-default' ? '' : `-${flow}`}`, hashParts, async (dir, logFile) => {
     const t0 = performance.now();
-    await writeFile(join(dir, 'synth.ys'), synthScript(files, top));
+    if (flow !== 'yosys-default') await writeFile(join(dir, ABC_NO_FRAIG_FILE), ABC_NO_FRAIG.map((c) => `${c};`).join('\n') + '\n');
+    await writeFile(join(dir, 'synth.ys'), synthScript(files, top, flow, dir));
     const r = await execa(yosys, ['-q', '-l', logFile, '-s', 'synth.ys'], { cwd: dir, reject: false, all: true, stdin: 'ignore' });
     const log = existsSync(logFile) ? await readFile(logFile, 'utf8') : (r.all ?? '');
     const generic = existsSync(join(dir, 'generic.json')) ? await readStat(join(dir, 'generic.json')) : null;
@@ -109,7 +132,7 @@ export async function synthesize(files: readonly string[], top: string, opts: Sy
     const depth = Number(/Longest topological path in \S+ \(length=(\d+)\)/.exec(depthText)?.[1] ?? 0);
     const byType = generic!.num_cells_by_type;
     const fullT = transistorCount(full, 'full');
-    const result: Omit<SynthResult, 'logFile' | 'cached'> = {
+    const result: Omit<SynthResult, 'logFile' | 'cached' | 'flow'> = {
       top,
       cells: generic!.num_cells,
       cellsByType: byType,
@@ -123,6 +146,6 @@ export async function synthesize(files: readonly string[], top: string, opts: Sy
     };
     await writeFile(join(dir, 'result.json'), JSON.stringify(result, null, 2) + '\n');
   });
-  const cached = JSON.parse(await readFile(join(build.dir, 'result.json'), 'utf8')) as Omit<SynthResult, 'logFile' | 'cached'>;
-  return { ...cached, cached: !build.built, logFile: `${build.dir}.build.log` };
+  const cached = JSON.parse(await readFile(join(build.dir, 'result.json'), 'utf8')) as Omit<SynthResult, 'logFile' | 'cached' | 'flow'>;
+  return { ...cached, cached: !build.built, logFile: `${build.dir}.build.log`, flow };
 }
