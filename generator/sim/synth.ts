@@ -9,24 +9,26 @@ import { HarnessError, SynthError } from './errors.js';
 import { requireTool } from './tools.js';
 
 /**
- * The synthesis flow. 'no-sat-sweep' (used for every figure): `synth -flatten -noshare`, and ABC's default
- * gate-mapping script without `&fraig -x`. Both left-out steps are SAT-based and did not finish on the larger
- * designs: Yosys' `share` runs SAT on every pair of shifters (the bf16 PE's 64 shifters: ~40 min, nothing
- * shared) and ABC's SAT sweeping ran over an hour on the 32 7x7 multipliers of the mxint8 PE. On the k = 8
- * PEs, where both flows finish, the cell counts are identical and the transistor estimates differ by -1 %..+4 %.
- * 'yosys-default': plain `synth -flatten` and `abc -g cmos`.
+ * The synthesis flow. 'bounded-sat' (used for every figure): `synth -flatten -noshare`, and ABC's default
+ * gate-mapping script with its SAT sweep (`&fraig -x`) limited to 1,000 conflicts per node. The default flow's
+ * two SAT steps did not finish on the larger designs: Yosys' `share` runs SAT on every pair of shifters (the
+ * bf16 PE's 64 shifters: ~40 min, nothing shared) and ABC's SAT sweep ran over an hour on the 32 7x7
+ * multipliers of the mxint8 PE (20 s with the bound). 'yosys-default': plain `synth -flatten`, `abc -g cmos`.
  */
-export type SynthFlow = 'no-sat-sweep' | 'yosys-default';
-export const SYNTH_FLOWS: readonly SynthFlow[] = ['no-sat-sweep', 'yosys-default'];
+export type SynthFlow = 'bounded-sat' | 'yosys-default';
+export const SYNTH_FLOWS: readonly SynthFlow[] = ['bounded-sat', 'yosys-default'];
 
 export interface SynthOptions {
   readonly toolPath?: string;
   readonly flow?: SynthFlow;
 }
 
-/** ABC's default script for gate mapping (Yosys 0.23 abc.cc) without `&fraig -x` (a file: `;` ends a Yosys command). */
-const ABC_NO_FRAIG = ['strash', '&get -n', 'scorr', 'dc2', 'dretime', 'strash', '&get -n', '&dch -f', '&nf', '&put'];
-const ABC_NO_FRAIG_FILE = 'abc-no-fraig.scr';
+/**
+ * ABC's default script for gate mapping (Yosys 0.23 abc.cc) with the SAT sweep bounded to 1,000 conflicts per
+ * node instead of 1,000,000 (a file: `;` ends a Yosys command).
+ */
+const ABC_BOUNDED = ['strash', '&get -n', '&fraig -x -C 1000', '&put', 'scorr', 'dc2', 'dretime', 'strash', '&get -n', '&dch -f', '&nf', '&put'];
+const ABC_BOUNDED_FILE = 'abc-bounded-sat.scr';
 
 export interface SynthResult {
   readonly top: string;
@@ -57,9 +59,9 @@ const RECIPE = 'yosys-synth-1';
 
 const LATCH_CELL = /^\$(_DLATCH|_SR_|_DLATCHSR|dlatch|adlatch|dlatchsr|sr$)/;
 
-/** The Yosys script; for 'no-sat-sweep' the ABC script file `dir`/abc-no-fraig.scr must exist (synthesize writes it). */
-export function synthScript(files: readonly string[], top: string, flow: SynthFlow = 'no-sat-sweep', dir = '.'): string {
-  const abc = flow === 'yosys-default' ? 'abc -g cmos' : `abc -g cmos -script "${resolve(dir, ABC_NO_FRAIG_FILE)}"`;
+/** The Yosys script; for 'bounded-sat' the ABC script file `dir`/abc-no-fraig.scr must exist (synthesize writes it). */
+export function synthScript(files: readonly string[], top: string, flow: SynthFlow = 'bounded-sat', dir = '.'): string {
+  const abc = flow === 'yosys-default' ? 'abc -g cmos' : `abc -g cmos -script "${resolve(dir, ABC_BOUNDED_FILE)}"`;
   return [
     ...files.map((f) => `read_verilog "${resolve(f)}"`),
     `hierarchy -check -top ${top}`,
@@ -104,13 +106,13 @@ export async function synthesize(files: readonly string[], top: string, opts: Sy
   if (files.length === 0) throw new HarnessError(`synthesize(${top}): no files given`);
   const yosys = requireTool('yosys', { path: opts.toolPath });
   const texts = await Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => Promise.reject(new HarnessError(`cannot read RTL file ${f}`)))));
-  const flow = opts.flow ?? 'no-sat-sweep';
+  const flow = opts.flow ?? 'bounded-sat';
   // 'yosys-default' keeps the recipe string of the first flow, so results cached before the flows existed stay valid
   const recipe = flow === 'yosys-default' ? RECIPE : `${RECIPE}-${flow}`;
   const hashParts = [recipe, top, ...files.map((f, i) => `${basename(f)}\n${texts[i]}`)];
   const build = await cachedBuild(`synth-${top}${flow === 'yosys-default' ? '' : `-${flow}`}`, hashParts, async (dir, logFile) => {
     const t0 = performance.now();
-    if (flow !== 'yosys-default') await writeFile(join(dir, ABC_NO_FRAIG_FILE), ABC_NO_FRAIG.map((c) => `${c};`).join('\n') + '\n');
+    if (flow !== 'yosys-default') await writeFile(join(dir, ABC_BOUNDED_FILE), ABC_BOUNDED.map((c) => `${c};`).join('\n') + '\n');
     await writeFile(join(dir, 'synth.ys'), synthScript(files, top, flow, dir));
     const r = await execa(yosys, ['-q', '-l', logFile, '-s', 'synth.ys'], { cwd: dir, reject: false, all: true, stdin: 'ignore' });
     const log = existsSync(logFile) ? await readFile(logFile, 'utf8') : (r.all ?? '');

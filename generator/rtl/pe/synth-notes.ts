@@ -91,7 +91,9 @@ export const PE_OPTIMISATION_LOG: readonly string[] = [
   '## MXSF PE optimisation log',
   '',
   'Goal: the mxsf PE within 10 % of mxfp8-e2m5 (the same 6-bit significand without the FP5 region) and below bf16.',
-  'Measured at k = 32, depth 1 (whole PE, flops included); k = 8 screening runs in brackets.',
+  'Measured at k = 32, depth 1 (whole PE, flops included); k = 8 screening runs in brackets. These steps were measured',
+  'with the `yosys-default` flow (the only flow then); the tables above use `bounded-sat`, which moves single designs by',
+  'a few per cent (k = 8 PEs and a k = 32 quantizer: -0.2 % to +1.7 %), so compare ratios within one table.',
   '',
   '| step | change | mxsf T | mxfp8-e2m5 T | mxsf / e2m5 |',
   '|---|---|---:|---:|---:|',
@@ -115,5 +117,5 @@ export const PE_OPTIMISATION_LOG: readonly string[] = [
   'reduction has 25 instead of 17 bits per term. An exact fixed-point sum pays for range linearly; within 10 % of E2M5',
   'would need either a narrower exact word (impossible: 32 products of 7.875 * 7.875 with LSB 2^-18 need 29 magnitude',
   'bits) or giving up the exact sum, which the contract (section 4, one rounding) does not allow.',
-  'Not reached: mxsf stays at 1.25 x mxfp8-e2m5 (k = 32); it is far below bf16 (see the tables).',
+  'Not reached: mxsf stays about 1.25 x mxfp8-e2m5 at k = 32 (this flow: the paragraph under the PE tables); it is far below bf16.',
 ];
