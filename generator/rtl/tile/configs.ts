@@ -17,7 +17,7 @@ export const BOTH_1D_UNIT = 'both-1d';
 /** The formats of the reference and synthesis sets. */
 export const TILE_CONFIG_FORMATS: readonly FormatName[] = ['mxsf', 'mxfp8-e4m3'];
 /**
- * Formats of the synthesized 1-D comparison unit. Its 66k flops make one Yosys run ~10-35 min (ABC dominates),
+ * Formats of the synthesized 1-D comparison unit. Its 66k flops make one Yosys run ~13 min (ABC dominates),
  * and the transpose buffer, which dominates it, does not depend on the format: mxsf only.
  */
 export const BOTH_1D_FORMATS: readonly FormatName[] = ['mxsf'];
