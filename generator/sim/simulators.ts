@@ -1,8 +1,8 @@
 // Build and run recipes for Icarus Verilog and Verilator. Both compile the same testbench text.
 import { rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { execa } from 'execa';
 import { SimulationError } from './errors.js';
+import { runInGroup } from './process-group.js';
 import { findTool, requireTool } from './tools.js';
 
 export type SimulatorName = 'icarus' | 'verilator';
@@ -40,7 +40,7 @@ async function buildStep(
   errorLine: RegExp,
   env: Record<string, string> = {},
 ): Promise<void> {
-  const r = await execa(file, args, { cwd, reject: false, all: true, stdin: 'ignore', env });
+  const r = await runInGroup(file, args, { cwd, env });
   const envText = Object.entries(env).map(([k, v]) => `${k}=${v} `).join('');
   await writeFile(logFile, `$ ${envText}${file} ${args.join(' ')}\n${r.all ?? ''}\nexit ${r.exitCode ?? r.signal}\n`);
   if (r.exitCode !== 0) {

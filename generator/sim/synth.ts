@@ -3,8 +3,8 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { execa } from 'execa';
 import { cachedBuild } from './build-cache.js';
+import { runInGroup } from './process-group.js';
 import { HarnessError, SynthError } from './errors.js';
 import { requireTool } from './tools.js';
 
@@ -114,7 +114,7 @@ export async function synthesize(files: readonly string[], top: string, opts: Sy
     const t0 = performance.now();
     if (flow !== 'yosys-default') await writeFile(join(dir, ABC_BOUNDED_FILE), ABC_BOUNDED.map((c) => `${c};`).join('\n') + '\n');
     await writeFile(join(dir, 'synth.ys'), synthScript(files, top, flow, dir));
-    const r = await execa(yosys, ['-q', '-l', logFile, '-s', 'synth.ys'], { cwd: dir, reject: false, all: true, stdin: 'ignore' });
+    const r = await runInGroup(yosys, ['-q', '-l', logFile, '-s', 'synth.ys'], { cwd: dir });
     const log = existsSync(logFile) ? await readFile(logFile, 'utf8') : (r.all ?? '');
     const generic = existsSync(join(dir, 'generic.json')) ? await readStat(join(dir, 'generic.json')) : null;
     const latchCells = generic ? Object.entries(generic.num_cells_by_type).filter(([t]) => LATCH_CELL.test(t)) : [];
