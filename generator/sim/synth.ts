@@ -59,7 +59,7 @@ const RECIPE = 'yosys-synth-1';
 
 const LATCH_CELL = /^\$(_DLATCH|_SR_|_DLATCHSR|dlatch|adlatch|dlatchsr|sr$)/;
 
-/** The Yosys script; for 'bounded-sat' the ABC script file `dir`/abc-no-fraig.scr must exist (synthesize writes it). */
+/** The Yosys script; for 'bounded-sat' the ABC script file `dir`/abc-bounded-sat.scr must exist (synthesize writes it). */
 export function synthScript(files: readonly string[], top: string, flow: SynthFlow = 'bounded-sat', dir = '.'): string {
   const abc = flow === 'yosys-default' ? 'abc -g cmos' : `abc -g cmos -script "${resolve(dir, ABC_BOUNDED_FILE)}"`;
   return [
