@@ -23,10 +23,17 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1 && s
   echo "setup: ${missing_optional[*]} not installed (optional; Verilator builds are slower without it)" >&2
   exit 0
 fi
-echo "setup: installing ${missing[*]} ${missing_optional[*]} from Debian" >&2
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+apt_install() { DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null; }
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]} from Debian" >&2
+  { $SUDO apt-get update -qq && apt_install "${missing[@]}"; } || {
+    echo "setup: could not install ${missing[*]}; run: apt-get update && apt-get install -y ${missing[*]}" >&2
+    exit 1
+  }
+fi
 if [ ${#missing_optional[@]} -gt 0 ]; then
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing_optional[@]}" >/dev/null ||
+  # optional: no failure (offline, no package) may stop the build
+  echo "setup: installing ${missing_optional[*]} from Debian (optional)" >&2
+  { [ ${#missing[@]} -gt 0 ] || $SUDO apt-get update -qq; } && apt_install "${missing_optional[@]}" ||
     echo "setup: could not install ${missing_optional[*]} (optional; Verilator builds are slower without it)" >&2
 fi
