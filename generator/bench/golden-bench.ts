@@ -1,6 +1,7 @@
 // Golden-model throughput: elements quantized per second and GEMM multiply-accumulates per second, on one
 // core, median of several runs after warm-up. Run with `npm run bench` (options: --runs N, --warmup N).
 
+import { Prng } from '../util/prng';
 import { performance } from 'node:perf_hooks';
 import {
   floatToBits, gemmBf16, gemmQuantized, makeMatrix, parseBlockShape as shape, quantize, type FormatName, type Matrix,
@@ -16,26 +17,11 @@ function option(name: string, fallback: number): number {
 const RUNS = Math.max(1, option('runs', 7));
 const WARMUP = option('warmup', 2);
 
-/** mulberry32: a small seeded generator, so every run measures the same data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A rows x cols matrix of N(0, 1) values (Box-Muller), as FP32 bit patterns. */
 function randomMatrix(rows: number, cols: number, seed: number): Matrix {
-  const r = rng(seed);
+  const r = new Prng(seed);
   const bits = new Uint32Array(rows * cols);
-  for (let i = 0; i < bits.length; i++) {
-    const u = 1 - r();
-    bits[i] = floatToBits(Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r()));
-  }
+  for (let i = 0; i < bits.length; i++) bits[i] = floatToBits(r.normal());
   return makeMatrix(rows, cols, bits);
 }
 

@@ -66,6 +66,12 @@ export const FORMAT_TABLE = {
 export type FormatName = keyof typeof FORMAT_TABLE;
 export const FORMAT_NAMES = Object.keys(FORMAT_TABLE) as FormatName[];
 
+/**
+ * The identifier of a format (or the bf16 baseline) inside module, port and file names: the CLI name without
+ * dashes ('mxfp8-e4m3' -> 'mxfp8e4m3'). Every generated name spells a format this one way.
+ */
+export const formatId = (format: string): string => format.replace(/-/g, '');
+
 /** The baseline that is not an MX format (no shared scale). */
 export const BASELINE_BF16 = 'bf16';
 

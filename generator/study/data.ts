@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Rng } from './rng';
+import { Prng } from '../util/prng';
 
 export const IMAGE_SIZE = 784;
 export const CLASSES = 10;
@@ -95,7 +95,7 @@ export function seededSubset(d: Dataset, size: number, seed: number): Dataset {
   if (size >= d.n) return d;
   const idx = new Int32Array(d.n);
   for (let i = 0; i < d.n; i++) idx[i] = i;
-  new Rng(seed).shuffle(idx);
+  new Prng(seed).shuffle(idx);
   const keep = Array.from(idx.subarray(0, size)).sort((a, b) => a - b);
   const x = new Float32Array(size * IMAGE_SIZE);
   const y = new Uint8Array(size);
@@ -120,7 +120,7 @@ export const SYNTHETIC_TEXT: Record<SyntheticName, string> = {
 };
 
 export function sampleSynthetic(name: SyntheticName, n: number, seed: number): Float32Array {
-  const rng = new Rng(seed);
+  const rng = new Prng(seed);
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     let v: number;

@@ -3,7 +3,7 @@
 
 import { loadMnist, sampleSynthetic, seededSubset, type SyntheticName, type MnistSplit, type Dataset } from './data';
 import { evaluate, gemmFor, initParams, layerInputs, train, transpose, type BlockScheme, type Params, type StudyFormat } from './mlp';
-import { deriveSeed } from './rng';
+import { deriveSeed } from '../util/prng';
 import { errorStats, quantizationStats, roundTrip, type ErrorStats } from './sqnr';
 import type { StudySettings } from './settings';
 

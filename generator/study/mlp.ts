@@ -6,7 +6,7 @@
 import type { FormatName, Matrix } from '../golden/index';
 import { gemmBf16Fast, gemmFast, gemmFp32 } from './fast-gemm';
 import { CLASSES, IMAGE_SIZE, type Dataset } from './data';
-import { Rng } from './rng';
+import { Prng } from '../util/prng';
 
 /** A study format: the FP32 and BF16 baselines or an MX format of the golden model. */
 export type StudyFormat = 'fp32' | 'bf16' | FormatName;
@@ -40,7 +40,7 @@ export interface Params {
 
 /** He-normal weights (std sqrt(2 / fan_in)), zero biases, from a seed. */
 export function initParams(seed: number, sizes: readonly number[] = LAYERS): Params {
-  const rng = new Rng(seed);
+  const rng = new Prng(seed);
   const w: Float32Array[] = [];
   const b: Float32Array[] = [];
   for (let l = 0; l + 1 < sizes.length; l++) {
@@ -158,7 +158,7 @@ export function train(
   const vb = p.b.map((b) => new Float32Array(b.length));
   const order = new Int32Array(data.n);
   for (let i = 0; i < data.n; i++) order[i] = i;
-  const rng = new Rng(shuffleSeed);
+  const rng = new Prng(shuffleSeed);
   const B = s.batch;
   const stepsPerEpoch = Math.floor(data.n / B);
   const x = new Float32Array(B * IMAGE_SIZE);

@@ -19,7 +19,7 @@ import {
   type QuantizedMatrix,
   type ScaleMode,
 } from '../golden/index';
-import { makeRng } from './rng';
+import { Prng } from '../util/prng';
 import { transposeMatrix, transposeQuantized } from './transpose';
 
 export type Scheme = '1d' | 'tile';
@@ -52,7 +52,7 @@ export interface StepInputs {
  *   small and their size varies from sample to sample (rows of dY), over two decades.
  */
 export function makeInputs(shape: LayerShape, seed: number): StepInputs {
-  const rng = makeRng(seed);
+  const rng = new Prng(seed);
   const fill = (rows: number, cols: number, gen: (r: number) => number): Matrix => {
     const bits = new Uint32Array(rows * cols);
     for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) bits[r * cols + c] = floatToBits(gen(r));
@@ -61,7 +61,7 @@ export function makeInputs(shape: LayerShape, seed: number): StepInputs {
   const x = fill(shape.batch, shape.in, () => Math.max(0, rng.normal()));
   const sigmaW = Math.sqrt(1 / shape.in);
   const w = fill(shape.in, shape.out, () => sigmaW * rng.normal());
-  const g = Array.from({ length: shape.batch }, () => 10 ** (-5 + 2 * rng.uniform()));
+  const g = Array.from({ length: shape.batch }, () => 10 ** (-5 + 2 * rng.next()));
   const dy = fill(shape.batch, shape.out, (r) => g[r] * rng.normal());
   return { x, w, dy };
 }

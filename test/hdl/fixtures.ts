@@ -1,4 +1,5 @@
 // Modules shared by the hdl tests.
+import { Prng } from '../../generator/util/prng';
 import {
   type Expr,
   ModuleBuilder,
@@ -17,20 +18,10 @@ import {
   sumTree,
 } from '../../generator/hdl/index';
 
-/** Deterministic xorshift64* PRNG for test vectors. */
+/** Deterministic bigint source for test vectors (the project PRNG). */
 export function rng(seed: bigint): (bits: number) => bigint {
-  let s = seed || 1n;
-  const M = (1n << 64n) - 1n;
-  return (bits: number) => {
-    let out = 0n;
-    for (let got = 0; got < bits; got += 32) {
-      s ^= s >> 12n;
-      s ^= (s << 25n) & M;
-      s ^= s >> 27n;
-      out = (out << 32n) | (((s * 0x2545f4914f6cdd1dn) & M) >> 32n);
-    }
-    return out & ((1n << BigInt(bits)) - 1n);
-  };
+  const p = new Prng(Number(BigInt.asUintN(32, seed)));
+  return (bits: number) => p.bits(bits);
 }
 
 /** A combinational module exercising every operator, with the DSL expression of each output. */

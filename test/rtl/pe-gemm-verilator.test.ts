@@ -8,7 +8,7 @@ import path from 'node:path';
 import { type ExpectStatic, beforeAll, describe, test } from 'vitest';
 import { bufferIO } from '../../generator/cli/io';
 import { main } from '../../generator/cli/main';
-import { Prng } from '../../generator/rtl/pe/vectors';
+import { Prng } from '../../generator/util/prng';
 
 let dir: string;
 

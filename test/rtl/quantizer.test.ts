@@ -18,7 +18,8 @@ import {
   type QuantInput,
 } from '../../generator/rtl/quantizer/index';
 import { checkAgainstGolden, runQuantizerBlocks, withQuantizerRtl } from '../../generator/rtl/quantizer/run';
-import { cornerBlocks, goldenBlock, randomBlocks, Rng } from '../../generator/rtl/quantizer/vectors';
+import { Prng } from '../../generator/util/prng';
+import { cornerBlocks, goldenBlock, randomBlocks } from '../../generator/rtl/quantizer/vectors';
 import { quantizerReferenceSet } from '../../generator/rtl/quantizer/configs';
 
 const INPUTS: readonly QuantInput[] = ['fp32', 'bf16'];
@@ -41,7 +42,7 @@ describe('element encoder (reference interpreter) against the golden encoder', (
         const out = enc.driverOf('code_o')!;
         const drv = enc.driverOf.bind(enc);
         const inp = INPUT_FLOATS[input];
-        const rng = new Rng(format.length * 7 + inp.width);
+        const rng = new Prng(format.length * 7 + inp.width);
         let n = 0;
         const check = (x: number, se: number): void => {
           if (((x >>> inp.manBits) & 0xff) === 0xff) return;
@@ -76,7 +77,7 @@ describe('shared scale (reference interpreter) against the golden scale', () => 
           const sm = sharedScaleModule(format, mode, input);
           const drv = sm.driverOf.bind(sm);
           const inp = INPUT_FLOATS[input];
-          const rng = new Rng(inp.width + format.length);
+          const rng = new Prng(inp.width + format.length);
           const amaxes = [0, 1, 2, 2 ** inp.manBits - 1, 2 ** inp.manBits, 0x7f * 2 ** inp.manBits - 1, 0xfe * 2 ** inp.manBits + 2 ** inp.manBits - 1];
           for (let i = 0; i < 300; i++) amaxes.push(rng.int(0xff * 2 ** inp.manBits));
           for (const a of amaxes) {

@@ -3,6 +3,7 @@
 // re-quantized. The PE, fed Xᵀ and Wᵀ with 8x8 tiles, must produce bit for bit the golden GEMM of the
 // transposed stored operands (dW = Xᵀ·dY, dX = dY·Wᵀ), for sizes that are and are not multiples of the tile.
 
+import { Prng } from '../../generator/util/prng';
 import { describe, expect, test } from 'vitest';
 import { bitsToFloat, floatToBits, gemmQuantized, makeMatrix, quantize, type FormatName, type Matrix } from '../../generator/golden/index';
 import { simGemm } from '../../generator/rtl/pe/gemm';
@@ -10,16 +11,10 @@ import { transposeMatrix, transposeQuantized } from '../../generator/train/trans
 
 const TILE = { rows: 8, cols: 8 };
 
-/** Seeded values with a wide exponent spread and some zeros (xorshift32; the seed is in the test name). */
+/** Seeded values with a wide exponent spread and some zeros (the seed is in the test name). */
 function randomMatrix(rows: number, cols: number, seed: number): Matrix {
-  let s = seed >>> 0 || 1;
-  const next = (): number => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
+  const rng = new Prng(seed);
+  const next = (): number => rng.next();
   const bits = new Uint32Array(rows * cols);
   for (let i = 0; i < bits.length; i++) {
     const u = next();

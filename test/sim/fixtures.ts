@@ -1,4 +1,5 @@
 // Interfaces and reference models of the hand-written fixture DUTs in test/sim/fixtures/.
+import { Prng } from '../../generator/util/prng';
 import { fileURLToPath } from 'node:url';
 import type { ModuleInterface } from '../../generator/hdl/ports.js';
 import { STREAM_HANDSHAKE } from '../../generator/hdl/ports.js';
@@ -48,20 +49,10 @@ export const WIDE_COMB: ModuleInterface = {
   ],
 };
 
-/** Deterministic pseudo-random bigint source (xorshift32), so tests are reproducible. */
+/** Deterministic pseudo-random bigint source (the project PRNG), so tests are reproducible. */
 export function rng(seed: number): (bits: number) => bigint {
-  let s = seed >>> 0 || 1;
-  const next32 = (): number => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    return s;
-  };
-  return (bits) => {
-    let v = 0n;
-    for (let b = 0; b < bits; b += 32) v = (v << 32n) | BigInt(next32());
-    return v & ((1n << BigInt(bits)) - 1n);
-  };
+  const p = new Prng(seed);
+  return (bits) => p.bits(bits);
 }
 
 export function adderVectors(iface: ModuleInterface, n: number, seed: number): bigint[] {

@@ -2,14 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { gemm, gemmBf16, makeMatrix, quantize, type BlockShape, type FormatName, type Matrix } from '../../generator/golden/index';
 import { gemmBf16Fast, gemmFast, quantizeFast } from '../../generator/study/fast-gemm';
-import { Rng } from '../../generator/study/rng';
+import { Prng } from '../../generator/util/prng';
 import { loadMnist } from '../../generator/study/data';
 import { gemmFor, initParams, train, type BlockScheme, type StudyFormat } from '../../generator/study/mlp';
 
 const ALL: FormatName[] = ['mxfp8-e4m3', 'mxfp8-e5m2', 'mxfp8-e2m5', 'mxint8', 'mxsf', 'mxfp6-e3m2', 'mxfp6-e2m3', 'mxfp4-e2m1'];
 
 /** Random FP32 bits with a wide dynamic range, zeros of both signs, FP32 subnormals, and optional specials. */
-function randomMatrix(rng: Rng, rows: number, cols: number, specials: boolean): Matrix {
+function randomMatrix(rng: Prng, rows: number, cols: number, specials: boolean): Matrix {
   const f = new Float32Array(rows * cols);
   const bits = new Uint32Array(f.buffer);
   const style = rng.int(4);
@@ -29,7 +29,7 @@ const hex = (m: Matrix) => Array.from(m.bits, (b) => b.toString(16));
 
 describe('quantizeFast', () => {
   it('equals golden quantize: every format, block shape and scale mode', () => {
-    const rng = new Rng(11);
+    const rng = new Prng(11);
     const blocks: BlockShape[] = [{ rows: 1, cols: 32 }, { rows: 32, cols: 1 }, { rows: 8, cols: 8 }, { rows: 3, cols: 5 }];
     for (const fmt of ALL) {
       for (const block of blocks) {
@@ -49,7 +49,7 @@ describe('quantizeFast', () => {
 
 describe('gemmFast', () => {
   it('equals golden gemm bit for bit: 1x32/32x1 and 8x8, every format, specials, accumulator input', () => {
-    const rng = new Rng(5);
+    const rng = new Prng(5);
     const schemes: [BlockShape, BlockShape][] = [
       [{ rows: 1, cols: 32 }, { rows: 32, cols: 1 }],
       [{ rows: 8, cols: 8 }, { rows: 8, cols: 8 }],
@@ -74,7 +74,7 @@ describe('gemmFast', () => {
   });
 
   it('equals golden gemm on training-like shapes (E5M2 wide chunks included)', () => {
-    const rng = new Rng(9);
+    const rng = new Prng(9);
     for (const fmt of ['mxfp8-e5m2', 'mxsf', 'mxfp8-e2m5', 'mxfp8-e4m3', 'mxint8'] as FormatName[]) {
       const a = randomMatrix(rng, 16, 200, false);
       const b = randomMatrix(rng, 200, 24, false);
@@ -86,7 +86,7 @@ describe('gemmFast', () => {
   });
 
   it('equals golden gemm with mostly-zero A operands (the sparse path: MNIST pixels, ReLU outputs)', () => {
-    const rng = new Rng(21);
+    const rng = new Prng(21);
     for (const fmt of ALL) {
       for (const [blockA, blockB] of [[{ rows: 1, cols: 32 }, { rows: 32, cols: 1 }], [{ rows: 8, cols: 8 }, { rows: 8, cols: 8 }]] as const) {
         const M = 5 + rng.int(12);
@@ -105,7 +105,7 @@ describe('gemmFast', () => {
 
 describe('gemmBf16Fast', () => {
   it('equals golden gemmBf16 bit for bit', () => {
-    const rng = new Rng(3);
+    const rng = new Prng(3);
     for (let rep = 0; rep < 12; rep++) {
       const M = 1 + rng.int(9);
       const K = 1 + rng.int(100);

@@ -10,7 +10,7 @@
 import { ModuleBuilder, concat, lit, mux, priority, type Expr, type Module } from '../../hdl';
 import { codeBits, maxMagCode, regionLayout, FORMAT_TABLE, type FormatName } from '../../golden';
 import { signedWidth, unpackedLayout } from '../common/unpacked';
-import { formatId } from '../quantizer/common';
+import { formatId } from '../../formats/table';
 
 export const decoderName = (format: FormatName): string => `${formatId(format)}_decode`;
 

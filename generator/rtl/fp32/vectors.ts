@@ -1,58 +1,9 @@
 // Test vectors and golden models of the FP32 units, shared by the unit tests (test/rtl/fp32*.test.ts)
 // and the `make sim` regression (generator/verify/suites/fp32.ts). Every generator is seeded and
 // deterministic; vectors are plain operand values, the callers pack them into port words.
+import { Prng } from '../../util/prng';
 import { dyadicToFp32Bits, floatToBits, bitsToFloat, fp32AddBits } from '../../golden/index';
 
-// ---------------------------------------------------------------- PRNG
-
-/** Seeded 32-bit generator (xorshift128), deterministic across platforms. */
-export class Rng {
-  private x: number;
-  private y: number;
-  private z: number;
-  private w: number;
-  constructor(seed: number) {
-    // splitmix32 to spread the seed over the state
-    let s = seed >>> 0;
-    const mix = (): number => {
-      s = (s + 0x9e3779b9) >>> 0;
-      let t = s;
-      t = Math.imul(t ^ (t >>> 16), 0x85ebca6b) >>> 0;
-      t = Math.imul(t ^ (t >>> 13), 0xc2b2ae35) >>> 0;
-      return (t ^ (t >>> 16)) >>> 0;
-    };
-    this.x = mix() || 1;
-    this.y = mix();
-    this.z = mix();
-    this.w = mix();
-  }
-  /** uniform 32-bit unsigned */
-  u32(): number {
-    const t = (this.x ^ (this.x << 11)) >>> 0;
-    this.x = this.y;
-    this.y = this.z;
-    this.z = this.w;
-    this.w = (this.w ^ (this.w >>> 19) ^ (t ^ (t >>> 8))) >>> 0;
-    return this.w;
-  }
-  /** uniform integer in [lo, hi] */
-  int(lo: number, hi: number): number {
-    return lo + Math.floor((this.u32() / 4294967296) * (hi - lo + 1));
-  }
-  /** true with probability p */
-  chance(p: number): boolean {
-    return this.u32() / 4294967296 < p;
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[this.int(0, xs.length - 1)]!;
-  }
-  /** uniform `bits`-bit bigint */
-  bits(bits: number): bigint {
-    let v = 0n;
-    for (let b = 0; b < bits; b += 32) v = (v << 32n) | BigInt(this.u32());
-    return bits === 0 ? 0n : v & ((1n << BigInt(bits)) - 1n);
-  }
-}
 
 // ---------------------------------------------------------------- fp32_round
 
@@ -156,44 +107,44 @@ export function roundCorners(magWidth: number, expWidth: number): RoundCase[] {
  * boundaries, plus uniformly random exponents.
  */
 export function roundRandom(magWidth: number, expWidth: number, n: number, seed: number): RoundCase[] {
-  const r = new Rng(seed);
+  const r = new Prng(seed);
   const W = magWidth;
   const eMin = -(2 ** (expWidth - 1));
   const eMax = 2 ** (expWidth - 1) - 1;
   const out: RoundCase[] = [];
   while (out.length < n) {
-    const sign = r.int(0, 1);
+    const sign = r.range(0, 1);
     if (r.chance(0.05)) {
-      out.push({ sign, mag: r.chance(0.3) ? 0n : r.bits(W), exp: r.int(eMin, eMax) });
+      out.push({ sign, mag: r.chance(0.3) ? 0n : r.bits(W), exp: r.range(eMin, eMax) });
       continue;
     }
-    const L = r.chance(0.2) ? W : r.int(1, W);
+    const L = r.chance(0.2) ? W : r.range(1, W);
     const top = 1n << BigInt(L - 1);
     let body: bigint;
-    const kind = r.int(0, 9);
+    const kind = r.range(0, 9);
     if (kind < 5) body = r.bits(L - 1);
     else if (kind < 7) body = (1n << BigInt(L - 1)) - 1n; // all ones
-    else if (kind < 9) body = L > 1 ? 1n << BigInt(r.int(0, L - 2)) : 0n; // one sparse bit
+    else if (kind < 9) body = L > 1 ? 1n << BigInt(r.range(0, L - 2)) : 0n; // one sparse bit
     else body = 0n;
     let mag = top | body;
     // target exponent of the leading one
-    const zone = r.int(0, 5);
+    const zone = r.range(0, 5);
     let p: number;
-    if (zone === 0) p = r.int(-175, -145); // subnormals, underflow to zero, rounding up to the min subnormal
-    else if (zone === 1) p = r.int(-130, -120); // subnormal / normal boundary
-    else if (zone === 2) p = r.int(120, 130); // largest finite / overflow boundary
-    else if (zone <= 4) p = r.int(-126, 127); // normal range
-    else p = r.int(eMin, eMax + L - 1); // anywhere the ports allow
+    if (zone === 0) p = r.range(-175, -145); // subnormals, underflow to zero, rounding up to the min subnormal
+    else if (zone === 1) p = r.range(-130, -120); // subnormal / normal boundary
+    else if (zone === 2) p = r.range(120, 130); // largest finite / overflow boundary
+    else if (zone <= 4) p = r.range(-126, 127); // normal range
+    else p = r.range(eMin, eMax + L - 1); // anywhere the ports allow
     let exp = p - (L - 1);
-    if (exp < eMin || exp > eMax) exp = r.int(eMin, eMax);
+    if (exp < eMin || exp > eMax) exp = r.range(eMin, eMax);
     // force a guard/sticky pattern at the rounding position
     const g = guardIndex(mag, exp);
     if (g >= 0 && g < L - 1 && r.chance(0.5)) {
       const guard = 1n << BigInt(g);
       const keep = mag & ~((guard << 1n) - 1n);
-      const pat = r.int(0, 3);
+      const pat = r.range(0, 3);
       if (pat === 0) mag = keep | guard; // tie
-      else if (pat === 1) mag = keep | guard | (g > 0 ? 1n << BigInt(r.int(0, g - 1)) : 0n); // tie + one sticky bit
+      else if (pat === 1) mag = keep | guard | (g > 0 ? 1n << BigInt(r.range(0, g - 1)) : 0n); // tie + one sticky bit
       else if (pat === 2) mag = keep | (guard - 1n); // just below a tie
       else mag = keep; // exact
     }
@@ -221,14 +172,14 @@ export const FP32_SPECIALS: readonly number[] = [
 const f32 = (sign: number, exp: number, frac: number): number => ((sign << 31) | (exp << 23) | frac) >>> 0;
 
 /** Random 23-bit fraction with structure: uniform, sparse, dense, or zero. */
-function frac23(r: Rng): number {
-  const k = r.int(0, 7);
+function frac23(r: Prng): number {
+  const k = r.range(0, 7);
   if (k < 3) return r.u32() & 0x7fffff;
   if (k === 3) return 0;
   if (k === 4) return 0x7fffff;
-  if (k === 5) return (1 << r.int(0, 22)) | (r.chance(0.5) ? 1 << r.int(0, 22) : 0);
-  if (k === 6) return 0x7fffff & ~((1 << r.int(0, 22)) | (1 << r.int(0, 22)));
-  return (r.u32() & 0x7fffff) & ~((1 << r.int(0, 23)) - 1); // random with a run of low zeros
+  if (k === 5) return (1 << r.range(0, 22)) | (r.chance(0.5) ? 1 << r.range(0, 22) : 0);
+  if (k === 6) return 0x7fffff & ~((1 << r.range(0, 22)) | (1 << r.range(0, 22)));
+  return (r.u32() & 0x7fffff) & ~((1 << r.range(0, 23)) - 1); // random with a run of low zeros
 }
 
 /** Hand-picked fp32_add cases: every pair of FP32_SPECIALS, plus targeted roundings and cancellations. */
@@ -281,10 +232,10 @@ export function addCorners(): AddCase[] {
  * against random values; large exponents (overflow).
  */
 export function addRandom(n: number, seed: number): AddCase[] {
-  const r = new Rng(seed);
+  const r = new Prng(seed);
   const out: AddCase[] = [];
   while (out.length < n) {
-    const kind = r.int(0, 9);
+    const kind = r.range(0, 9);
     let a: number;
     let b: number;
     if (kind <= 1) {
@@ -292,26 +243,26 @@ export function addRandom(n: number, seed: number): AddCase[] {
       b = r.u32();
     } else if (kind <= 3) {
       // cancellation: b = -(a +- small), also across a binade boundary
-      a = f32(r.int(0, 1), r.chance(0.1) ? r.int(0, 2) : r.int(0, 254), frac23(r));
-      const mag = (a & 0x7fffffff) + r.int(-40, 40) * (r.chance(0.8) ? 1 : r.int(1, 1 << 20));
+      a = f32(r.range(0, 1), r.chance(0.1) ? r.range(0, 2) : r.range(0, 254), frac23(r));
+      const mag = (a & 0x7fffffff) + r.range(-40, 40) * (r.chance(0.8) ? 1 : r.range(1, 1 << 20));
       b = ((Math.min(Math.max(mag, 0), 0x7f7fffff) | (~a & 0x80000000)) >>> 0);
     } else if (kind <= 6) {
       // exponent differences 0..40
-      const ea = r.int(0, 254);
-      const eb = Math.max(0, ea - r.int(0, 40));
-      a = f32(r.int(0, 1), ea, frac23(r));
-      b = f32(r.int(0, 1), eb, frac23(r));
+      const ea = r.range(0, 254);
+      const eb = Math.max(0, ea - r.range(0, 40));
+      a = f32(r.range(0, 1), ea, frac23(r));
+      b = f32(r.range(0, 1), eb, frac23(r));
     } else if (kind === 7) {
       // subnormals against subnormals and small normals
-      a = f32(r.int(0, 1), 0, frac23(r));
-      b = f32(r.int(0, 1), r.chance(0.5) ? 0 : r.int(1, 30), frac23(r));
+      a = f32(r.range(0, 1), 0, frac23(r));
+      b = f32(r.range(0, 1), r.chance(0.5) ? 0 : r.range(1, 30), frac23(r));
     } else if (kind === 8) {
       a = r.pick(FP32_SPECIALS);
       b = r.chance(0.5) ? r.pick(FP32_SPECIALS) : r.u32();
     } else {
       // near overflow
-      a = f32(r.int(0, 1), r.int(240, 254), frac23(r));
-      b = f32(r.int(0, 1), r.int(200, 254), frac23(r));
+      a = f32(r.range(0, 1), r.range(240, 254), frac23(r));
+      b = f32(r.range(0, 1), r.range(200, 254), frac23(r));
     }
     if (r.chance(0.5)) [a, b] = [b, a];
     out.push({ a: a >>> 0, b: b >>> 0 });
@@ -352,10 +303,10 @@ export function bf16MulCorners(): MulCase[] {
 }
 
 export function bf16MulRandom(n: number, seed: number): MulCase[] {
-  const r = new Rng(seed);
+  const r = new Prng(seed);
   const out: MulCase[] = [];
   while (out.length < n) {
-    const kind = r.int(0, 3);
+    const kind = r.range(0, 3);
     let a: number;
     let b: number;
     if (kind === 0) {
@@ -363,16 +314,16 @@ export function bf16MulRandom(n: number, seed: number): MulCase[] {
       b = r.u32() & 0xffff;
     } else if (kind === 1) {
       // exponent sum near the subnormal / overflow boundaries
-      const ea = r.int(0, 254);
-      const target = r.pick([r.int(-30, 3), r.int(250, 258)]);
+      const ea = r.range(0, 254);
+      const target = r.pick([r.range(-30, 3), r.range(250, 258)]);
       const eb = Math.min(254, Math.max(0, target + 127 - ea));
-      a = (r.int(0, 1) << 15) | (ea << 7) | (r.u32() & 0x7f);
-      b = (r.int(0, 1) << 15) | (eb << 7) | (r.u32() & 0x7f);
+      a = (r.range(0, 1) << 15) | (ea << 7) | (r.u32() & 0x7f);
+      b = (r.range(0, 1) << 15) | (eb << 7) | (r.u32() & 0x7f);
     } else if (kind === 2) {
       a = r.pick(BF16_SPECIALS);
       b = r.u32() & 0xffff;
     } else {
-      a = (r.int(0, 1) << 15) | (r.int(0, 1) << 7) | (r.u32() & 0x7f); // subnormal or tiny normal
+      a = (r.range(0, 1) << 15) | (r.range(0, 1) << 7) | (r.u32() & 0x7f); // subnormal or tiny normal
       b = r.u32() & 0xffff;
     }
     if (r.chance(0.5)) [a, b] = [b, a];

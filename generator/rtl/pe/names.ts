@@ -1,9 +1,7 @@
 // Module names of the PEs: every parameter is in the name.
 
-import { BASELINE_BF16 } from '../../golden/index';
+import { BASELINE_BF16, formatId } from '../../golden/index';
 
-/** 'mxfp8-e4m3' -> 'mxfp8e4m3' */
-export const formatId = (format: string): string => format.replace(/-/g, '');
 
 /** The PE's operand part: 'mxsf' for a pair of equal formats, 'mxfp8e4m3_x_mxfp8e5m2' for a mixed pair. */
 export function pairId(formatA: string, formatB: string): string {

@@ -4,6 +4,7 @@
 // Port order (= packed word order, first port in the LSBs): MX PE a_i, b_i, xa_i, xb_i, acc_i;
 // BF16 PE a_i, b_i, acc_i. Output: acc_o.
 
+import { Prng } from '../../util/prng';
 import {
   BASELINE_BF16, FORMAT_TABLE, FP32_CANONICAL_NAN, FP32_NEG_INF, FP32_POS_INF, bitsToFloat, chunkDot, classifyCode,
   codeBits, decodeTable, floatToBits, fp32AddBits, maxMagCode, pairwiseTree, quantizeBlock, type FormatName, type FormatSpec,
@@ -98,51 +99,7 @@ export function peModel(p: PeKind): (c: PeCase) => number {
 
 // ---- generators ----
 
-/** xoshiro128** seeded by splitmix32: a reproducible stream per seed. */
-export class Prng {
-  private s = new Uint32Array(4);
-  constructor(seed: number) {
-    let x = seed >>> 0;
-    for (let i = 0; i < 4; i++) {
-      x = (x + 0x9e3779b9) >>> 0;
-      let z = x;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-      this.s[i] = (z ^ (z >>> 16)) >>> 0;
-    }
-    if (this.s.every((v) => v === 0)) this.s[0] = 1;
-  }
-  u32(): number {
-    const s = this.s;
-    const r = Math.imul(rotl(Math.imul(s[1]!, 5) >>> 0, 7), 9) >>> 0;
-    const t = (s[1]! << 9) >>> 0;
-    s[2]! ^= s[0]!;
-    s[3]! ^= s[1]!;
-    s[1]! ^= s[2]!;
-    s[0]! ^= s[3]!;
-    s[2]! ^= t;
-    s[3] = rotl(s[3]!, 11);
-    return r;
-  }
-  /** integer in [0, n) */
-  int(n: number): number {
-    return Math.floor((this.u32() / 4294967296) * n);
-  }
-  /** integer in [lo, hi] */
-  range(lo: number, hi: number): number {
-    return lo + this.int(hi - lo + 1);
-  }
-  chance(p: number): boolean {
-    return this.u32() / 4294967296 < p;
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[this.int(xs.length)]!;
-  }
-}
 
-function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
-}
 
 /** Accumulator corner values: signed zeros, infinities, NaNs, extremes, subnormals. */
 export const ACC_CORNERS: readonly number[] = [

@@ -33,5 +33,3 @@ export function inputFloat(input: QuantInput): InputFloat {
 /** The clamped shared exponent (E8M0 range [minExp, maxExp]) as a signed port shape: s8. */
 export const SE_SHAPE: Shape = signed(signedWidth(E8M0.minExp, E8M0.maxExp));
 
-/** Verilog-safe form of a format name: 'mxfp8-e4m3' -> 'mxfp8_e4m3'. */
-export const formatId = (format: string): string => format.replace(/-/g, '_');

@@ -18,7 +18,8 @@
 import { ModuleBuilder, bitsFor, concat, leadingZeros, lit, mux, priority, type Expr, type Module } from '../../hdl';
 import { codeBits, emaxElem, maxMagCode, regionLayout, type FormatName, type FormatSpec, FORMAT_TABLE, E8M0 } from '../../golden';
 import { signedWidth } from '../common/unpacked';
-import { formatId, inputFloat, SE_SHAPE, type InputFloat, type QuantInput } from './common';
+import { formatId } from '../../formats/table';
+import { inputFloat, SE_SHAPE, type InputFloat, type QuantInput } from './common';
 
 export interface EncoderRegion {
   readonly emin: number;

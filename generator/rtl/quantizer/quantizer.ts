@@ -9,7 +9,8 @@
 import { ModuleBuilder, concat, lit, maxTree, mux, pack, pipeline, reduceTree, type Expr, type Module } from '../../hdl';
 import { codeBits, E8M0, FORMAT_TABLE, type FormatName } from '../../golden';
 import type { ScaleMode } from '../../golden/scale';
-import { formatId, inputFloat, type QuantInput } from './common';
+import { formatId } from '../../formats/table';
+import { inputFloat, type QuantInput } from './common';
 import { elementEncoderModule } from './encoder';
 import { sharedScaleModule } from './scale';
 

@@ -10,7 +10,8 @@ import { ModuleBuilder, concat, leadingZeros, lit, mux, priority, type Expr, typ
 import { emaxElem, floorLog2, maxNormal, pow2, type FormatName, type FormatSpec, FORMAT_TABLE, E8M0 } from '../../golden';
 import type { ScaleMode } from '../../golden/scale';
 import { signedWidth } from '../common/unpacked';
-import { formatId, inputFloat, SE_SHAPE, type InputFloat, type QuantInput } from './common';
+import { formatId } from '../../formats/table';
+import { inputFloat, SE_SHAPE, type InputFloat, type QuantInput } from './common';
 
 /** The constants of the rceil comparison: max normal = mNormInt * 2^(pM - manBits of the input). */
 export interface RceilConstants {

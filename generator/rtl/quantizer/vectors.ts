@@ -7,6 +7,7 @@
 //   randomBlocks(): seeded, from a mix of distributions (random bit patterns, wide dynamic range, values near
 //     binade edges and near code midpoints, Gaussian-like values).
 
+import { Prng } from '../../util/prng';
 import {
   decodeValue,
   emaxElem,
@@ -62,39 +63,6 @@ export function unpackCodes(word: bigint, k: number, bits: number): number[] {
 
 // ---- random numbers ----
 
-/** xorshift32; deterministic for a seed. */
-export class Rng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = (seed ^ 0x9e3779b9) >>> 0 || 1;
-    for (let i = 0; i < 4; i++) this.u32();
-  }
-  u32(): number {
-    let x = this.s;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.s = x >>> 0;
-    return this.s;
-  }
-  /** integer in [0, n) */
-  int(n: number): number {
-    return Math.floor((this.u32() / 4294967296) * n);
-  }
-  /** integer in [lo, hi] */
-  range(lo: number, hi: number): number {
-    return lo + this.int(hi - lo + 1);
-  }
-  chance(p: number): boolean {
-    return this.u32() / 4294967296 < p;
-  }
-  /** a standard normal deviate (Box-Muller) */
-  gauss(): number {
-    const u = (this.u32() + 1) / 4294967297;
-    const v = this.u32() / 4294967296;
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  }
-}
 
 // ---- building values ----
 
@@ -247,7 +215,7 @@ export const DISTRIBUTIONS: readonly Distribution[] = ['bits', 'wide', 'edges', 
  * blocks only (~2 %), so most blocks test the numerics.
  */
 export function randomBlocks(format: FormatName, k: number, input: QuantInput, count: number, seed: number): Block[] {
-  const rng = new Rng(seed);
+  const rng = new Prng(seed);
   const inp = inputFloat(input);
   const W = inp.width;
   const manBits = inp.manBits;
@@ -297,7 +265,7 @@ export function randomBlocks(format: FormatName, k: number, input: QuantInput, c
           break;
         }
         case 'gauss': {
-          const val = rng.gauss() * pow2(center - 127);
+          const val = rng.normal() * pow2(center - 127);
           v = valueBits(input, val);
           if (((v >>> manBits) & expMax) === expMax) v = 0;
           break;

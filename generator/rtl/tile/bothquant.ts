@@ -13,7 +13,8 @@
 
 import { ModuleBuilder, type Module } from '../../hdl/index';
 import { FORMAT_TABLE, codeBits, type FormatName, type ScaleMode } from '../../golden/index';
-import { blockQuantizerModule, formatId } from '../quantizer/index';
+import { formatId } from '../../formats/table';
+import { blockQuantizerModule } from '../quantizer/index';
 import { bufferControlBits, tileBuffer } from './buffer';
 import { inputWidth, type TileInput } from './tilequant';
 

@@ -19,7 +19,7 @@
 
 import { ModuleBuilder, type Module, type Expr, concat, lit, maxTree, mux, pack, pipeline } from '../../hdl/index';
 import { FORMAT_TABLE, codeBits, type FormatName, type ScaleMode } from '../../golden/index';
-import { formatId } from '../quantizer/index';
+import { formatId } from '../../formats/table';
 import { bufferControlBits, tileBuffer } from './buffer';
 
 export type TileInput = 'fp32' | 'bf16';

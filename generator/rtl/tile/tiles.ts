@@ -13,6 +13,7 @@
 //  - outlier:    small values plus one large one (most elements underflow to zero or subnormal codes)
 //  - sparse:     mostly +-0 with a few values
 
+import { Prng } from '../../util/prng';
 import type { TileInput } from './tilequant';
 
 export type TileKind = 'wide' | 'clustered' | 'short' | 'maxima' | 'zero' | 'special' | 'subnormal' | 'extreme' | 'outlier' | 'sparse';
@@ -23,35 +24,13 @@ const SCHEDULE: readonly TileKind[] = [
   'clustered', 'subnormal', 'outlier', 'extreme', 'short', 'sparse', 'clustered', 'maxima',
 ];
 
-/** A small deterministic PRNG (mulberry32) seeded with a 32-bit integer. */
-export class TileRng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = (seed ^ 0x6d2b79f5) >>> 0;
-  }
-  u32(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  }
-  /** integer in [0, n) */
-  below(n: number): number {
-    return this.u32() % n;
-  }
-  /** integer in [lo, hi] */
-  range(lo: number, hi: number): number {
-    return lo + this.below(hi - lo + 1);
-  }
-}
 
 const fp32 = (sign: number, exp: number, man: number): number => ((sign << 31) | (exp << 23) | man) >>> 0;
 const clampExp = (e: number): number => Math.max(1, Math.min(254, e));
 
-function fill(kind: TileKind, rng: TileRng, t: Uint32Array): void {
+function fill(kind: TileKind, rng: Prng, t: Uint32Array): void {
   const n = t.length;
-  const sign = (): number => rng.below(2);
+  const sign = (): number => rng.int(2);
   switch (kind) {
     case 'wide':
       for (let k = 0; k < n; k++) {
@@ -77,7 +56,7 @@ function fill(kind: TileKind, rng: TileRng, t: Uint32Array): void {
     case 'maxima': {
       const e0 = rng.range(1, 254);
       for (let k = 0; k < n; k++) {
-        const top = rng.below(3) === 0;
+        const top = rng.int(3) === 0;
         const man = top ? 0x7fffff : (0x7fffff >>> rng.range(0, 23)) << rng.range(0, 4);
         t[k] = fp32(sign(), clampExp(e0 - (top ? 0 : rng.range(0, 9))), man & 0x7fffff);
       }
@@ -90,43 +69,43 @@ function fill(kind: TileKind, rng: TileRng, t: Uint32Array): void {
       fill('clustered', rng, t);
       const hits = rng.range(1, 3);
       for (let h = 0; h < hits; h++) {
-        const what = rng.below(3);
-        t[rng.below(n)] = what === 0 ? fp32(sign(), 0xff, 0) : fp32(sign(), 0xff, rng.range(1, 0x7fffff));
+        const what = rng.int(3);
+        t[rng.int(n)] = what === 0 ? fp32(sign(), 0xff, 0) : fp32(sign(), 0xff, rng.range(1, 0x7fffff));
       }
       return;
     }
     case 'subnormal': {
-      const mixed = rng.below(2) === 1;
+      const mixed = rng.int(2) === 1;
       for (let k = 0; k < n; k++) {
-        const sub = !mixed || rng.below(2) === 0;
+        const sub = !mixed || rng.int(2) === 0;
         t[k] = sub ? fp32(sign(), 0, rng.u32() >>> rng.range(9, 31)) : fp32(sign(), rng.range(1, 3), rng.u32() & 0x7fffff);
       }
       return;
     }
     case 'extreme': {
-      const high = rng.below(2) === 0;
+      const high = rng.int(2) === 0;
       for (let k = 0; k < n; k++) {
         const e = high ? 254 - rng.range(0, 3) : rng.range(1, 4);
-        t[k] = fp32(sign(), e, rng.below(4) === 0 ? 0x7fffff : rng.u32() & 0x7fffff);
+        t[k] = fp32(sign(), e, rng.int(4) === 0 ? 0x7fffff : rng.u32() & 0x7fffff);
       }
       return;
     }
     case 'outlier': {
       const e0 = rng.range(30, 254);
       for (let k = 0; k < n; k++) t[k] = fp32(sign(), clampExp(e0 - rng.range(6, 30)), rng.u32() & 0x7fffff);
-      t[rng.below(n)] = fp32(sign(), e0, rng.u32() & 0x7fffff);
+      t[rng.int(n)] = fp32(sign(), e0, rng.u32() & 0x7fffff);
       return;
     }
     case 'sparse': {
       const e0 = rng.range(1, 254);
-      for (let k = 0; k < n; k++) t[k] = rng.below(4) === 0 ? fp32(sign(), clampExp(e0 - rng.range(0, 6)), rng.u32() & 0x7fffff) : fp32(sign(), 0, 0);
+      for (let k = 0; k < n; k++) t[k] = rng.int(4) === 0 ? fp32(sign(), clampExp(e0 - rng.range(0, 6)), rng.u32() & 0x7fffff) : fp32(sign(), 0, 0);
       return;
     }
   }
 }
 
 /** One tile of `kind`. */
-export function makeTile(kind: TileKind, rng: TileRng, rows: number, cols: number, input: TileInput): Uint32Array {
+export function makeTile(kind: TileKind, rng: Prng, rows: number, cols: number, input: TileInput): Uint32Array {
   const t = new Uint32Array(rows * cols);
   fill(kind, rng, t);
   if (input === 'bf16') for (let k = 0; k < t.length; k++) t[k] = t[k]! >>> 16; // BF16 = the upper half
@@ -135,7 +114,7 @@ export function makeTile(kind: TileKind, rng: TileRng, rows: number, cols: numbe
 
 /** `count` tiles cycling through every kind (`first` = index of the first tile in the whole stream). */
 export function makeTiles(count: number, rows: number, cols: number, input: TileInput, seed: number, first = 0): Uint32Array[] {
-  const rng = new TileRng(seed + Math.imul(first, 0x9e3779b1));
+  const rng = new Prng(seed + Math.imul(first, 0x9e3779b1));
   return Array.from({ length: count }, (_, i) => makeTile(SCHEDULE[(first + i) % SCHEDULE.length]!, rng, rows, cols, input));
 }
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { codeBits, FORMAT_NAMES, FORMAT_TABLE, type FormatName } from '../../golden';
 import { ModuleBuilder, emitDesign, type Expr, type Module } from '../../hdl';
 import { scratchDir } from '../../sim/paths';
-import { formatId } from '../../rtl/quantizer/common';
+import { formatId } from '../../formats/table';
 import { compareOutputs, dataPorts, packPorts, runSimulation, type SimulatorName } from '../../sim';
 import { decoderModule, decoderName } from '../../rtl/decoder/decoder';
 import { unpackCode } from '../../rtl/decoder/unpack';

@@ -22,9 +22,10 @@ import { MIXED_PAIRS } from '../../rtl/pe/configs';
 import { mxPeModule } from '../../rtl/pe/mx-pe';
 import { PeSimulator } from '../../rtl/pe/run';
 import {
-  type PeCase, type PeKind, Prng, bf16ProductGrid, exhaustivePairs, peInputPacker, peModel, randomBf16Cases, randomMxCases,
+  type PeCase, type PeKind, bf16ProductGrid, exhaustivePairs, peInputPacker, peModel, randomBf16Cases, randomMxCases,
 } from '../../rtl/pe/vectors';
 import type { Suite, SuiteContext, SuiteRun } from '../suite';
+import { Prng } from '../../util/prng';
 
 interface PeTarget {
   readonly kind: PeKind;

@@ -8,48 +8,17 @@
 // Random blocks per configuration and simulator (plus the corner blocks once):
 //   ci:   verilator 100k, icarus 10k       long: verilator 10M, icarus 100k
 // Runs are cut into chunks of at most 50k blocks, each with its own seed and stall probability (30, 0, 50, 10 %).
-// The packing goes through the rtl-out bindings, so a port change breaks the type-check of this file.
+// The ports come from the in-memory module (the generator's own port interface), the Verilog from rtl-out/.
 // Then `mxgen sim quantize` (in-process) for every format and both scale modes on a 4x70 matrix, each simulator.
 
 import { codeBits, FORMAT_NAMES, FORMAT_TABLE, makeMatrix, quantize, type Matrix } from '../../golden';
 import { diffSummary, simQuantize } from '../../cli/commands/sim-quantize';
-import type { ModuleInterface } from '../../hdl/ports';
-import { compareOutputs, dataPorts, packPorts, runSimulation, type SimulatorName } from '../../sim';
+import { compareOutputs, dataPorts, packPorts, runSimulation, unpackPorts, type SimulatorName } from '../../sim';
 import { quantizerReferenceSet, REFERENCE_K } from '../../rtl/quantizer/configs';
-import { blockQuantizerName, type QuantizerConfig } from '../../rtl/quantizer/quantizer';
+import { blockQuantizerModule, blockQuantizerName, type QuantizerConfig } from '../../rtl/quantizer/quantizer';
 import { describeBlockMismatch, referenceRtlFiles, type QuantizerRtl } from '../../rtl/quantizer/run';
 import { cornerBlocks, goldenBlock, packBlock, packCodes, randomBlocks, unpackCodes, type Block } from '../../rtl/quantizer/vectors';
 import type { RegressLevel, Suite, SuiteContext, SuiteRun } from '../suite';
-import { mxfp8E5m2QuantK32FloorFp32D1, packMxfp8E5m2QuantK32FloorFp32D1Inputs, unpackMxfp8E5m2QuantK32FloorFp32D1Outputs } from '../../../rtl-out/mxfp8_e5m2_quant_k32_floor_fp32_d1.bindings';
-import { mxfp8E4m3QuantK32FloorFp32D1, packMxfp8E4m3QuantK32FloorFp32D1Inputs, unpackMxfp8E4m3QuantK32FloorFp32D1Outputs } from '../../../rtl-out/mxfp8_e4m3_quant_k32_floor_fp32_d1.bindings';
-import { mxfp6E3m2QuantK32FloorFp32D1, packMxfp6E3m2QuantK32FloorFp32D1Inputs, unpackMxfp6E3m2QuantK32FloorFp32D1Outputs } from '../../../rtl-out/mxfp6_e3m2_quant_k32_floor_fp32_d1.bindings';
-import { mxfp6E2m3QuantK32FloorFp32D1, packMxfp6E2m3QuantK32FloorFp32D1Inputs, unpackMxfp6E2m3QuantK32FloorFp32D1Outputs } from '../../../rtl-out/mxfp6_e2m3_quant_k32_floor_fp32_d1.bindings';
-import { mxfp4E2m1QuantK32FloorFp32D1, packMxfp4E2m1QuantK32FloorFp32D1Inputs, unpackMxfp4E2m1QuantK32FloorFp32D1Outputs } from '../../../rtl-out/mxfp4_e2m1_quant_k32_floor_fp32_d1.bindings';
-import { mxint8QuantK32FloorFp32D1, packMxint8QuantK32FloorFp32D1Inputs, unpackMxint8QuantK32FloorFp32D1Outputs } from '../../../rtl-out/mxint8_quant_k32_floor_fp32_d1.bindings';
-import { mxfp8E2m5QuantK32FloorFp32D1, packMxfp8E2m5QuantK32FloorFp32D1Inputs, unpackMxfp8E2m5QuantK32FloorFp32D1Outputs } from '../../../rtl-out/mxfp8_e2m5_quant_k32_floor_fp32_d1.bindings';
-import { mxsfQuantK32FloorFp32D1, packMxsfQuantK32FloorFp32D1Inputs, unpackMxsfQuantK32FloorFp32D1Outputs } from '../../../rtl-out/mxsf_quant_k32_floor_fp32_d1.bindings';
-import { mxsfQuantK32RceilFp32D1, packMxsfQuantK32RceilFp32D1Inputs, unpackMxsfQuantK32RceilFp32D1Outputs } from '../../../rtl-out/mxsf_quant_k32_rceil_fp32_d1.bindings';
-import { mxsfQuantK32FloorBf16D1, packMxsfQuantK32FloorBf16D1Inputs, unpackMxsfQuantK32FloorBf16D1Outputs } from '../../../rtl-out/mxsf_quant_k32_floor_bf16_d1.bindings';
-
-/** What the suite needs of a quantizer's bindings; a renamed port makes an entry below fail to type-check. */
-interface QuantizerBinding {
-  readonly iface: ModuleInterface;
-  pack(v: { x_i: bigint }): bigint;
-  unpack(word: bigint): { readonly scale_o: bigint; readonly codes_o: bigint };
-}
-
-const BINDINGS: readonly QuantizerBinding[] = [
-  { iface: mxfp8E5m2QuantK32FloorFp32D1, pack: packMxfp8E5m2QuantK32FloorFp32D1Inputs, unpack: unpackMxfp8E5m2QuantK32FloorFp32D1Outputs },
-  { iface: mxfp8E4m3QuantK32FloorFp32D1, pack: packMxfp8E4m3QuantK32FloorFp32D1Inputs, unpack: unpackMxfp8E4m3QuantK32FloorFp32D1Outputs },
-  { iface: mxfp6E3m2QuantK32FloorFp32D1, pack: packMxfp6E3m2QuantK32FloorFp32D1Inputs, unpack: unpackMxfp6E3m2QuantK32FloorFp32D1Outputs },
-  { iface: mxfp6E2m3QuantK32FloorFp32D1, pack: packMxfp6E2m3QuantK32FloorFp32D1Inputs, unpack: unpackMxfp6E2m3QuantK32FloorFp32D1Outputs },
-  { iface: mxfp4E2m1QuantK32FloorFp32D1, pack: packMxfp4E2m1QuantK32FloorFp32D1Inputs, unpack: unpackMxfp4E2m1QuantK32FloorFp32D1Outputs },
-  { iface: mxint8QuantK32FloorFp32D1, pack: packMxint8QuantK32FloorFp32D1Inputs, unpack: unpackMxint8QuantK32FloorFp32D1Outputs },
-  { iface: mxfp8E2m5QuantK32FloorFp32D1, pack: packMxfp8E2m5QuantK32FloorFp32D1Inputs, unpack: unpackMxfp8E2m5QuantK32FloorFp32D1Outputs },
-  { iface: mxsfQuantK32FloorFp32D1, pack: packMxsfQuantK32FloorFp32D1Inputs, unpack: unpackMxsfQuantK32FloorFp32D1Outputs },
-  { iface: mxsfQuantK32RceilFp32D1, pack: packMxsfQuantK32RceilFp32D1Inputs, unpack: unpackMxsfQuantK32RceilFp32D1Outputs },
-  { iface: mxsfQuantK32FloorBf16D1, pack: packMxsfQuantK32FloorBf16D1Inputs, unpack: unpackMxsfQuantK32FloorBf16D1Outputs },
-];
 
 type Counts = Readonly<Record<RegressLevel, Readonly<Record<SimulatorName, number>>>>;
 export const QUANTIZER_COUNTS: Counts = { ci: { verilator: 100_000, icarus: 10_000 }, long: { verilator: 10_000_000, icarus: 100_000 } };
@@ -65,12 +34,6 @@ export interface QuantizerRunOptions {
   readonly log?: (line: string) => void;
 }
 
-function bindingFor(top: string): QuantizerBinding {
-  const b = BINDINGS.find((x) => x.iface.name === top);
-  if (!b) throw new Error(`no rtl-out bindings imported for '${top}' in generator/verify/suites/quantizer.ts; add them`);
-  return b;
-}
-
 export async function runQuantizerRegression(c: QuantizerConfig, o: QuantizerRunOptions): Promise<SuiteRun> {
   const t0 = performance.now();
   const top = blockQuantizerName(c);
@@ -80,24 +43,24 @@ export async function runQuantizerRegression(c: QuantizerConfig, o: QuantizerRun
   let mismatches = 0;
   let report: string | undefined;
   try {
-    const b = bindingFor(top);
-    const rtl: QuantizerRtl = { iface: b.iface, rtlFiles: referenceRtlFiles(top), format: c.format, k: c.k, scaleMode: c.scaleMode, input: c.input };
-    const outs = dataPorts(b.iface, 'output');
+    const iface = blockQuantizerModule(c).interface();
+    const rtl: QuantizerRtl = { iface, rtlFiles: referenceRtlFiles(top), format: c.format, k: c.k, scaleMode: c.scaleMode, input: c.input };
+    const ins = dataPorts(iface, 'input');
+    const outs = dataPorts(iface, 'output');
     const corners = cornerBlocks(c.format, c.k, c.scaleMode, c.input);
     for (let first = 0, chunk = 0; first < o.blocks || chunk === 0; first += CHUNK, chunk++) {
       const n = Math.min(CHUNK, o.blocks - first);
       const seed = (o.seed * 7919 + chunk * 104729 + c.format.length * 31 + (c.scaleMode === 'rceil' ? 17 : 0) + (c.input === 'bf16' ? 5 : 0)) | 0;
       const stall = STALLS[chunk % STALLS.length]!;
       const blocks: Block[] = [...(chunk === 0 ? corners : []), ...randomBlocks(c.format, c.k, c.input, Math.max(0, n), seed)];
-      const inputs = blocks.map((blk) => b.pack({ x_i: packBlock(c.input, blk) }));
+      const inputs = blocks.map((blk) => packPorts(ins, { x_i: packBlock(c.input, blk) }));
       const golden = blocks.map((blk) => goldenBlock(c.format, c.scaleMode, c.input, blk));
       const expected = golden.map((g) => {
-        const out: ReturnType<QuantizerBinding['unpack']> = { scale_o: BigInt(g.scale), codes_o: packCodes(g.codes, B) };
-        return packPorts(outs, out);
+        return packPorts(outs, { scale_o: BigInt(g.scale), codes_o: packCodes(g.codes, B) });
       });
-      const r = await runSimulation({ sim: o.sim, iface: b.iface, rtlFiles: rtl.rtlFiles, vectors: inputs, seed, stallPercent: stall, ...(o.waves ? { waves: true } : {}) });
+      const r = await runSimulation({ sim: o.sim, iface, rtlFiles: rtl.rtlFiles, vectors: inputs, seed, stallPercent: stall, ...(o.waves ? { waves: true } : {}) });
       const what = `${o.sim} stall ${stall}%, ${chunk === 0 ? `${corners.length} corner blocks + ` : ''}random blocks ${first}..${first + Math.max(0, n) - 1}`;
-      const rep = compareOutputs({ expected, actual: r.outputs, iface: b.iface, inputs, seed, describe: what, maxShown: 3 });
+      const rep = compareOutputs({ expected, actual: r.outputs, iface, inputs, seed, describe: what, maxShown: 3 });
       vectors += rep.vectors;
       mismatches += rep.mismatches;
       if (!rep.ok && report === undefined) {
@@ -105,8 +68,8 @@ export async function runQuantizerRegression(c: QuantizerConfig, o: QuantizerRun
         const detail =
           i !== undefined && r.outputs[i] !== undefined
             ? (() => {
-                const u = b.unpack(r.outputs[i]!);
-                const actual = { scale: Number(u.scale_o), codes: Uint8Array.from(unpackCodes(u.codes_o, c.k, B)) };
+                const u = unpackPorts(outs, r.outputs[i]!);
+                const actual = { scale: Number(u['scale_o']), codes: Uint8Array.from(unpackCodes(u['codes_o']!, c.k, B)) };
                 return `\n  first mismatching block #${i}:\n    ` + describeBlockMismatch(rtl, blocks[i]!, golden[i]!, actual).split('\n').join('\n    ');
               })()
             : '';
