@@ -1,7 +1,8 @@
 # mxgen: make targets. Every target installs what it needs (npm packages; Icarus, Verilator and Yosys from
 # Debian) before it runs, so each works on a fresh machine.
-#   make generate     write the reference RTL into rtl-out/ (the main job)
-#   make test         all tests: unit + golden + CLI (npm test), regenerate-and-diff, lint, Yosys latch check, simulation
+#   make generate     write the reference RTL into rtl-out/ (the main job), refresh docs/formats.md's table and the config schema
+#   make test         all tests: regenerate-and-diff, unit + golden + CLI (npm test), lint, Yosys latch check, simulation
+#   make check        the inner loop (< 2 min): type-check, the fast unit tests, regenerate-and-diff
 #   make sim          bit-exact regression of every generated unit (SIM=icarus|verilator for one simulator)
 #   make sim-long     the long regression (10 M vectors per unit; hours)
 #   make lint         verilator --lint-only -Wall on every generated module
@@ -18,7 +19,7 @@ MXGEN := node bin/mxgen.mjs
 TSX := npx --no-install tsx
 export WAVES SEED
 
-.PHONY: all setup setup-node setup-tools generate check-generated test unit sim sim-long lint synth synth-check bench bench-sim study study-quick clean
+.PHONY: all setup setup-node setup-tools generate check-generated check test unit sim sim-long lint synth synth-check bench bench-sim study study-quick clean
 
 all: generate
 
@@ -30,22 +31,34 @@ setup-node:
 setup-tools:
 	@scripts/ensure-tools.sh
 
+GENERATED := rtl-out docs/formats.md configs/mxgen-config.schema.json
+
 generate: setup-node
 	$(MXGEN) generate
+	$(TSX) generator/docs/refresh.ts
 
-# CI: regenerate and fail on any difference with the checked-in RTL, printing the diff.
+# CI: regenerate and fail on any difference with the checked-in RTL, docs table and schema, printing the diff.
 check-generated: setup-node
 	@$(MXGEN) generate >/dev/null || { echo "check-generated: the generator crashed (see above)"; exit 1; }
-	@git add -N rtl-out >/dev/null 2>&1 || true
-	@if ! git diff --exit-code --stat -- rtl-out >/dev/null; then \
-	  echo "check-generated: rtl-out/ is stale; regenerate with 'make generate' and commit:"; \
-	  git --no-pager diff -- rtl-out | head -n 400; exit 1; fi
-	@echo "check-generated: rtl-out/ matches the generator"
+	@$(TSX) generator/docs/refresh.ts >/dev/null || { echo "check-generated: the docs/schema refresh crashed (see above)"; exit 1; }
+	@git add -N $(GENERATED) >/dev/null 2>&1 || true
+	@if ! git diff --exit-code --stat -- $(GENERATED) >/dev/null; then \
+	  echo "check-generated: generated files are stale; regenerate with 'make generate' and commit:"; \
+	  git --no-pager diff --stat -- $(GENERATED) | tail -n 20; \
+	  git --no-pager diff -- $(GENERATED) | head -n 400; exit 1; fi
+	@echo "check-generated: rtl-out/, docs/formats.md and the config schema match the generator"
+
+# The inner loop: type-check, the unit tests that need no simulator, regenerate-and-diff.
+check: setup-node
+	npm run --silent typecheck
+	npm run --silent test:fast
+	@$(MAKE) --no-print-directory check-generated
 
 unit: setup-node
 	npm test
 
-test: setup unit check-generated lint synth-check study-quick sim
+# regenerate-and-diff first: a stale rtl-out/ fails in seconds, before the slow suites
+test: setup check-generated unit lint synth-check study-quick sim
 
 sim: setup
 	$(TSX) generator/verify/regress.ts --suite ci --sim $(SIM) --seed $(SEED)

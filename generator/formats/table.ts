@@ -1,4 +1,4 @@
-// The one format table (numeric contract ../shared/spec/formats.md, section 1).
+// The one format table (numeric contract docs/formats.md, section 1).
 // Every other fact (emax, max normal, grids, RTL widths, docs) is derived from these records by the pure
 // functions in derive.ts; nothing else in the project restates a width or a bias.
 

@@ -8,8 +8,8 @@ export { type Shape, unsigned, signed, showShape, clog2, bitsFor, WIDTH_RULES } 
 export { HdlError } from './errors';
 export { printModule, printExpr } from './ir';
 export type { IrModule, IrExpr, IrStmt } from './ir';
-export { emitVerilog, emitDesign, GENERATED_BANNER } from './emit-verilog';
-export { emitBindings, camelName, pascalName, portsImportFrom } from './emit-bindings';
+export { emitVerilog, emitDesign, GENERATED_BANNER, LINE_WIDTH, type EmitOptions, type Provenance } from './emit-verilog';
+export { emitBindings, camelName, pascalName, type BindingsOptions } from './emit-bindings';
 export type { BindingsFile } from './emit-bindings';
 export { writeDesign, allModules } from './write-design';
 export * from './lib/index';

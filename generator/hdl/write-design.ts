@@ -4,10 +4,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Module } from './dsl';
 import { emitBindings } from './emit-bindings';
-import { emitDesign } from './emit-verilog';
+import { type EmitOptions, emitDesign } from './emit-verilog';
 
-export interface WriteOptions {
-  /** Also write ts-morph bindings next to the Verilog (default true). */
+export interface WriteOptions extends EmitOptions {
+  /** Also write the top's ts-morph bindings next to the Verilog (default true). */
   readonly bindings?: boolean;
 }
 
@@ -15,12 +15,10 @@ export interface WriteOptions {
 export function writeDesign(top: Module, outDir: string, options: WriteOptions = {}): string[] {
   mkdirSync(outDir, { recursive: true });
   const files = new Map<string, string>();
-  for (const [name, text] of emitDesign(top)) files.set(`${name}.v`, text);
+  for (const [name, text] of emitDesign(top, options)) files.set(`${name}.v`, text);
   if (options.bindings ?? true) {
-    for (const m of allModules(top)) {
-      const b = emitBindings(m, outDir);
-      files.set(b.fileName, b.text);
-    }
+    const b = emitBindings(top, options);
+    files.set(b.fileName, b.text);
   }
   return [...files].map(([file, text]) => {
     const p = path.join(outDir, file);

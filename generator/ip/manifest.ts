@@ -43,8 +43,8 @@ export const manifestSchema = z
       .object({ clock: z.string(), reset: z.string(), inValid: z.string(), inReady: z.string(), outValid: z.string(), outReady: z.string() })
       .strict()
       .nullable(),
-    /** cycles from an accepted input beat to its output beat with no back-pressure; null for a combinational top */
-    latency: z.number().int().nonnegative().nullable(),
+    /** cycles from an accepted input beat to its output beat with no back-pressure (and what they count); null if combinational */
+    latency: z.object({ cycles: z.number().int().nonnegative(), note: z.string() }).strict().nullable(),
     /** Verilog files in dependency order (submodules first), relative to the folder */
     files: z.array(z.string()),
     filelist: z.string(),

@@ -1,16 +1,33 @@
-// Every configuration the project generates, gathered from the units (one import per unit).
-//  - referenceConfigs(): written into rtl-out/ by `mxgen generate`, linted by `make lint`, diffed in CI.
+// Every configuration the project generates, gathered from the units:
+//  - referenceConfigs(): the reference set of configs/reference.json, written into rtl-out/ by `mxgen generate`,
+//    linted by `make lint`, diffed in CI;
 //  - synthConfigs(): synthesized by `make synth` for reports/synth.{json,md} (may include configurations
 //    that are not checked in, e.g. k = 8 variants).
 
+import path from 'node:path';
+import { readConfig, type Design } from '../ip/designs';
+import { REPO_ROOT } from '../sim/paths';
 import type { RtlConfig } from './config';
-import { decoderConfigs } from './decoder/configs';
-import { quantizerConfigs, quantizerSynthConfigs } from './quantizer/configs';
-import { tileConfigs, tileSynthConfigs } from './tile/configs';
-import { peReferenceConfigs, peSynthConfigs } from './pe/configs';
+import { quantizerSynthConfigs } from './quantizer/configs';
+import { tileSynthConfigs } from './tile/configs';
+import { peSynthConfigs } from './pe/configs';
+
+export const REFERENCE_CONFIG_FILE = path.join(REPO_ROOT, 'configs', 'reference.json');
+
+/** The reference set's designs, validated against the unit schemas. */
+export function referenceDesigns(): readonly Design[] {
+  return readConfig(REFERENCE_CONFIG_FILE, 'configs/reference.json').designs;
+}
+
+/** A design as a configuration record (what the lint, synthesis and report drivers iterate). */
+export function designConfig(d: Design): RtlConfig {
+  const p = d.params;
+  const format = p['formatB'] !== undefined && p['formatB'] !== p['format'] ? `${String(p['format'])} x ${String(p['formatB'])}` : String(p['format']);
+  return { unit: d.unit.name, format, params: p as RtlConfig['params'], build: () => d.unit.build(d.params) };
+}
 
 export function referenceConfigs(): RtlConfig[] {
-  return [...decoderConfigs(), ...quantizerConfigs(), ...tileConfigs(), ...peReferenceConfigs()];
+  return referenceDesigns().map(designConfig);
 }
 
 export function synthConfigs(): RtlConfig[] {

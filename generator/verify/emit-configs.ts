@@ -1,9 +1,9 @@
-// Emits a list of configurations into a scratch directory (under sim/work/) for lint and synthesis,
-// returning each top with the files of its hierarchy.
+// Emits a list of configurations into a scratch directory (under sim/work/) for lint and synthesis, one
+// folder per top, returning each top with the files of its hierarchy (submodules first).
 
 import path from 'node:path';
+import { writeDesign } from '../hdl/index';
 import type { RtlConfig } from '../rtl/config';
-import { generateDesigns, writeGenerated } from '../rtl/generate';
 
 export interface EmittedTop {
   readonly config: RtlConfig;
@@ -12,11 +12,8 @@ export interface EmittedTop {
 }
 
 export function emitConfigs(configs: readonly RtlConfig[], dir: string): EmittedTop[] {
-  const design = generateDesigns(configs, dir);
-  writeGenerated(design, dir);
-  return design.manifest.configurations.map((e, i) => ({
-    config: configs[i],
-    top: e.top,
-    files: e.files.map((f) => path.join(dir, f)),
-  }));
+  return configs.map((config) => {
+    const m = config.build();
+    return { config, top: m.name, files: writeDesign(m, path.join(dir, m.name), { bindings: false }) };
+  });
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, describe, expect, test } from 'vitest';
 import { adderPipe } from '../../generator/hdl/examples/adder-pipe';
-import { ModuleBuilder, emitBindings, portsImportFrom, writeDesign } from '../../generator/hdl/index';
+import { ModuleBuilder, emitBindings, writeDesign } from '../../generator/hdl/index';
 import { removeTempDirs, tempDir } from './tools';
 
 afterAll(removeTempDirs);
@@ -14,9 +14,10 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 
 describe('bindings', () => {
   test('interface constant, data-port interfaces and pack/unpack functions', () => {
-    const { fileName, text } = emitBindings(adderPipe({ width: 8, depth: 2 }), path.join(ROOT, 'rtl-out'));
+    const { fileName, text } = emitBindings(adderPipe({ width: 8, depth: 2 }));
     expect(fileName).toBe('adder_pipe_w8_d2.bindings.ts');
-    expect(text).toContain("import type { ModuleInterface } from '../generator/hdl/ports';");
+    expect(text).not.toMatch(/^import /m); // self-contained: a copied folder still type-checks
+    expect(text).toContain('export interface ModuleInterface {');
     expect(text).toContain('export const adderPipeW8D2 = {');
     expect(text).toContain("{ name: 'a_i', dir: 'input', width: 8, doc: 'first addend' },");
     expect(text).toContain('} as const satisfies ModuleInterface;');
@@ -25,12 +26,31 @@ describe('bindings', () => {
     expect(text).not.toMatch(/in_valid_i: bigint|clk_i: bigint/);
     expect(text).toContain("return field(v.a_i, 8, 'a_i') | (field(v.b_i, 8, 'b_i') << 8n);");
     expect(text).toContain('lz_o: (word >> 9n) & 0xfn,');
-    expect(emitBindings(adderPipe({ width: 8, depth: 2 }), path.join(ROOT, 'rtl-out')).text).toBe(text);
+    expect(emitBindings(adderPipe({ width: 8, depth: 2 })).text).toBe(text);
   });
 
-  test('import path is computed from the output directory', () => {
-    expect(portsImportFrom(path.join(ROOT, 'rtl-out'))).toBe('../generator/hdl/ports');
-    expect(portsImportFrom(path.join(ROOT, 'generator', 'hdl'))).toBe('./ports');
+  test('the contract types written into a bindings file are those of generator/hdl/ports.ts', async () => {
+    // a bindings interface constant must satisfy the project's own ModuleInterface, so the two cannot drift
+    const dir = tempDir('contract');
+    writeDesign(adderPipe({ width: 8, depth: 2 }), dir);
+    writeFileSync(
+      path.join(dir, 'check.ts'),
+      [
+        `import type { ModuleInterface as Ours } from '${path.join(ROOT, 'generator', 'hdl', 'ports')}';`,
+        "import { adderPipeW8D2, type ModuleInterface as Theirs } from './adder_pipe_w8_d2.bindings';",
+        'export const a: Ours = adderPipeW8D2;',
+        'export const b = (x: Ours): Theirs => x;',
+        'export const c = (x: Theirs): Ours => x;',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      path.join(dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler', skipLibCheck: true, types: [] }, include: ['*.ts'] }),
+    );
+    const r = await execa('tsc', ['-p', path.join(dir, 'tsconfig.json')], { preferLocal: true, localDir: ROOT, reject: false, all: true });
+    expect(r.all).toBe('');
+    expect(r.exitCode).toBe(0);
   });
 
   test('pack/unpack round trip (first port in the LSBs) and range checks', async () => {

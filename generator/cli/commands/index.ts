@@ -2,17 +2,20 @@
 
 import type { Command } from '../command';
 import { formatsCommand } from './formats';
-import { generateCommand } from './generate';
+import { generateCommand, generateUnitCommands } from './generate';
 import { gemmCommand } from './gemm';
 import { quantizeCommand } from './quantize';
 import { simQuantizeCommand } from './sim-quantize';
 import { simGemmCommand } from './sim-gemm';
 import { studyCommand } from './study';
 import { trainStepCommand } from './train-step';
+import { unitsCommand } from './units';
 
 export const COMMANDS: readonly Command[] = [
   formatsCommand,
   generateCommand,
+  ...generateUnitCommands,
+  unitsCommand,
   quantizeCommand,
   simQuantizeCommand,
   gemmCommand,

@@ -5,6 +5,8 @@ import type { RtlConfig } from '../config';
 import { bf16PeModule } from './bf16-pe';
 import { mxPeModule } from './mx-pe';
 import { pairLabel } from './names';
+import { referenceDesigns } from '../configs';
+import type { PeParams } from './unit';
 
 /** Pipeline depth of the reference and synthesis PEs: one register stage at the output. */
 export const PE_REFERENCE_DEPTH = 1;
@@ -28,13 +30,14 @@ export function bf16PeConfig(k: number, depth: number): RtlConfig {
   return { unit: 'pe', format: BASELINE_BF16, params: { k, depth }, build: () => bf16PeModule({ k, depth }) };
 }
 
+/** The PEs of the reference set (configs/reference.json). */
 export function peReferenceConfigs(): RtlConfig[] {
-  const d = PE_REFERENCE_DEPTH;
-  return [
-    ...FORMAT_NAMES.map((f) => mxPeConfig(f, f, 32, d)),
-    ...MIXED_PAIRS.map(([a, b]) => mxPeConfig(a, b, 32, d)),
-    bf16PeConfig(32, d),
-  ];
+  return referenceDesigns()
+    .filter((d) => d.unit.name === 'pe')
+    .map((d) => {
+      const p = d.params as PeParams;
+      return p.format === BASELINE_BF16 ? bf16PeConfig(p.k, p.depth) : mxPeConfig(p.format, p.formatB ?? p.format, p.k, p.depth);
+    });
 }
 
 export function peSynthConfigs(): RtlConfig[] {

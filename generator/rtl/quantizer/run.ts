@@ -2,7 +2,7 @@
 // into a scratch directory (or use the files of rtl-out/), stream packed blocks, unpack scales and codes, and
 // compare them with the golden model.
 
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { writeDesign } from '../../hdl';
 import type { ModuleInterface } from '../../hdl/ports';
@@ -10,7 +10,7 @@ import { codeBits, FORMAT_TABLE, type FormatName } from '../../golden';
 import type { ScaleMode } from '../../golden/scale';
 import { compareOutputs, dataPorts, packPorts, runSimulation, type CompareReport, type SimulatorName } from '../../sim';
 import { REPO_ROOT, scratchDir } from '../../sim/paths';
-import type { Manifest } from '../generate';
+import { manifestVerilog, readManifest } from '../../ip/manifest';
 import type { QuantInput } from './common';
 import { blockQuantizerModule, type QuantizerConfig } from './quantizer';
 import { goldenBlock, packBlock, packCodes, unpackCodes, type Block, type QuantResult } from './vectors';
@@ -99,18 +99,15 @@ export function checkAgainstGolden(rtl: QuantizerRtl, blocks: readonly Block[], 
   return compareOutputs({ expected, actual: run.outputs, iface: rtl.iface, inputs: run.inputs, seed, describe, maxShown: 5 });
 }
 
-/** Verilog files (absolute paths) of a top in the checked-in rtl-out/ manifest. */
+/** Verilog files (absolute paths, dependency order) of a top of the checked-in rtl-out/<top>/ folder. */
 export function referenceRtlFiles(top: string): string[] {
-  const dir = path.join(REPO_ROOT, 'rtl-out');
-  let manifest: Manifest;
+  const dir = path.join(REPO_ROOT, 'rtl-out', top);
   try {
-    manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    const { manifest } = readManifest(dir);
+    return manifestVerilog(manifest, dir);
   } catch (e) {
-    throw new Error(`cannot read rtl-out/manifest.json (${e instanceof Error ? e.message : String(e)}); run 'make generate'`);
+    throw new Error(`rtl-out/${top}: ${e instanceof Error ? e.message : String(e)}; run 'make generate'`);
   }
-  const entry = manifest.configurations.find((c) => c.top === top);
-  if (!entry) throw new Error(`'${top}' is not in rtl-out/manifest.json; run 'make generate'`);
-  return entry.files.map((f) => path.join(dir, f));
 }
 
 /** The differing elements of one mismatching block: index, input bits, expected and actual codes. */

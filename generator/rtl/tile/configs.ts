@@ -10,6 +10,9 @@ import { bothQuantModule, bothQuantStorage, type BothQuantConfig } from './bothq
 import { quantizerParts } from './parts';
 import { tileQuantModule, tileStorage, type TileQuantConfig } from './tilequant';
 import { SE_SHAPE } from '../quantizer/index';
+import { referenceDesigns } from '../configs';
+import { parseTile } from '../../ip/params';
+import type { TileParams } from './unit';
 
 export const TILE_UNIT = 'tile-requant';
 export const BOTH_1D_UNIT = 'both-1d';
@@ -60,8 +63,15 @@ export function bothConfig(c: BothQuantConfig): RtlConfig {
   };
 }
 
+/** The tile re-quantizers of the reference set (configs/reference.json). */
 export function tileConfigs(): RtlConfig[] {
-  return TILE_CONFIG_FORMATS.map((f) => tileConfig(tileReference(f)));
+  return referenceDesigns()
+    .filter((d) => d.unit.name === 'tile')
+    .map((d) => {
+      const p = d.params as TileParams;
+      const { rows, cols } = parseTile(p.tile);
+      return tileConfig({ format: p.format, rows, cols, scaleMode: p.scaleMode, input: p.input, order: p.order, buffers: p.buffers });
+    });
 }
 
 export function tileSynthConfigs(): RtlConfig[] {

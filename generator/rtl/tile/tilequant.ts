@@ -130,7 +130,7 @@ export function tileQuantModule(cfg: TileQuantConfig, parts: TileParts): Module 
       `Input: one tile row of ${C} ${cfg.input.toUpperCase()} values per beat (column 0 in the LSBs), ${R} beats per tile.`,
       `Output: ${orderText};`,
       `every beat carries the tile's E8M0 scale, last_o marks the tile's final beat.`,
-      `Bit-exact to quantize(matrix, '${cfg.format}', {rows: ${R}, cols: ${C}}, '${cfg.scaleMode}') of ../shared/spec/formats.md:`,
+      `Bit-exact to quantize(matrix, '${cfg.format}', {rows: ${R}, cols: ${C}}, '${cfg.scaleMode}') of docs/formats.md:`,
       `all-zero tile -> scale 0x00 and signed-zero codes; a NaN/Inf in the tile -> scale 0xFF and all codes +0.`,
       banks === 2
         ? `Double-buffered: a tile fills while the previous one drains; ${R} rows in and ${L} lines out per tile, so ${R === L ? 'one row in and one line out per cycle, no bubble' : `max(${R}, ${L}) cycles per tile`}.`
