@@ -69,7 +69,7 @@ export function quantizedFromJson(json: Record<string, unknown>, where: string):
     for (let i = 0; i < n; i++) {
       const c = readUnsigned(v[i], bits);
       if (c === undefined) {
-        throw new InputError(`${where}: ${key}[${i}] must be a ${bits}-bit code (0..${2 ** bits - 1}, "0x..." or "0b..."), got ${describe(v[i])}`);
+        throw new InputError(`${where}: ${key}[${i}] must be ${bits === 8 ? 'an' : 'a'} ${bits}-bit code (0..${2 ** bits - 1}, "0x..." or "0b..."), got ${describe(v[i])}`);
       }
       out[i] = c;
     }
