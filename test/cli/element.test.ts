@@ -1,12 +1,14 @@
 // mxgen encode / decode: every code of every format decoded and encoded back (exhaustive), a commented corner
 // table of rounding results, the exact text and JSON forms, and the error lines.
 
-import { beforeAll, describe, expect, test } from 'vitest';
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { decodeElement, encodeElement } from '../../generator/drivers/element';
 import { classifyCode, codeBits, decodeValue, FORMAT_NAMES, FORMAT_TABLE, floatToBits, FP32_CANONICAL_NAN } from '../../generator/golden/index';
 import { expectOneLine, runIn, tempDir } from './helpers';
 
 let dir: string;
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeAll(() => {
   dir = tempDir('mxgen-element-');
 });

@@ -2,11 +2,13 @@
 // gives the golden product bit for bit; it supplies the format and block shape or must agree with them; every
 // malformed file is one line naming the file and the key.
 
-import { beforeAll, describe, expect, test } from 'vitest';
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { floatToBits, gemm, gemmQuantized, makeMatrix, quantize } from '../../generator/golden/index';
 import { expectOneLine, put, runIn, tempDir } from './helpers';
 
 let dir: string;
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const run = (argv: string[], stdin = '') => runIn(dir, argv, stdin);
 
 const A = { rows: 3, cols: 40, data: Array.from({ length: 120 }, (_, i) => Math.cos(i * 1.3) * 2 ** ((i % 13) - 6)) };

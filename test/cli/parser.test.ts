@@ -1,13 +1,15 @@
 // The argument parser (commander underneath, never printing or exiting by itself) and "did you mean" for
 // misspelt commands, options, formats and option values: exact message texts, exit code 2.
 
-import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
+import { rmSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { helpText, parseArgs, type Command } from '../../generator/cli/command';
 import { COMMANDS } from '../../generator/cli/commands/index';
 import { closestMatches, didYouMean, editDistance, withSuggestion } from '../../generator/util/did-you-mean';
 import { expectOneLine, put, runIn, tempDir } from './helpers';
 
 let dir: string;
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeAll(() => {
   dir = tempDir('mxgen-parser-');
   put(dir, 'm.json', { rows: 1, cols: 2, data: [1, 2] });

@@ -2,9 +2,9 @@
 // reads back to the same FP32 value (seeded random bit patterns and every binade edge), and that every form
 // printed by quantize and gemm reads back as input to the same bits.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { jsonText } from '../../generator/cli/json';
 import { codeJson, fp32Json, literalToFp32, RawJson, readUnsigned, scaleJson, shortestFp32 } from '../../generator/cli/values';
 import { dequantize, floatToBits, gemm, makeMatrix, quantize } from '../../generator/golden/index';
@@ -12,6 +12,7 @@ import { Prng } from '../../generator/util/prng';
 import { put, runIn, tempDir } from './helpers';
 
 let dir: string;
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeAll(() => {
   dir = tempDir('mxgen-values-');
 });
