@@ -22,7 +22,7 @@ const MAX_TRANSACTIONS = 1 << 22;
 
 export const simGemmCommand: Command = {
   name: 'sim gemm',
-  summary: 'mxgen gemm computed by processing element RTL (generated, or --design DIR) under Icarus or Verilator, checked against the golden model',
+  summary: 'mxgen gemm through processing element RTL (generated, or --design DIR) under Icarus or Verilator, golden-checked',
   usage:
     '(--format F [--format-b F2] | --design DIR) [--block-a RxC] [--block-b RxC] [--scale-mode M] [--sim S] [--stall P] [--seed N] [--keep DIR] [--waves] [--no-check] --a FILE --b FILE [--c FILE] [--values FORM] [--output FILE|-]',
   options: [...GEMM_FORMAT_OPTIONS, ...SIM_OPTIONS, ...GEMM_FILE_OPTIONS],

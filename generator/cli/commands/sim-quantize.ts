@@ -17,7 +17,7 @@ import { VALUES_HELP } from '../values';
 
 export const simQuantizeCommand: Command = {
   name: 'sim quantize',
-  summary: 'quantize an FP32 matrix with quantizer RTL (generated, or --design DIR) under Icarus or Verilator, checked against the golden model',
+  summary: 'mxgen quantize through quantizer RTL (generated, or --design DIR) under Icarus or Verilator, golden-checked',
   usage:
     '(--format F [--block RxC] [--scale-mode M] [--bf16-input] | --design DIR) [--sim S] [--stall P] [--seed N] [--keep DIR] [--waves] [--no-check] [--input FILE|-] [--values FORM] [--output FILE|-]',
   options: [
