@@ -204,9 +204,9 @@ export async function simQuantize(m: Matrix, o: SimQuantizeOptions): Promise<Sim
   else if (tile) {
     const { tileQuantModule } = await import('../rtl/tile/tilequant');
     const { quantizerParts } = await import('../rtl/tile/parts');
-    const input = o.bf16 ? 'bf16' : 'fp32';
-    const cfg = { format: o.format, rows: o.block.rows, cols: o.block.cols, scaleMode: o.scaleMode, input, order: 'row', buffers: 2 } as const;
-    runner = RtlRunner.generated(tileQuantModule(cfg, quantizerParts(o.format, o.scaleMode, input)), settings);
+    const kind = o.bf16 ? 'bf16' : 'fp32';
+    const cfg = { format: o.format, rows: o.block.rows, cols: o.block.cols, scaleMode: o.scaleMode, input: kind, order: 'row', buffers: 2 } as const;
+    runner = RtlRunner.generated(tileQuantModule(cfg, quantizerParts(o.format, o.scaleMode, kind)), settings);
   } else {
     const { blockQuantizerModule } = await import('../rtl/quantizer/quantizer');
     const { REFERENCE_DEPTH } = await import('../rtl/quantizer/configs');

@@ -102,6 +102,29 @@ describe('--design runs the folder\'s own Verilog, checked against the golden mo
     expect(got.stdout).toBe(want.stdout);
   });
 
+  test('the issue\'s example: an mxsf k = 16, depth 3 PE with every module prefixed acme_, on 1x16 blocks', async () => {
+    // the prefix as `mxgen generate --prefix acme_` applies it: every module and file renamed, the manifest's top too
+    const plain = writeDesignFolder(mxPeModule({ formatA: 'mxsf', formatB: 'mxsf', k: 16, depth: 3 }), 'pe', { format: 'mxsf', k: 16, depth: 3 }, path.join(dir, 'plain'));
+    const names = readdirSync(plain).filter((f) => f.endsWith('.v')).map((f) => f.slice(0, -2));
+    const top = path.basename(plain);
+    const out = path.join(dir, 'ip-out', `acme_${top}`);
+    cpSync(plain, out, { recursive: true });
+    const rename = (t: string) => names.reduce((acc, n) => acc.replace(new RegExp(`\\b${n}\\b`, 'g'), `acme_${n}`), t);
+    for (const n of names) {
+      writeFileSync(path.join(out, `acme_${n}.v`), rename(readFileSync(path.join(out, `${n}.v`), 'utf8')));
+      rmSync(path.join(out, `${n}.v`));
+    }
+    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    Object.assign(manifest, { top: `acme_${top}`, prefix: 'acme_', files: manifest.files.map((f: string) => `acme_${f}`) });
+    writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest));
+    put(dir, 'a16.json', data(4, 48, 5));
+    put(dir, 'b16.json', data(48, 3, 6));
+    const want = await run(['gemm', '--format', 'mxsf', '--block-a', '1x16', '--block-b', '16x1', '--a', 'a16.json', '--b', 'b16.json']);
+    const got = await run(['sim', 'gemm', '--design', `ip-out/acme_${top}`, ...ICARUS, '--a', 'a16.json', '--b', 'b16.json']);
+    expect(got.stderr).toBe('');
+    expect(got.stdout).toBe(want.stdout);
+  });
+
   test('bf16 PE (k = 4)', async () => {
     const want = await run(['gemm', '--format', 'bf16', '--block-a', '1x4', '--block-b', '4x1', '--a', 'a.json', '--b', 'b.json']);
     const got = await run(['sim', 'gemm', '--design', rel(bf16PeDir), ...ICARUS, '--a', 'a.json', '--b', 'b.json']);

@@ -5,6 +5,7 @@
 // and a disagreement exits 1 with a short diff (after the JSON is written).
 
 import type { Command } from '../command';
+import type { LoadedDesign } from '../../drivers/design';
 import { BASELINE_BF16 } from '../../formats/table';
 import { blockShapeText } from '../../golden/quantize';
 import { InputError, UsageError } from '../errors';
@@ -51,7 +52,7 @@ export const simGemmCommand: Command = {
     const options = gemmOptionValues(args);
     const form = valuesForm(args);
     const s = simSettings(args, io);
-    let design;
+    let design: LoadedDesign | undefined;
     let defaults: GemmDefaults = {};
     if (args.given('design')) {
       const { loadDesign } = await import('../../drivers/design');

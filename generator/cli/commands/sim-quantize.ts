@@ -4,7 +4,8 @@
 // result is compared with the golden model and a disagreement exits 1 with a short diff (after the JSON is written).
 
 import type { Command } from '../command';
-import { FORMAT_NAMES } from '../../formats/table';
+import type { LoadedDesign } from '../../drivers/design';
+import { FORMAT_NAMES, type FormatName } from '../../formats/table';
 import { DEFAULT_BLOCK_A } from '../../golden/gemm';
 import { blockShapeText, type BlockShape } from '../../golden/quantize';
 import type { ScaleMode } from '../../golden/scale';
@@ -56,8 +57,8 @@ export const simQuantizeCommand: Command = {
     const form = valuesForm(args);
     const s = simSettings(args, io);
     const drivers = await import('../../drivers/sim-quantize');
-    let resolved: { format: typeof format; block: BlockShape; scaleMode: ScaleMode; bf16: boolean };
-    let design;
+    let design: LoadedDesign | undefined;
+    let resolved: { format: FormatName; block: BlockShape; scaleMode: ScaleMode; bf16: boolean };
     if (args.given('design')) {
       const { loadDesign } = await import('../../drivers/design');
       design = await loadDesign(args.require('design'), io.cwd, 'quantize');
@@ -69,7 +70,7 @@ export const simQuantizeCommand: Command = {
         scaleMode: modeGiven ?? spec.scaleMode,
         bf16: args.flag('bf16-input') || spec.input === 'bf16',
       };
-      const problem = drivers.designQuantizeProblem(design, { ...resolved, format: resolved.format! });
+      const problem = drivers.designQuantizeProblem(design, resolved);
       if (problem) throw new UsageError(problem);
     } else {
       if (!format) throw new UsageError('missing required option --format (or give --design DIR)');
@@ -77,8 +78,7 @@ export const simQuantizeCommand: Command = {
       const problem = drivers.simBlockProblem(resolved.block);
       if (problem) throw new UsageError(problem);
     }
-    const { block, scaleMode, bf16 } = resolved;
-    const fmt = resolved.format!;
+    const { format: fmt, block, scaleMode, bf16 } = resolved;
     await checkBuildCache();
     const m = await readMatrixJson(args.require('input'), 'input', io);
     const r = await drivers.simQuantize(m, {
