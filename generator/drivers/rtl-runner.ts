@@ -25,7 +25,7 @@ export interface RunSettings {
   readonly seed: number;
   /** probability (0..99 %) of an input stall and of output back-pressure per cycle */
   readonly stallPercent: number;
-  /** dump a VCD per run (kept with the run's files) */
+  /** dump a VCD per run (kept with the run's files); undefined: WAVES=1 in the environment decides */
   readonly waves?: boolean;
   /** keep the RTL, testbench, vectors and waves here (a new or empty folder) */
   readonly keep?: KeepFolder;
@@ -110,7 +110,8 @@ export class RtlRunner {
       vectors,
       seed: (s.seed + (o.seedOffset ?? 0)) % 2 ** 31, // the testbench's seed is a 32-bit signed integer
       stallPercent: s.stallPercent,
-      waves: s.waves ?? false,
+      // undefined: the harness's default (WAVES=1 in the environment, as `make sim WAVES=1` sets it)
+      ...(s.waves !== undefined ? { waves: s.waves } : {}),
       ...(o.expectedOutputs !== undefined ? { expectedOutputs: o.expectedOutputs } : {}),
       ...(workDir ? { workDir } : {}),
       ...(s.keep && this.testbench === undefined ? { saveTestbench: s.keep.dir } : {}),

@@ -141,7 +141,7 @@ export async function simGemm(g: GemmSpec, o: SimGemmOptions): Promise<SimGemmRe
   else chunks = mxChunks(quantized(g.a, g.formatA, g.blockA, g.scaleMode), quantized(g.b, g.formatB as FormatName, g.blockB, g.scaleMode), k);
 
   if (o.keep) prepareKeepFolder(o.keep);
-  const settings = { sim: o.sim, seed: o.seed ?? 1, stallPercent: o.stallPercent ?? 0, waves: o.waves ?? false, ...(o.keep ? { keep: o.keep } : {}), ...(o.toolPath !== undefined ? { toolPath: o.toolPath } : {}) };
+  const settings = { sim: o.sim, seed: o.seed ?? 1, stallPercent: o.stallPercent ?? 0, ...(o.waves !== undefined ? { waves: o.waves } : {}), ...(o.keep ? { keep: o.keep } : {}), ...(o.toolPath !== undefined ? { toolPath: o.toolPath } : {}) };
   let runner: RtlRunner;
   if (o.design) runner = RtlRunner.design(o.design, settings);
   else if (g.formatA === BASELINE_BF16) {

@@ -195,7 +195,7 @@ export async function simQuantize(m: Matrix, o: SimQuantizeOptions): Promise<Sim
     requireTool('vvp', { path: o.toolPath });
   } else requireTool('verilator', { path: o.toolPath });
   if (o.keep) prepareKeepFolder(o.keep);
-  const settings = { sim: o.sim, seed: o.seed ?? 1, stallPercent: o.stallPercent ?? 0, waves: o.waves ?? false, ...(o.keep ? { keep: o.keep } : {}), ...(o.toolPath !== undefined ? { toolPath: o.toolPath } : {}) };
+  const settings = { sim: o.sim, seed: o.seed ?? 1, stallPercent: o.stallPercent ?? 0, ...(o.waves !== undefined ? { waves: o.waves } : {}), ...(o.keep ? { keep: o.keep } : {}), ...(o.toolPath !== undefined ? { toolPath: o.toolPath } : {}) };
   const input = o.bf16 ? makeMatrix(m.rows, m.cols, m.bits.map((b) => fp32BitsToBf16Bits(b))) : m;
   const tile = o.block.rows > 1 && o.block.cols > 1;
   const columns = !tile && o.block.rows > 1;
