@@ -90,9 +90,8 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
       }
       const next = argv[group.prefix.split(' ').length];
       if (next !== undefined && !next.startsWith('-')) {
-        const word = `${group.prefix} ${next}`;
-        const hint = didYouMean(word, group.members.map((c) => c.name));
-        throw new UsageError(`unknown command '${word}'; ${hint || `'${group.prefix}' has: ${group.members.map((c) => c.name).join(', ')}`}`);
+        const hint = didYouMean(next, group.members.map((c) => c.name.slice(group.prefix.length + 1)), (w) => `'${group.prefix} ${w}'`);
+        throw new UsageError(`unknown command '${group.prefix} ${next}'; ${hint || `'${group.prefix}' has: ${group.members.map((c) => c.name).join(', ')}`}`);
       }
       throw new UsageError(`'${group.prefix}' needs a subcommand: ${group.members.map((c) => c.name).join(', ')}`);
     }
@@ -102,6 +101,18 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
     throw new UsageError(`unknown command '${first}'; ${hint || `commands: ${COMMANDS.map((c) => c.name).join(', ')}`}`);
   }
   const { command, rest } = found;
+  // `mxgen generate quantiser --format mxsf`: a word after a command with subcommands that is close to one of them
+  // is a misspelt subcommand (said before the subcommand's options are reported unknown); a command that takes no
+  // arguments has nothing else it could be
+  const subs = COMMANDS.filter((c) => c.name.startsWith(`${command.name} `));
+  const word = rest[0];
+  if (subs.length && word !== undefined && !word.startsWith('-')) {
+    const typed = `${command.name} ${word}`;
+    const hint = didYouMean(word, subs.map((c) => c.name.slice(command.name.length + 1)), (w) => `'${command.name} ${w}'`);
+    if (hint || !command.positionals) {
+      throw new UsageError(`unknown command '${typed}'; ${hint || `'${command.name}' has: ${subs.map((c) => c.name).join(', ')}`}`);
+    }
+  }
   let seed: string | undefined;
   try {
     const parsed = parseArgs(command, rest);

@@ -142,6 +142,32 @@ describe('--design runs the folder\'s own Verilog, checked against the golden mo
   });
 });
 
+describe('folders written by mxgen generate', () => {
+  test.each([
+    [['generate', 'quantizer', '--format', 'mxfp8-e4m3', '--k', '8', '--scale-mode', 'rceil', '--depth', '3'], ['quantize', '--format', 'mxfp8-e4m3', '--block', '1x8', '--scale-mode', 'rceil']],
+    [['generate', 'quantizer', '--format', 'mxint8', '--k', '4', '--input', 'bf16', '--depth', '0'], null],
+    [['generate', 'tile', '--format', 'mxsf', '--tile', '2x4', '--order', 'col', '--buffers', '1'], ['quantize', '--format', 'mxsf', '--block', '2x4']],
+  ])('%j', async (gen, golden) => {
+    const out = `gen-${gen[1]}-${gen[3]}`;
+    const g = await run([...gen, '--prefix', 'acme_', '--out', out]);
+    expect(g.code, g.stderr).toBe(0);
+    const top = readdirSync(path.join(dir, out)).find((f) => f.startsWith('acme_'))!;
+    const got = await run(['sim', 'quantize', '--design', `${out}/${top}`, ...ICARUS, '--input', 'm.json', '--stall', '15']);
+    expect(got.stderr).toBe('');
+    expect(got.code).toBe(0);
+    if (golden) expect(got.stdout).toBe((await run([...golden, '--input', 'm.json'])).stdout);
+  });
+
+  test('pe: mxgen generate pe, then sim gemm --design agrees with gemm', async () => {
+    const g = await run(['generate', 'pe', '--format', 'mxfp6-e3m2', '--k', '4', '--depth', '2', '--prefix', 'acme_', '--out', 'gen-pe']);
+    expect(g.code, g.stderr).toBe(0);
+    const want = await run(['gemm', '--format', 'mxfp6-e3m2', '--block-a', '1x4', '--block-b', '4x1', '--a', 'a.json', '--b', 'b.json']);
+    const got = await run(['sim', 'gemm', '--design', 'gen-pe/acme_mxfp6e3m2_pe_k4_d2', ...ICARUS, '--a', 'a.json', '--b', 'b.json']);
+    expect(got.stderr).toBe('');
+    expect(got.stdout).toBe(want.stdout);
+  });
+});
+
 describe('a hand-modified design is caught, with the seed that repeats the run', () => {
   test('one flipped code bit', async () => {
     const broken = path.join(dir, 'broken', path.basename(qDir));
