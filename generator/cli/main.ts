@@ -101,16 +101,21 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
     throw new UsageError(`unknown command '${first}'; ${hint || `commands: ${COMMANDS.map((c) => c.name).join(', ')}`}`);
   }
   const { command, rest } = found;
-  // `mxgen generate quantiser --format mxsf`: a word after a command with subcommands that is close to one of them
-  // is a misspelt subcommand (said before the subcommand's options are reported unknown); a command that takes no
-  // arguments has nothing else it could be
+  // `mxgen generate quantiser --format mxsf`: a word after a command with subcommands is a misspelt subcommand when
+  // the command takes no arguments, or when it does but the rest does not parse as its own (that error would name
+  // an option of the subcommand instead); a command that takes the word as an argument judges it itself
   const subs = COMMANDS.filter((c) => c.name.startsWith(`${command.name} `));
   const word = rest[0];
   if (subs.length && word !== undefined && !word.startsWith('-')) {
-    const typed = `${command.name} ${word}`;
     const hint = didYouMean(word, subs.map((c) => c.name.slice(command.name.length + 1)), (w) => `'${command.name} ${w}'`);
-    if (hint || !command.positionals) {
-      throw new UsageError(`unknown command '${typed}'; ${hint || `'${command.name}' has: ${subs.map((c) => c.name).join(', ')}`}`);
+    let parses = true;
+    try {
+      parseArgs(command, rest);
+    } catch {
+      parses = false;
+    }
+    if (!command.positionals || (hint && !parses)) {
+      throw new UsageError(`unknown command '${command.name} ${word}'; ${hint || `'${command.name}' has: ${subs.map((c) => c.name).join(', ')}`}`);
     }
   }
   let seed: string | undefined;
