@@ -1,12 +1,15 @@
 // Input and output for CLI commands: the IO seam (process or in-memory), reading files or stdin,
 // the matrix JSON input form with its validation, and writing output to a file or stdout.
 
-import { readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { floatToBits, parseFp32Value } from '../formats/fp32';
 import { makeMatrix, type Matrix } from '../golden/quantize';
 import { dataLiterals, isFp32Midpoint, roundMidpointLiteral } from './decimal';
 import { InputError } from './errors';
+import { readUnsigned } from './values';
 
 /** Where a command reads and writes; `processIO()` for the real CLI, `bufferIO()` in tests. */
 export interface CliIO {
@@ -71,13 +74,15 @@ export function sourceName(file: string, label: string): string {
 
 const FS_REASONS: Record<string, string> = {
   ENOENT: 'no such file',
+  ENOSPC: 'no space left on the device',
+  EROFS: 'read-only file system',
   EISDIR: 'is a directory',
   EACCES: 'permission denied',
   EPERM: 'permission denied',
   ENOTDIR: 'a parent of it is not a directory',
 };
 
-function fsReason(e: unknown): string {
+export function fsReason(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   return (code && FS_REASONS[code]) ?? (code ? `${code}: ${(e as Error).message}` : String(e));
 }
@@ -92,13 +97,49 @@ export async function readInputText(file: string, label: string, io: CliIO): Pro
   }
 }
 
-/** Writes text to a file, or to stdout for '-'. */
+// Temporary files of writes in progress, removed if the process exits before the rename.
+const pendingTemps = new Set<string>();
+process.on('exit', () => {
+  for (const t of pendingTemps) rmSync(t, { force: true });
+});
+
+/**
+ * Writes text to a file, or to stdout for '-'. The text goes to a temporary file next to the target, renamed
+ * over it when complete, so a failed or interrupted write never leaves a partial file and never touches an
+ * existing one. A directory, a read-only file or a missing parent directory is an InputError naming the path.
+ * Special files (a device such as /dev/null, a FIFO) are written directly.
+ */
 export async function writeOutput(file: string, text: string, io: CliIO): Promise<void> {
   if (file === '-') return io.out(text);
+  const cannot = (why: string) => new InputError(`${file}: cannot write (${why})`);
+  let target = path.resolve(io.cwd, file);
+  const st = await stat(target).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    throw cannot(fsReason(e));
+  });
+  if (st?.isDirectory()) throw cannot('is a directory');
+  if (st && !st.isFile()) {
+    await writeFile(target, text).catch((e: unknown) => Promise.reject(cannot(fsReason(e))));
+    return;
+  }
+  // checked on the mode bits too: root may write any file, but a read-only file says "do not overwrite"
+  if (st && (st.mode & 0o222) === 0) throw cannot('the file is read-only');
+  if (st) target = await realpath(target); // write through a symlink, do not replace it
+  const dir = path.dirname(target);
+  const dirSt = await stat(dir).catch((e: NodeJS.ErrnoException) => {
+    throw cannot(e.code === 'ENOENT' ? `no such directory: ${path.dirname(file)}` : fsReason(e));
+  });
+  if (!dirSt.isDirectory()) throw cannot(`${path.dirname(file)} is not a directory`);
+  const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  pendingTemps.add(tmp);
   try {
-    await writeFile(path.resolve(io.cwd, file), text);
+    await writeFile(tmp, text, { flag: 'wx', ...(st ? { mode: st.mode & 0o777 } : {}) });
+    await rename(tmp, target);
   } catch (e) {
-    throw new InputError(`${file}: cannot write (${fsReason(e)})`);
+    await rm(tmp, { force: true });
+    throw cannot(fsReason(e));
+  } finally {
+    pendingTemps.delete(tmp);
   }
 }
 
@@ -123,21 +164,24 @@ export function parseJsonText(text: string, where: string): unknown {
   }
 }
 
-function describe(v: unknown): string {
+/** The largest finite FP32 magnitude, as JavaScript prints it. */
+export const FP32_MAX_TEXT = '3.4028234663852886e38';
+
+export function describe(v: unknown): string {
   const s = JSON.stringify(v);
   return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
 
 /** The matrix input form, for commands' help text. */
 export const MATRIX_INPUT_HELP = [
-  'Matrix input (JSON): {"rows":R,"cols":C,"bits":[...]} with FP32 bit patterns as unsigned integers,',
-  'row-major; or "data":[...] instead of "bits": numbers (rounded to FP32, ties to even) or the strings',
-  '"nan", "inf", "-inf".',
+  'Matrix input (JSON): {"rows":R,"cols":C,"bits":[...]} with FP32 bit patterns, row-major, as unsigned integers',
+  'or "0x..."/"0b..." strings; or "data":[...] instead of "bits": numbers (rounded once to FP32, ties to even) or',
+  'the strings "nan", "inf", "-inf". A number beyond the FP32 range (e.g. 1e39) is an error, not an infinity.',
 ].join('\n');
 
 /**
  * Validates the matrix input form `{"rows":R,"cols":C,"bits":[...]}` (FP32 bit patterns as unsigned
- * integers, row-major) or `{"rows":R,"cols":C,"data":[...]}` (numbers rounded to FP32 half to even, or
+ * integers or "0x"/"0b" strings, row-major) or `{"rows":R,"cols":C,"data":[...]}` (numbers rounded to FP32 half to even, or
  * "nan", "inf", "-inf"). Other keys are ignored, so a `gemm` output is a valid input. With the source
  * `text`, decimal literals are rounded to FP32 exactly once (see decimal.ts).
  */
@@ -173,22 +217,29 @@ export function matrixFromJson(json: unknown, where: string, text?: string): Mat
   }
   const bits = new Uint32Array(n);
   let literals: string[] | undefined;
+  const element = (i: number) => `${key}[${i}] (row ${Math.floor(i / cols)}, column ${i % cols})`;
   for (let i = 0; i < n; i++) {
     const v: unknown = list[i];
     if (hasBits) {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) {
-        throw new InputError(`${where}: bits[${i}] must be an FP32 bit pattern (an integer 0..4294967295), got ${describe(v)}`);
+      const b = readUnsigned(v, 32);
+      if (b === undefined) {
+        throw new InputError(`${where}: ${element(i)} must be an FP32 bit pattern (an integer 0..4294967295, "0x..." or "0b..."), got ${describe(v)}`);
       }
-      bits[i] = v;
+      bits[i] = b;
     } else {
-      // a JSON number too large for a double parses as +-Infinity, which is also its FP32 rounding
       let b = typeof v === 'number' ? floatToBits(v) : parseFp32Value(v);
       if (typeof v === 'number' && text !== undefined && isFp32Midpoint(v)) {
         literals ??= dataLiterals(text);
-        if (literals.length === n) b = roundMidpointLiteral(literals[i], v);
+        if (literals.length === n) b = roundMidpointLiteral(literals[i]!, v);
       }
       if (b === undefined) {
-        throw new InputError(`${where}: data[${i}] must be a number or one of "nan", "inf", "-inf", got ${describe(v)}`);
+        throw new InputError(`${where}: ${element(i)} must be a number or one of "nan", "inf", "-inf", got ${describe(v)}`);
+      }
+      // a finite literal that rounds to an infinity (1e39; also one too large for a double, which parses as Infinity)
+      if (typeof v === 'number' && (b & 0x7fffffff) === 0x7f800000) {
+        literals ??= text === undefined ? [] : dataLiterals(text);
+        const lit = literals.length === n ? literals[i]! : String(v);
+        throw new InputError(`${where}: ${element(i)} = ${lit} overflows FP32 (largest finite magnitude ${FP32_MAX_TEXT}); write "${v < 0 ? '-inf' : 'inf'}" for an infinity`);
       }
       bits[i] = b;
     }

@@ -3,11 +3,13 @@
 
 import { readFileSync } from 'node:fs';
 import { UnknownFormatError } from '../formats/table';
+import { didYouMean } from '../util/did-you-mean';
 import { ShapeError } from '../golden/quantize';
 import { helpText, parseArgs, type Command } from './command';
 import { COMMANDS } from './commands/index';
 import { UsageError } from './errors';
 import { processIO, type CliIO } from './io';
+import { unknownFormatMessage } from './options';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -86,21 +88,51 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
         await io.out(text);
         return 0;
       }
+      const next = argv[group.prefix.split(' ').length];
+      if (next !== undefined && !next.startsWith('-')) {
+        const hint = didYouMean(next, group.members.map((c) => c.name.slice(group.prefix.length + 1)), (w) => `'${group.prefix} ${w}'`);
+        throw new UsageError(`unknown command '${group.prefix} ${next}'; ${hint || `'${group.prefix}' has: ${group.members.map((c) => c.name).join(', ')}`}`);
+      }
       throw new UsageError(`'${group.prefix}' needs a subcommand: ${group.members.map((c) => c.name).join(', ')}`);
     }
     if (first.startsWith('-')) throw new UsageError(`unknown option ${first}; run 'mxgen --help'`);
-    throw new UsageError(`unknown command '${first}'; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+    const words = [...new Set(COMMANDS.map((c) => c.name.split(' ')[0]!))];
+    const hint = didYouMean(first, words);
+    throw new UsageError(`unknown command '${first}'; ${hint || `commands: ${COMMANDS.map((c) => c.name).join(', ')}`}`);
   }
   const { command, rest } = found;
+  // `mxgen generate quantiser --format mxsf`: a word after a command with subcommands is a misspelt subcommand when
+  // the command takes no arguments, or when it does but the rest does not parse as its own (that error would name
+  // an option of the subcommand instead); a command that takes the word as an argument judges it itself
+  const subs = COMMANDS.filter((c) => c.name.startsWith(`${command.name} `));
+  const word = rest[0];
+  if (subs.length && word !== undefined && !word.startsWith('-')) {
+    const hint = didYouMean(word, subs.map((c) => c.name.slice(command.name.length + 1)), (w) => `'${command.name} ${w}'`);
+    let parses = true;
+    try {
+      parseArgs(command, rest);
+    } catch {
+      parses = false;
+    }
+    if (!command.positionals || (hint && !parses)) {
+      throw new UsageError(`unknown command '${command.name} ${word}'; ${hint || `'${command.name}' has: ${subs.map((c) => c.name).join(', ')}`}`);
+    }
+  }
+  let seed: string | undefined;
   try {
     const parsed = parseArgs(command, rest);
     if (parsed.help) {
       await io.out(helpText(command));
       return 0;
     }
+    if (command.options.some((o) => o.name === 'seed')) seed = parsed.args.string('seed');
     return (await command.run(parsed.args, io)) ?? 0;
   } catch (e) {
     if (e instanceof UsageError) throw new UsageError(`${command.name}: ${e.message} (see 'mxgen ${command.name} --help')`);
+    // a random command that fails in an unexpected way says which seed repeats it
+    if (seed !== undefined && e instanceof Error && !isUserError(e) && !(e instanceof UnknownFormatError) && !(e instanceof ShapeError)) {
+      e.message = `${e.message} (${command.name}, seed ${seed})`;
+    }
     throw e;
   }
 }
@@ -125,7 +157,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       return e.exitCode ?? 1;
     }
     if (e instanceof UnknownFormatError) {
-      io.err(`mxgen: ${e.message}\n`);
+      io.err(`mxgen: ${unknownFormatMessage(e.formatName)}\n`);
       return 2;
     }
     if (e instanceof ShapeError) {

@@ -38,6 +38,8 @@ export interface SimOptions {
   readonly toolPath?: string;
   /** Keep the default work directory even after success. */
   readonly keepWork?: boolean;
+  /** Also write the rendered testbench source into this directory (`mxgen sim --keep`); see SimResult.testbenchFile. */
+  readonly saveTestbench?: string;
 }
 
 export interface SimResult {
@@ -50,6 +52,8 @@ export interface SimResult {
   readonly buildSeconds: number;
   readonly workDir: string;
   readonly wavesFile?: string;
+  /** The testbench source written for SimOptions.saveTestbench. */
+  readonly testbenchFile?: string;
 }
 
 function checkVectors(vectors: readonly bigint[], width: number): void {
@@ -111,6 +115,13 @@ export async function runSimulation(opts: SimOptions): Promise<SimResult> {
     await backend.build({ dir, logFile, tbFile, top: tb.top, rtlFiles: opts.rtlFiles, waves, toolPath: opts.toolPath });
   });
 
+  let testbenchFile: string | undefined;
+  if (opts.saveTestbench) {
+    await mkdir(opts.saveTestbench, { recursive: true });
+    testbenchFile = join(opts.saveTestbench, `${tb.top}.v`);
+    await writeFile(testbenchFile, tb.text);
+  }
+
   // Resolved before the scratch directory exists, so a missing tool leaves nothing behind.
   const cmd = backend.command(build.dir, opts.toolPath);
   const workDir = opts.workDir ? resolve(opts.workDir) : scratchDir(`${sim}-${iface.name}-`);
@@ -151,5 +162,5 @@ export async function runSimulation(opts: SimOptions): Promise<SimResult> {
   if (outputs.length !== expected) throw new SimulationError(`${where}: captured ${outputs.length} outputs, expected ${expected}`, logFile);
 
   if (!opts.workDir && !opts.keepWork && !waves) await rm(workDir, { recursive: true, force: true });
-  return { outputs, cycles: Number(pass[3]), seconds, buildSeconds: build.seconds, workDir, wavesFile };
+  return { outputs, cycles: Number(pass[3]), seconds, buildSeconds: build.seconds, workDir, wavesFile, ...(testbenchFile ? { testbenchFile } : {}) };
 }

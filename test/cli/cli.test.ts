@@ -178,11 +178,11 @@ describe('quantize', () => {
   });
 
   test('data accepts "nan", "inf", "-inf", -0 and rounds numbers to FP32 (ties to even)', async () => {
-    // 1 + 2^-24 is halfway between 1 and 1 + 2^-23 -> 1; 1e39 overflows FP32 -> Inf
-    // (written by hand: JSON.stringify would print -0 as 0)
-    const r = await run(['quantize', '--format', 'mxfp8-e4m3', '--block', '1x1'], '{"rows":1,"cols":6,"data":["nan","inf","-inf",-0,1.000000059604644775390625,1e39]}');
+    // 1 + 2^-24 is halfway between 1 and 1 + 2^-23 -> 1; 3.4028235677973366e38 is just below the midpoint of
+    // FP32 max and 2^128 -> FP32 max (written by hand: JSON.stringify would print -0 as 0)
+    const r = await run(['quantize', '--format', 'mxfp8-e4m3', '--block', '1x1'], '{"rows":1,"cols":6,"data":["nan","inf","-inf",-0,1.000000059604644775390625,3.4028235677973366e38]}');
     const out = JSON.parse(r.stdout);
-    expect(out.scales).toEqual([255, 255, 255, 0, 127 - 8, 255]);
+    expect(out.scales).toEqual([255, 255, 255, 0, 127 - 8, 127 + 127 - 8]);
     expect(out.values.slice(3, 5)).toEqual([0x80000000, floatToBits(1)]);
   });
 });
@@ -246,7 +246,7 @@ describe('user errors: one line, exit code, no stack trace', () => {
     [['gemm', '--format', 'mxsf', '--a', 'ok34.json', '--b', 'ok34.json', '--c', 'c-missing.json'], 1, 'c-missing.json: no such file'],
     [['gemm', '--format', 'mxsf', '--a', 'ok34.json', '--b', 'ok34.json'], 1, "ok34.json is 3x4 and ok34.json is 3x4: A's columns must equal B's rows (K)"],
     [['gemm', '--format', 'mxsf', '--a', 'ok34.json', '--b', 'ok52.json'], 1, "A's columns must equal B's rows"],
-    [['quantize', '--format', 'mxsf', '--input', 'ok34.json', '--output', 'no/such/dir/out.json'], 1, 'no/such/dir/out.json: cannot write (no such file)'],
+    [['quantize', '--format', 'mxsf', '--input', 'ok34.json', '--output', 'no/such/dir/out.json'], 1, 'no/such/dir/out.json: cannot write (no such directory: no/such/dir)'],
   ])('%j', async (argv, code, message) => {
     const r = await run(argv);
     expect(r.code).toBe(code);
@@ -264,11 +264,16 @@ describe('user errors: one line, exit code, no stack trace', () => {
     ['{"rows": 1, "cols": 2}', 'missing "bits" (FP32 bit patterns) or "data"'],
     ['{"rows": 1, "cols": 2, "bits": [1, 2], "data": [1, 2]}', 'give either "bits" or "data", not both'],
     ['{"rows": 1, "cols": 2, "bits": "12"}', '"bits" must be an array, got "12"'],
-    ['{"rows": 1, "cols": 2, "bits": [1, -1]}', 'bits[1] must be an FP32 bit pattern (an integer 0..4294967295), got -1'],
-    ['{"rows": 1, "cols": 2, "bits": [1, 4294967296]}', 'bits[1] must be an FP32 bit pattern'],
-    ['{"rows": 1, "cols": 2, "bits": [1, 2.5]}', 'bits[1] must be an FP32 bit pattern'],
-    ['{"rows": 1, "cols": 2, "data": [1, "one"]}', 'data[1] must be a number or one of "nan", "inf", "-inf", got "one"'],
-    ['{"rows": 1, "cols": 2, "data": [1, null]}', 'data[1] must be a number or one of "nan", "inf", "-inf", got null'],
+    ['{"rows": 1, "cols": 2, "bits": [1, -1]}', 'bits[1] (row 0, column 1) must be an FP32 bit pattern (an integer 0..4294967295, "0x..." or "0b..."), got -1'],
+    ['{"rows": 1, "cols": 2, "bits": [1, 4294967296]}', 'bits[1] (row 0, column 1) must be an FP32 bit pattern'],
+    ['{"rows": 1, "cols": 2, "bits": [1, 2.5]}', 'bits[1] (row 0, column 1) must be an FP32 bit pattern'],
+    ['{"rows": 1, "cols": 2, "bits": [1, "0x100000000"]}', 'bits[1] (row 0, column 1) must be an FP32 bit pattern'],
+    ['{"rows": 1, "cols": 2, "bits": [1, "0b2"]}', 'bits[1] (row 0, column 1) must be an FP32 bit pattern'],
+    ['{"rows": 1, "cols": 2, "data": [1, "one"]}', 'data[1] (row 0, column 1) must be a number or one of "nan", "inf", "-inf", got "one"'],
+    ['{"rows": 1, "cols": 2, "data": [1, null]}', 'data[1] (row 0, column 1) must be a number or one of "nan", "inf", "-inf", got null'],
+    ['{"rows": 2, "cols": 2, "data": [1, 2, 1e39, 0]}', 'input (stdin): data[2] (row 1, column 0) = 1e39 overflows FP32 (largest finite magnitude 3.4028234663852886e38); write "inf" for an infinity'],
+    ['{"rows": 1, "cols": 2, "data": [-1e39, 0]}', 'input (stdin): data[0] (row 0, column 0) = -1e39 overflows FP32 (largest finite magnitude 3.4028234663852886e38); write "-inf" for an infinity'],
+    ['{"rows": 1, "cols": 1, "data": [1e400]}', 'input (stdin): data[0] (row 0, column 0) = 1e400 overflows FP32'],
     ['{"rows": 1, "cols": 2, "data": [1, 2]', 'input (stdin): truncated or malformed JSON'],
     ['{"rows": 1,\n "cols": 2,\n "data": [1, 2,]}', 'input (stdin): truncated or malformed JSON'],
     ['', 'input (stdin): truncated or malformed JSON (Unexpected end of JSON input)'],
@@ -293,12 +298,18 @@ describe('decimal literals are rounded to FP32 once', () => {
     ['1.000000178813934326171875', 0x3f800002],
     ['10000000596046448e-16', 0x3f800001],
     ['3.4028235677973366e38', 0x7f7fffff],
-    ['3.40282356779733661637539395458142568448e38', 0x7f800000], // exactly the midpoint: to even (Inf)
     ['0.1', floatToBits(0.1)],
   ])('%s', (literal, want) => {
     const text = `{"rows":1,"cols":2,"note":"[1, 2]","data":[0, ${literal}]}`;
     const m = matrixFromJson(JSON.parse(text), 'x', text);
     expect(m.bits[1].toString(16)).toBe(want.toString(16));
+  });
+
+  test('the midpoint of FP32 max and 2^128 rounds (to even) to Inf: an overflow error, not an infinity', () => {
+    const text = '{"rows":1,"cols":2,"data":[0, 3.40282356779733661637539395458142568448e38]}';
+    expect(() => matrixFromJson(JSON.parse(text), 'x', text)).toThrow(
+      'x: data[1] (row 0, column 1) = 3.40282356779733661637539395458142568448e38 overflows FP32 (largest finite magnitude 3.4028234663852886e38); write "inf" for an infinity',
+    );
   });
 
   test('the data literals are found in any layout', () => {

@@ -24,6 +24,7 @@ beforeAll(async () => {
     put('trunc.json', '{"rows": 2, "cols": 3, "data": [1, 2'),
     put('k4.json', JSON.stringify({ rows: 4, cols: 2, data: new Array(8).fill(1) })),
     put('c33.json', JSON.stringify({ rows: 3, cols: 3, data: new Array(9).fill(1) })),
+    put('big.json', '{"rows": 1, "cols": 2, "data": [1, -1e39]}'),
   ]);
 });
 
@@ -75,6 +76,14 @@ describe.concurrent('mxgen binary', () => {
     expect(JSON.parse(npm.stdout)).toEqual(out);
   });
 
+  test('encode and decode', async () => {
+    const e = await mxgen(['encode', '--format', 'mxfp8-e4m3', '--json', '-500']);
+    expect(e.exitCode).toBe(0);
+    expect(JSON.parse(e.stdout)).toMatchObject({ code: 0xfe, value: floatToBits(-448), result: 'saturated' });
+    const d = await mxgen(['decode', '--format', 'mxsf', '--values', 'decimal', '0b0_00_00001']);
+    expect(d.stdout).toBe('format: mxsf\ncode:   1\nvalue:  0.001953125\nclass:  subnormal, subnormal-FP (FP5 E3M2): 2^(1-8) * 1/4\n');
+  });
+
   test('gemm bf16 baseline', async () => {
     const r = await mxgen(['gemm', '--format', 'bf16', '--a', 'a.json', '--b', 'b.json']);
     expect(r.exitCode).toBe(0);
@@ -97,7 +106,10 @@ describe.concurrent('bad input: one line on stderr, non-zero exit, no stack trac
     ['C of the wrong shape', ['gemm', '--format', 'mxsf', '--a', 'a.json', '--b', 'b.json', '--c', 'c33.json'], 1, 'c33.json is 3x3 but A*B is 2x2'],
     ['unknown option', ['gemm', '--format', 'mxsf', '--a', 'a.json', '--b', 'b.json', '--d', 'x'], 2, 'unknown option --d'],
     ['missing option', ['gemm', '--a', 'a.json', '--b', 'b.json'], 2, 'missing required option --format'],
-    ['unknown command', ['quantise'], 2, "unknown command 'quantise'"],
+    ['unknown command', ['quantise'], 2, "unknown command 'quantise'; did you mean 'quantize'?"],
+    ['misspelt option', ['gemm', '--fromat', 'mxsf', '--a', 'a.json', '--b', 'b.json'], 2, 'unknown option --fromat; did you mean --format?'],
+    ['overflowing number in matrix JSON', ['quantize', '--format', 'mxsf', '--input', 'big.json'], 1, 'big.json: data[1] (row 0, column 1) = -1e39 overflows FP32'],
+    ['output into a directory', ['quantize', '--format', 'mxsf', '--input', 'a.json', '--output', '.'], 1, '.: cannot write (is a directory)'],
   ])('%s', async (_, args, code, message) => {
     const r = await mxgen(args as string[]);
     expect(r.exitCode).toBe(code);

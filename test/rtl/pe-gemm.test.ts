@@ -38,7 +38,7 @@ function matrix(rows: number, cols: number, seed: number, extra: (i: number) => 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'mxgen-sim-gemm-'));
   // 1x32: K = 40 is a full chunk and a padded one; C given
-  await writeFile(path.join(dir, 'a32.json'), matrix(3, 40, 1, (i) => (i === 5 ? -1e-40 : i === 7 ? 3.5e38 : undefined)));
+  await writeFile(path.join(dir, 'a32.json'), matrix(3, 40, 1, (i) => (i === 5 ? -1e-40 : i === 7 ? 3.4e38 : undefined)));
   await writeFile(path.join(dir, 'b32.json'), matrix(40, 2, 2));
   await writeFile(path.join(dir, 'c32.json'), JSON.stringify({ rows: 3, cols: 2, data: [0, -0, 'inf', 1e-42, -3, 1e30] }));
   // 8x8 tiles: K = 12 (a full chunk and a padded one), M and N not multiples of 8

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { main } from '../../generator/cli/main';
 import { bufferIO } from '../../generator/cli/io';
-import { diffSummary } from '../../generator/cli/commands/sim-quantize';
+import { diffSummary } from '../../generator/drivers/sim-quantize';
 import { formatJson, quantizeJson } from '../../generator/cli/json';
 import { FORMAT_NAMES, fp32BitsToBf16Bits, makeMatrix, quantize, type FormatName } from '../../generator/golden/index';
 

@@ -1,6 +1,8 @@
 // The command registry: one import line and one list entry per command, in the order `mxgen --help` shows.
 
 import type { Command } from '../command';
+import { decodeCommand } from './decode';
+import { encodeCommand } from './encode';
 import { formatsCommand } from './formats';
 import { generateCommand, generateUnitCommands } from './generate';
 import { gemmCommand } from './gemm';
@@ -20,6 +22,8 @@ export const COMMANDS: readonly Command[] = [
   simQuantizeCommand,
   gemmCommand,
   simGemmCommand,
+  encodeCommand,
+  decodeCommand,
   trainStepCommand,
   studyCommand,
 ];

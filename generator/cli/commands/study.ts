@@ -1,13 +1,24 @@
 // `mxgen study`: the format study (quantization error, direct-cast inference, full training of an MNIST MLP
 // in every format) that writes reports/study.json, reports/study.md and SVG plots. The work is in generator/study/.
 
+import { mkdir, stat, writeFile, rm } from 'node:fs/promises';
 import type { Command } from '../command';
-import { UsageError } from '../errors';
+import { InputError } from '../errors';
+import { fsReason } from '../io';
+import { seedOption } from '../options';
 
-function intOption(name: string, text: string, min: number, max: number): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer in ${min}..${max}; got '${text}'`);
-  return n;
+/** The output folder exists or is created, and takes files: checked before minutes of training, not after. */
+async function writableFolder(dir: string, shown: string): Promise<void> {
+  const st = await stat(dir).catch(() => undefined);
+  if (st && !st.isDirectory()) throw new InputError(`--out ${shown}: cannot write (not a folder)`);
+  try {
+    await mkdir(dir, { recursive: true });
+    const probe = `${dir}/.mxgen-write-test-${process.pid}`;
+    await writeFile(probe, '');
+    await rm(probe, { force: true });
+  } catch (e) {
+    throw new InputError(`--out ${shown}: cannot write (${fsReason(e)})`);
+  }
 }
 
 export const studyCommand: Command = {
@@ -16,8 +27,8 @@ export const studyCommand: Command = {
   usage: '[--quick] [--seed N] [--jobs N] [--out DIR]',
   options: [
     { name: 'quick', help: 'CI size: 2 epochs over 4000 digits per format (every format still trained), no seed replicas; writes study.quick.*' },
-    { name: 'seed', value: 'N', default: '1', help: 'seed of initialisation, data order, subsets and synthetic samples' },
-    { name: 'jobs', value: 'N', help: 'worker threads (0: run in this thread); default: the number of CPUs, at most 8' },
+    seedOption('initialisation, data order, subsets and synthetic samples', 0xffffffff),
+    { name: 'jobs', value: 'N', type: 'int', min: 0, max: 64, help: 'worker threads (0: run in this thread); default: the number of CPUs, at most 8' },
     { name: 'out', value: 'DIR', default: 'reports', help: 'output directory: study.json, study.md, study.*.svg (with --quick: study.quick.json, study.quick.md, study.quick.*.svg)' },
   ],
   help: [
@@ -34,9 +45,10 @@ export const studyCommand: Command = {
   async run(args, io) {
     const { runStudy } = await import('../../study/run');
     const { resolve } = await import('node:path');
-    const seed = intOption('seed', args.require('seed'), 0, 0xffffffff);
-    const jobs = args.given('jobs') ? intOption('jobs', args.require('jobs'), 0, 64) : undefined;
+    const seed = args.requireInt('seed');
+    const jobs = args.int('jobs');
     const outDir = resolve(io.cwd, args.require('out'));
+    await writableFolder(outDir, args.require('out'));
     const r = await runStudy({ seed, quick: args.flag('quick'), jobs, outDir }, (line) => io.err(line + '\n'));
     const md = r.markdown;
     const start = md.indexOf('## Summary');

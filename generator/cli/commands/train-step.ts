@@ -3,7 +3,7 @@
 
 import type { Command } from '../command';
 import { UsageError } from '../errors';
-import { mxFormatValue, SCALE_MODE_OPTION } from '../options';
+import { mxFormatValue, SCALE_MODE_OPTION, seedOption } from '../options';
 
 export const trainStepCommand: Command = {
   name: 'train-step',
@@ -16,7 +16,7 @@ export const trainStepCommand: Command = {
     { name: 'batch', value: 'N', default: '128', help: 'rows of X and dY' },
     { name: 'in', value: 'N', default: '256', help: 'input features (columns of X, rows of W)' },
     { name: 'out', value: 'N', default: '128', help: 'output features (columns of W and dY)' },
-    { name: 'seed', value: 'N', default: '1', help: 'seed of the random inputs' },
+    seedOption('the random inputs X, W, dY (a run is a pure function of it)', 2 ** 32 - 1),
     SCALE_MODE_OPTION,
     { name: 'compare', help: 'table of 1x32 vs 8x8 vs 16x16 for mxsf and mxfp8-e4m3 on the same inputs' },
     { name: 'json', help: 'print JSON instead of the table' },

@@ -12,7 +12,7 @@
 // Then `mxgen sim quantize` (in-process) for every format and both scale modes on a 4x70 matrix, each simulator.
 
 import { codeBits, FORMAT_NAMES, FORMAT_TABLE, makeMatrix, quantize, type Matrix } from '../../golden';
-import { diffSummary, simQuantize } from '../../cli/commands/sim-quantize';
+import { diffSummary, simQuantize } from '../../drivers/sim-quantize';
 import { compareOutputs, dataPorts, packPorts, runSimulation, unpackPorts, type SimulatorName } from '../../sim';
 import { quantizerReferenceSet, REFERENCE_K } from '../../rtl/quantizer/configs';
 import { blockQuantizerModule, blockQuantizerName, type QuantizerConfig } from '../../rtl/quantizer/quantizer';
