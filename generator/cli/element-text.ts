@@ -8,7 +8,7 @@ import { codeBits } from '../formats/derive';
 import { FP32_CANONICAL_NAN, floatToBits } from '../formats/fp32';
 import { UsageError } from './errors';
 import { FP32_MAX_TEXT } from './io';
-import { exactDecimal } from './numbers';
+import { exactDecimal } from '../formats/text';
 import { codeJson, fp32Json, literalToFp32, RawJson, type ValueForm } from './values';
 
 /** FP32 bits of an element value (NaN as the canonical NaN). */

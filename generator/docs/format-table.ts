@@ -3,7 +3,7 @@
 // `make generate` rewrites the section between the markers; CI (check-generated) fails on any difference.
 
 import { E8M0, allFormats, emaxElem, maxNormal, minNormal, minSubnormal, type FormatSpec } from '../golden/index';
-import { exactDecimal, powerOfTwoText } from '../cli/numbers';
+import { exactDecimal, powerOfTwoText } from '../formats/text';
 
 export const BEGIN = '<!-- BEGIN GENERATED: format table (make generate) -->';
 export const END = '<!-- END GENERATED: format table -->';

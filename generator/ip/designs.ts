@@ -8,7 +8,7 @@ import { keyPath } from './manifest';
 import { ParamError, describeIssue, paramInfo, prefixSchema } from './params';
 import type { UnitDef, UnitParams } from './unit';
 import { UNITS, findUnit } from './units';
-import { closest } from '../util/suggest';
+import { closestMatches } from '../util/did-you-mean';
 
 export interface Design {
   readonly unit: UnitDef;
@@ -30,7 +30,7 @@ export function resolveDesign(unit: UnitDef, input: Record<string, unknown>, whe
 export function unitNamed(name: string, where: string): UnitDef {
   const u = findUnit(name);
   if (u) return u;
-  const hint = closest(name, UNITS.map((x) => x.name));
+  const hint = closestMatches(name, UNITS.map((x) => x.name))[0];
   throw new ParamError(`${where}: unknown unit '${name}'${hint ? `; did you mean '${hint}'?` : ''} (units: ${UNITS.map((x) => x.name).join(', ')})`);
 }
 
@@ -76,7 +76,7 @@ export function readConfig(file: string, label = file): Config {
   const obj = json as Record<string, unknown>;
   for (const k of Object.keys(obj)) {
     if (!TOP_KEYS.includes(k)) {
-      const hint = closest(k, TOP_KEYS);
+      const hint = closestMatches(k, TOP_KEYS)[0];
       throw new ParamError(`${label}: ${k}: unknown key${hint ? `; did you mean '${hint}'?` : ''} (keys: ${TOP_KEYS.join(', ')})`);
     }
   }

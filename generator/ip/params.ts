@@ -3,8 +3,7 @@
 // file's validation, the help text, `mxgen units` and the checked-in JSON Schema. Nothing here knows a unit.
 
 import { z } from 'zod';
-import type { OptionSpec } from '../cli/command';
-import { closest } from '../util/suggest';
+import { closestMatches } from '../util/did-you-mean';
 
 /** One property of a unit schema as JSON Schema describes it (what help, CLI parsing and errors read). */
 export interface ParamInfo {
@@ -67,34 +66,6 @@ export function allowed(p: ParamInfo): string {
   return 'a string';
 }
 
-/** The CLI options of a unit schema. Values arrive as strings; cliValues() converts them for the schema. */
-export function cliOptions(params: readonly ParamInfo[]): OptionSpec[] {
-  return params.map((p) => {
-    const value = p.type === 'boolean' ? undefined : p.choices ? p.choices.join('|') : p.pattern === TILE_PATTERN ? 'RxC' : p.type === 'integer' ? 'N' : p.key.toUpperCase();
-    return {
-      name: p.option,
-      ...(value !== undefined ? { value } : {}),
-      help: `${p.description}${p.choices || p.type === 'boolean' ? '' : ` (${allowed(p)})`}`,
-      ...(p.default !== undefined && p.type !== 'boolean' ? { default: String(p.default) } : {}),
-      ...(p.required ? { required: true } : {}),
-    };
-  });
-}
-
-/** Options given on the command line -> the schema's input object (numbers parsed where the schema wants them). */
-export function cliValues(params: readonly ParamInfo[], get: (option: string) => string | true | undefined): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const p of params) {
-    const v = get(p.option);
-    if (v === undefined) continue;
-    if (p.type === 'boolean') out[p.key] = v === true || v === 'true';
-    else if (typeof v === 'string' && (p.type === 'integer' || p.type === 'number')) out[p.key] = /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v;
-    else if (typeof v === 'string' && p.choices?.every((c) => typeof c === 'number')) out[p.key] = Number(v);
-    else out[p.key] = v;
-  }
-  return out;
-}
-
 /** Shows a value the way the user wrote it. */
 const shown = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
 
@@ -117,14 +88,14 @@ export function describeIssue(issue: z.core.$ZodIssue, params: readonly ParamInf
   const p = params.find((x) => x.key === key);
   if (issue.code === 'unrecognized_keys') {
     const k = issue.keys[0]!;
-    const hint = closest(k, params.map((x) => x.key));
+    const hint = closestMatches(k, params.map((x) => x.key))[0];
     return `${where(k)}: unknown parameter${hint ? `; did you mean '${hint}'?` : ''} (parameters: ${params.map((x) => x.key).join(', ')})`;
   }
   if (issue.code === 'custom') return `${where(key)}: ${issue.message}`;
   if (p) {
     const got = input[key];
     if (got === undefined) return `${where(key)}: required, ${allowed(p)}`;
-    const hint = p.choices && typeof got === 'string' ? closest(got, p.choices.map(String)) : undefined;
+    const hint = p.choices && typeof got === 'string' ? closestMatches(got, p.choices.map(String))[0] : undefined;
     return `${where(key)}: must be ${allowed(p)} (got ${shown(got)})${hint ? `; did you mean '${hint}'?` : ''}`;
   }
   return `${where(key) || 'parameters'}: ${issue.message}`;

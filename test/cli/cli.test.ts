@@ -7,7 +7,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { parseArgs, type Command } from '../../generator/cli/command';
 import { COMMANDS } from '../../generator/cli/commands/index';
-import { exactDecimal } from '../../generator/cli/numbers';
+import { exactDecimal } from '../../generator/formats/text';
 import { dataLiterals, isFp32Midpoint } from '../../generator/cli/decimal';
 import { bufferIO, matrixFromJson } from '../../generator/cli/io';
 import { findCommand, findGroup, main } from '../../generator/cli/main';

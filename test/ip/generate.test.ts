@@ -188,7 +188,7 @@ describe('parameters and config files: one line naming the key and the allowed v
 
   const badConfigs: readonly [unknown, RegExp][] = [
     [{ designs: [{ unit: 'pe', format: 'mxsf', k: 0 }] }, /c\.json: designs\[0\]\.k: must be an integer in 1\.\.64 \(got 0\)/],
-    [{ designs: [{ unit: 'pe', format: 'mxsf', kk: 3 }] }, /c\.json: designs\[0\]\.kk: unknown parameter; did you mean 'k'\?/],
+    [{ designs: [{ unit: 'pe', format: 'mxsf', dpeth: 3 }] }, /c\.json: designs\[0\]\.dpeth: unknown parameter; did you mean 'depth'\?/],
     [{ designs: [{ unit: 'tiles', format: 'mxsf' }] }, /c\.json: designs\[0\]\.unit: unknown unit 'tiles'; did you mean 'tile'\?/],
     [{ designs: [{ format: 'mxsf' }] }, /c\.json: designs\[0\]\.unit: required, one of decoder, quantizer, pe, tile/],
     [{ designs: [{ unit: 'decoder', format: 'mxsf' }], prfix: 'a_' }, /c\.json: prfix: unknown key; did you mean 'prefix'\?/],

@@ -7,7 +7,7 @@ import { FORMAT_NAMES } from '../../formats/table';
 import { classText, codeText, fieldLines, parseValueArgument, valueJson, valueText } from '../element-text';
 import { formatJson } from '../json';
 import { mxFormatValue, valuesForm, VALUES_OPTION } from '../options';
-import { exactDecimal } from '../numbers';
+import { exactDecimal } from '../../formats/text';
 import { codeJson, fp32Json, fp32Text } from '../values';
 import { bitsToFloat } from '../../formats/fp32';
 

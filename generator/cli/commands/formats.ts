@@ -2,7 +2,7 @@
 
 import type { Command } from '../command';
 import { BASELINE_BF16, E8M0, allFormats, codeBits, emaxElem, finiteCounts, maxNormal, minSubnormal, type FormatSpec } from '../../golden/index';
-import { exactDecimal, powerOfTwoText } from '../numbers';
+import { exactDecimal, powerOfTwoText } from '../../formats/text';
 
 /** The bit layout, e.g. `s eeee mmm`; MXSF also shows its subnormal-FP mode. */
 function layout(f: FormatSpec): string {

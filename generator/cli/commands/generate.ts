@@ -10,7 +10,8 @@ import type { Command, OptionSpec, ParsedArgs } from '../command';
 import type { CliIO } from '../io';
 import { UNITS } from '../../ip/units';
 import type { UnitDef } from '../../ip/unit';
-import { cliOptions, paramInfo } from '../../ip/params';
+import { paramInfo } from '../../ip/params';
+import { cliOptions, cliValues } from '../unit-options';
 
 /** Options every generate command takes. */
 const COMMON: readonly OptionSpec[] = [
@@ -55,7 +56,6 @@ function unitCommand(u: UnitDef): Command {
     ].join('\n'),
     async run(args, io) {
       const { resolveDesign } = await import('../../ip/designs');
-      const { cliValues } = await import('../../ip/params');
       const { generate } = await import('../../ip/generate');
       const given = (o: string): string | true | undefined => {
         if (!args.given(o)) return undefined;

@@ -1,6 +1,6 @@
 // Exact printing of the dyadic numbers the format table produces (no rounding in what `mxgen formats` shows).
 
-import { floorLog2, pow2 } from '../formats/fp32';
+import { floorLog2, pow2 } from './fp32';
 import { doubleToDyadic } from '../golden/exact';
 
 /** The exact decimal expansion of a finite double (every double is a finite decimal). */
