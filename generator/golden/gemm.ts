@@ -77,10 +77,17 @@ const pow2L = pow2;
 
 /** True when any chunk of k products of these formats is exact in a double (contract section 4, step 1). */
 export function chunkAlwaysExact(fa: FormatSpec, fb: FormatSpec, k: number): boolean {
-  const ra = maxNormal(fa) * pow2(-lsbExp(fa));
-  const rb = maxNormal(fb) * pow2(-lsbExp(fb));
-  return ra * rb * k < TWO52;
+  const key = `${fa.name}|${fb.name}|${k}`;
+  let e = exactCache.get(key);
+  if (e === undefined) {
+    const ra = maxNormal(fa) * pow2(-lsbExp(fa));
+    const rb = maxNormal(fb) * pow2(-lsbExp(fb));
+    e = ra * rb * k < TWO52;
+    exactCache.set(key, e);
+  }
+  return e;
 }
+const exactCache = new Map<string, boolean>();
 
 const finiteCache = new Map<FormatSpec, Uint8Array>();
 function finiteTable(f: FormatSpec): Uint8Array {
@@ -234,8 +241,9 @@ export function gemmQuantized(qa: QuantizedMatrix, qb: QuantizedMatrix, c?: Matr
         const b3 = b2 + Kp;
         let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
         const nz = nzCount[pair * chunks + ch];
-        if (nz === k) {
-          for (let t = 0; t < k; t++) {
+        const kc = ch === chunks - 1 ? K - ch * k : k; // a last partial chunk: its padding is zeros
+        if (nz === kc) {
+          for (let t = 0; t < kc; t++) {
             const x0 = Av[a0 + t];
             const x1 = Av[a1 + t];
             const y0 = Bv[b0 + t];
