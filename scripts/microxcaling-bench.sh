@@ -21,11 +21,13 @@ qr, qc, m, k, n, runs = (int(v) for v in sys.argv[1:7])
 torch.set_num_threads(1)
 torch.manual_seed(1)
 from mx import mx_ops
-try:
-    from mx.specs import finalize_mx_specs
-    specs = finalize_mx_specs({"scale_bits": 8, "block_size": 32, "custom_cuda": False, "w_elem_format": "fp8_e4m3", "a_elem_format": "fp8_e4m3"})
-except Exception:
-    specs = {"scale_bits": 8, "block_size": 32, "custom_cuda": False}
+from mx.specs import MxSpecs
+specs = MxSpecs()  # every option at its default, then the CPU emulation path with 8-bit scales and 32-blocks
+specs["scale_bits"] = 8
+specs["block_size"] = 32
+specs["custom_cuda"] = False
+specs["shared_exp_method"] = "max"
+specs["mx_flush_fp32_subnorms"] = False
 def fq(x, fmt, axis):
     return mx_ops.quantize_mx_op(x, specs, elem_format=fmt, block_size=32, axes=[axis])
 def best_median(fn):

@@ -54,16 +54,16 @@ export function protocol(mode: 'full' | 'quick'): Protocol {
     workloads: WORKLOADS,
     sizes: {
       'char-transformer': full
-        ? { d: 64, layers: 2, heads: 4, ctx: 64, batch: 4, steps: 200, lr: 3e-3, warmup: 20, evalSeqs: 64, logEvery: 10, statsEvery: 20 }
+        ? { d: 64, layers: 2, heads: 4, ctx: 64, batch: 4, steps: 120, lr: 3e-3, warmup: 12, evalSeqs: 32, logEvery: 6, statsEvery: 12 }
         : { d: 64, layers: 2, heads: 4, ctx: 64, batch: 2, steps: 4, lr: 3e-3, warmup: 2, evalSeqs: 4, logEvery: 2, statsEvery: 2 },
       'student-teacher': full
-        ? { d: 64, blocks: 4, teacherLayers: 4, batch: 64, steps: 200, lr: 1e-2, warmup: 20, noise: 0.005, evalN: 1024, logEvery: 10, statsEvery: 20 }
+        ? { d: 64, blocks: 4, teacherLayers: 4, batch: 64, steps: 120, lr: 1e-2, warmup: 12, noise: 0.005, evalN: 1024, logEvery: 6, statsEvery: 12 }
         : { d: 64, blocks: 4, teacherLayers: 4, batch: 32, steps: 6, lr: 1e-2, warmup: 2, noise: 0.005, evalN: 128, logEvery: 2, statsEvery: 2 },
       'deep-mlp': full
-        ? { layers: DEEP_LAYERS, batch: 64, epochs: 2, lr: 0.02, momentum: 0.9, trainSize: null, testSize: null, logEvery: 10, statsEvery: 25 }
+        ? { layers: DEEP_LAYERS, batch: 64, epochs: 1, lr: 0.02, momentum: 0.9, trainSize: null, testSize: null, logEvery: 5, statsEvery: 12 }
         : { layers: DEEP_LAYERS, batch: 32, epochs: 1, lr: 0.02, momentum: 0.9, trainSize: 192, testSize: 200, logEvery: 2, statsEvery: 2 },
       'mnist-mlp': full
-        ? { layers: MNIST_LAYERS, batch: 64, epochs: 2, lr: 0.05, momentum: 0.9, trainSize: null, testSize: null, logEvery: 10, statsEvery: 25 }
+        ? { layers: MNIST_LAYERS, batch: 64, epochs: 1, lr: 0.05, momentum: 0.9, trainSize: null, testSize: null, logEvery: 5, statsEvery: 12 }
         : { layers: MNIST_LAYERS, batch: 32, epochs: 1, lr: 0.05, momentum: 0.9, trainSize: 192, testSize: 200, logEvery: 2, statsEvery: 2 },
     },
     seeds: full ? 3 : 1,

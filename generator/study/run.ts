@@ -38,7 +38,7 @@ export interface StudyOutcome {
 export type Log = (line: string) => void;
 
 /** Relative cost of a workload run (uncontended seconds, measured), for longest-first scheduling. */
-const RUN_COST: Record<WorkloadName, number> = { 'char-transformer': 40, 'student-teacher': 20, 'deep-mlp': 15, 'mnist-mlp': 15 };
+const RUN_COST: Record<WorkloadName, number> = { 'char-transformer': 25, 'student-teacher': 12, 'deep-mlp': 8, 'mnist-mlp': 8 };
 
 /**
  * Jobs that need no other result. The FP32 replica-0 runs go first (direct cast waits for them), then the rest
