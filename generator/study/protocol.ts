@@ -21,8 +21,9 @@ export interface WorkloadSizes {
 export interface Protocol {
   readonly workloads: readonly WorkloadName[];
   readonly sizes: WorkloadSizes;
-  /** seed replicas of the main grid */
+  /** seed replicas of the main grid for `replicatedFormats`; the other main formats get one seed */
   readonly seeds: number;
+  readonly replicatedFormats: readonly StudyFormat[];
   /** main grid: every format x block, floor scales, all GEMM classes, `seeds` seeds (fp32/bf16: no blocks) */
   readonly mainFormats: readonly StudyFormat[];
   readonly mainBlocks: readonly BlockName[];
@@ -33,8 +34,10 @@ export interface Protocol {
   readonly ablationBlock: BlockName;
   /** seeds of the extra-block, rceil and ablation runs */
   readonly extraSeeds: number;
-  /** workloads that get the extra-block / rceil / ablation runs (mnist-mlp is the control: main grid only) */
+  /** workloads that get the extra-block and rceil runs (mnist-mlp is the control: main grid only) */
   readonly protocolWorkloads: readonly WorkloadName[];
+  /** workloads that also get the one-GEMM-class ablation */
+  readonly ablationWorkloads: readonly WorkloadName[];
   /** direct-cast inference of the FP32-trained model (replica 0) */
   readonly castFormats: readonly StudyFormat[];
   readonly castBlocks: readonly BlockName[];
@@ -54,10 +57,10 @@ export function protocol(mode: 'full' | 'quick'): Protocol {
     workloads: WORKLOADS,
     sizes: {
       'char-transformer': full
-        ? { d: 64, layers: 2, heads: 4, ctx: 64, batch: 4, steps: 120, lr: 3e-3, warmup: 12, evalSeqs: 32, logEvery: 6, statsEvery: 12 }
+        ? { d: 64, layers: 2, heads: 4, ctx: 64, batch: 4, steps: 100, lr: 3e-3, warmup: 10, evalSeqs: 32, logEvery: 5, statsEvery: 10 }
         : { d: 64, layers: 2, heads: 4, ctx: 64, batch: 2, steps: 4, lr: 3e-3, warmup: 2, evalSeqs: 4, logEvery: 2, statsEvery: 2 },
       'student-teacher': full
-        ? { d: 64, blocks: 4, teacherLayers: 4, batch: 64, steps: 120, lr: 1e-2, warmup: 12, noise: 0.005, evalN: 1024, logEvery: 6, statsEvery: 12 }
+        ? { d: 64, blocks: 4, teacherLayers: 4, batch: 32, steps: 120, lr: 1e-2, warmup: 12, noise: 0.005, evalN: 512, logEvery: 6, statsEvery: 12 }
         : { d: 64, blocks: 4, teacherLayers: 4, batch: 32, steps: 6, lr: 1e-2, warmup: 2, noise: 0.005, evalN: 128, logEvery: 2, statsEvery: 2 },
       'deep-mlp': full
         ? { layers: DEEP_LAYERS, batch: 64, epochs: 1, lr: 0.02, momentum: 0.9, trainSize: null, testSize: null, logEvery: 5, statsEvery: 12 }
@@ -67,16 +70,18 @@ export function protocol(mode: 'full' | 'quick'): Protocol {
         : { layers: MNIST_LAYERS, batch: 32, epochs: 1, lr: 0.05, momentum: 0.9, trainSize: 192, testSize: 200, logEvery: 2, statsEvery: 2 },
     },
     seeds: full ? 3 : 1,
+    replicatedFormats: ['fp32', ...FOCUS],
     mainFormats: MAIN,
     mainBlocks: ['1x32', '8x8'],
     focusFormats: FOCUS,
     extraBlocks: full ? ['16x16', '32x32'] : ['16x16'],
-    rceilBlocks: full ? ['1x32', '8x8'] : ['1x32'],
+    rceilBlocks: ['1x32'],
     ablationBlock: '1x32',
     extraSeeds: 1,
     protocolWorkloads: ['char-transformer', 'student-teacher', 'deep-mlp'],
+    ablationWorkloads: ['char-transformer', 'student-teacher'],
     castFormats: CAST,
-    castBlocks: full ? ['1x32', '8x8', '16x16', '32x32'] : ['1x32', '8x8'],
+    castBlocks: full ? ['1x32', '8x8', '32x32'] : ['1x32', '8x8'],
     castModes: full ? ['floor', 'rceil'] : ['floor'],
   };
 }
@@ -103,6 +108,7 @@ export function plannedRuns(p: Protocol, w: WorkloadName, quick: boolean): Plann
     ({ workload: w, format, block, scaleMode, classes, replica });
   for (let r = 0; r < p.seeds; r++) {
     for (const f of p.mainFormats) {
+      if (r > 0 && !p.replicatedFormats.includes(f)) continue;
       if (f === 'fp32' || f === 'bf16') out.push({ group: 'main', spec: spec(f, '1x32', 'floor', all, r) });
       else for (const b of p.mainBlocks) out.push({ group: 'main', spec: spec(f, b, 'floor', all, r) });
     }
@@ -114,6 +120,7 @@ export function plannedRuns(p: Protocol, w: WorkloadName, quick: boolean): Plann
     for (const f of focus) {
       for (const b of p.extraBlocks) out.push({ group: 'blocks', spec: spec(f, b, 'floor', all, r) });
       for (const b of p.rceilBlocks) out.push({ group: 'rceil', spec: spec(f, b, 'rceil', all, r) });
+      if (!p.ablationWorkloads.includes(w)) continue;
       for (const c of quick ? (['wgrad'] as GemmClass[]) : all) out.push({ group: 'ablation', spec: spec(f, p.ablationBlock, 'floor', [c], r) });
     }
   }

@@ -573,8 +573,8 @@ function workloadSections(j: StudyJson, run: { wallMs: number; timings: readonly
   out.push('');
   out.push(
     `Four workloads (${p.workloads.join(', ')}), each trained with every GEMM of forward, activation gradient and weight gradient in the format ` +
-      `(${p.mainFormats.join(', ')}; blocks ${p.mainBlocks.join(' and ')}, floor scales, ${p.seeds} seed(s) each), plus for ${p.protocolWorkloads.join(', ')}: ` +
-      `tiles ${p.extraBlocks.join(', ')}, rceil scales (${p.rceilBlocks.join(', ')}) and the one-GEMM-class-at-a-time ablation (${p.ablationBlock}) for ${p.focusFormats.join(', ')} ` +
+      `(${p.mainFormats.join(', ')}; blocks ${p.mainBlocks.join(' and ')}, floor scales; ${p.seeds} seed(s) for ${p.replicatedFormats.join(', ')}, one for the others), plus for ${p.protocolWorkloads.join(', ')}: ` +
+      `tiles ${p.extraBlocks.join(', ')} and rceil scales (${p.rceilBlocks.join(', ')}), and for ${p.ablationWorkloads.join(', ')} the one-GEMM-class-at-a-time ablation (${p.ablationBlock}), for ${p.focusFormats.join(', ')} ` +
       `(${p.extraSeeds} seed), and direct-cast inference of the FP32-trained model in ${p.castFormats.join(', ')} (blocks ${p.castBlocks.join(', ')}, scales ${p.castModes.join(', ')}).`,
   );
   out.push('');

@@ -24,6 +24,12 @@ export interface StudyOptions {
   readonly write?: boolean;
   /** setting overrides (tests use tiny runs); any override makes the mode 'custom' */
   readonly overrides?: Partial<StudySettings>;
+  /**
+   * directory of finished job results (default: none). A result is reused only when the job, the settings that
+   * shape it and the source of generator/study and generator/golden are all unchanged (results are pure
+   * functions of those), so an interrupted study resumes where it stopped.
+   */
+  readonly cacheDir?: string;
 }
 
 export interface StudyOutcome {
@@ -158,7 +164,9 @@ export async function runStudy(options: StudyOptions, log: Log): Promise<StudyOu
       `train formats: ${settings.trainFormats.join(', ')}`,
   );
   log(`${stamp()} workloads: ${settings.protocol.workloads.join(', ')}; ${settings.protocol.seeds} seed(s) of ${settings.protocol.mainFormats.join(', ')} x ${settings.protocol.mainBlocks.join(', ')}`);
-  const { exec, close } = jobsN === 0 ? inProcessExecutor(settings) : workerExecutor(settings);
+  const raw = jobsN === 0 ? inProcessExecutor(settings) : workerExecutor(settings);
+  const close = raw.close;
+  const exec = options.cacheDir ? await cachedExecutor(raw.exec, settings, resolve(options.cacheDir), log) : raw.exec;
   const results = new Map<string, JobResult>();
   const timings: JobTiming[] = [];
   const queue = initialJobs(settings);
@@ -235,4 +243,42 @@ function describe(r: JobResult): string {
   if (r.kind === 'train') return `: test accuracy ${(100 * r.accuracy).toFixed(2)} %${r.divergedAt !== null ? ` (diverged at step ${r.divergedAt})` : ''}`;
   if (r.kind === 'infer') return `: ${Object.entries(r.accuracy).map(([k, v]) => `${k} ${(100 * v).toFixed(2)} %`).join(', ')}`;
   return '';
+}
+
+/** The settings a job's result depends on (so that a change elsewhere keeps the cached result). */
+function jobIdentity(job: Job, s: StudySettings): unknown {
+  const { protocol: p, mode: _m, ...legacy } = s;
+  if (job.kind === 'wl-train') return { spec: job.spec, size: p.sizes[job.spec.workload], seed: s.seed };
+  if (job.kind === 'wl-cast') return { w: job.workload, f: job.format, size: p.sizes[job.workload], blocks: p.castBlocks, modes: p.castModes, seed: s.seed };
+  const { params: _p, grads: _g, ...rest } = job as Job & { params?: unknown; grads?: unknown };
+  return { job: rest, legacy };
+}
+
+async function cachedExecutor(inner: Executor, s: StudySettings, dir: string, log: Log): Promise<Executor> {
+  const { createHash } = await import('node:crypto');
+  const { readdir, readFile } = await import('node:fs/promises');
+  const { serialize, deserialize } = await import('node:v8');
+  // the source of the code that computes results
+  const src = createHash('sha256');
+  for (const sub of ['study', 'golden', 'formats', 'util']) {
+    const d = new URL(`../${sub}/`, import.meta.url);
+    for (const f of (await readdir(d)).filter((x) => x.endsWith('.ts')).sort()) src.update(f).update(await readFile(new URL(f, d)));
+  }
+  const codeHash = src.digest('hex').slice(0, 16);
+  const cdir = join(dir, codeHash);
+  await mkdir(cdir, { recursive: true });
+  log(`result cache: ${cdir}`);
+  return async (job, progress) => {
+    const id = createHash('sha256').update(JSON.stringify(jobIdentity(job, s))).digest('hex').slice(0, 24);
+    const file = join(cdir, `${id}.bin`);
+    try {
+      const hit = deserialize(await readFile(file)) as { result: JobResult; ms: number };
+      progress('reused from the result cache');
+      return hit;
+    } catch {
+      const r = await inner(job, progress);
+      await writeFile(file, serialize(r));
+      return r;
+    }
+  };
 }

@@ -43,7 +43,7 @@ export function studySettings(mode: 'full' | 'quick', seed: number, overrides: P
     trainSize: mode === 'full' ? null : 640,
     testSize: mode === 'full' ? null : 500,
     evalBatch: 500,
-    epochs: mode === 'full' ? 2 : 1,
+    epochs: 1,
     batch: 64,
     lr: 0.05,
     momentum: 0.9,

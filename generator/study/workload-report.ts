@@ -319,7 +319,7 @@ export function workloadMarkdown(name: string, j: WorkloadJson, s: StudySettings
   out.push(table(['setting', 'other', 'MXSF', 'other format', 'MXSF − other', 'Welch', 'reading'], rows));
   out.push('');
   // main grid table
-  out.push(`All runs of the main grid (floor scales, all GEMM classes in the format; ${p.seeds} seed(s)):`);
+  out.push(`All runs of the main grid (floor scales, all GEMM classes in the format; ${p.seeds} seed(s) for ${p.replicatedFormats.join(', ')}, one for the others; mean ± sd over seeds):`);
   out.push('');
   const mrows: string[][] = [];
   for (const f of p.mainFormats) {

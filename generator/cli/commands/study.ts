@@ -13,11 +13,12 @@ function intOption(name: string, text: string, min: number, max: number): number
 export const studyCommand: Command = {
   name: 'study',
   summary: 'format study: every format trained on four workloads (char transformer, student-teacher, deep MLP, MNIST MLP); writes reports/study.*',
-  usage: '[--quick] [--seed N] [--jobs N] [--out DIR]',
+  usage: '[--quick] [--seed N] [--jobs N] [--out DIR] [--cache DIR]',
   options: [
     { name: 'quick', help: 'CI size: a few steps of every format on every workload, one seed; writes study.quick.*' },
     { name: 'seed', value: 'N', default: '1', help: 'seed of initialisation, data order, subsets and synthetic samples' },
     { name: 'jobs', value: 'N', help: 'worker threads (0: run in this thread); default: the number of CPUs, at most 8' },
+    { name: 'cache', value: 'DIR', help: 'keep each finished job\'s result here and reuse it when the job, its settings and the study/golden source are unchanged (resumes an interrupted study)' },
     { name: 'out', value: 'DIR', default: 'reports', help: 'output directory: study.json, study.md, study.*.svg (with --quick: study.quick.json, study.quick.md, study.quick.*.svg)' },
   ],
   help: [
@@ -40,7 +41,8 @@ export const studyCommand: Command = {
     const seed = intOption('seed', args.require('seed'), 0, 0xffffffff);
     const jobs = args.given('jobs') ? intOption('jobs', args.require('jobs'), 0, 64) : undefined;
     const outDir = resolve(io.cwd, args.require('out'));
-    const r = await runStudy({ seed, quick: args.flag('quick'), jobs, outDir }, (line) => io.err(line + '\n'));
+    const cacheDir = args.given('cache') ? resolve(io.cwd, args.require('cache')) : undefined;
+    const r = await runStudy({ seed, quick: args.flag('quick'), jobs, outDir, cacheDir }, (line) => io.err(line + '\n'));
     // the paper-style overview table and the plain-words readings
     const md = r.markdown;
     const start = md.indexOf('## Workload study');
