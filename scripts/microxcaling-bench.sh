@@ -13,7 +13,10 @@ say_no() { printf '{"available": false, "reason": "%s"}\n' "$1"; exit 0; }
 command -v "$PY" >/dev/null 2>&1 || say_no "no $PY on PATH"
 "$PY" -c 'import torch' >/dev/null 2>&1 || say_no "PyTorch is not installed for $PY (Debian: apt-get install python3-torch; PyPI is not reachable here)"
 [ -n "${MICROXCALING_DIR:-}" ] && export PYTHONPATH="${MICROXCALING_DIR}${PYTHONPATH:+:$PYTHONPATH}"
-"$PY" -c 'import mx' >/dev/null 2>&1 || say_no "the microxcaling package (mx) is not importable; set MICROXCALING_DIR to a checkout of github.com/microsoft/microxcaling"
+if ! err=$("$PY" -c 'import mx' 2>&1); then
+  why=$(printf '%s' "$err" | tail -n 1 | tr -d '"\\')
+  say_no "the microxcaling package (mx) is not importable ($why); set MICROXCALING_DIR to a checkout of github.com/microsoft/microxcaling (needs python3-packaging too)"
+fi
 exec "$PY" - "$QR" "$QC" "$M" "$K" "$N" "$RUNS" <<'PYEOF'
 import json, sys, time
 import torch

@@ -6,6 +6,7 @@
 // labelled as cited. The machine is shared, so each figure is the best of --runs runs (the least disturbed,
 // closest to one free core) with the median beside it.
 //   npm run bench [-- --runs N] [--warmup N] [--no-alt]
+//   PYTHON=/usr/bin/python3 MICROXCALING_DIR=/path/to/microxcaling npm run bench   (measures microxcaling too)
 
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -87,7 +88,7 @@ const alt = microxcaling();
 console.log(`golden-model throughput: node ${process.version}, one core, best (median) of ${RUNS} runs after ${WARMUP} warm-up runs`);
 console.log(
   alt.available
-    ? `alternative: microxcaling measured here by scripts/microxcaling-bench.sh (PyTorch ${alt.torch}, 1 thread)`
+    ? `alternative: microxcaling measured here by scripts/microxcaling-bench.sh (PyTorch ${alt.torch}, 1 thread); issue 15 cites ${CITED.quantizeMelemS} M elem/s and ${CITED.matmulMmacS} M MAC/s for it with another PyTorch build`
     : `alternative: microxcaling NOT measured here (${alt.reason}); its column shows the figures CITED in issue 15 (same machine, one core), marked 'cited'`,
 );
 console.log('');
