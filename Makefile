@@ -81,8 +81,9 @@ bench: setup-node
 bench-sim: setup
 	$(TSX) generator/verify/bench-sim.ts
 
+# the result cache lets an interrupted full study resume (results are reused only for unchanged code and settings)
 study: setup-node
-	$(MXGEN) study
+	$(MXGEN) study --cache sim/work/study-cache
 
 # CI: the quick study (every format still trained), written to scratch so the checked-in reports stay as they are
 study-quick: setup-node

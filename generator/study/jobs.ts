@@ -6,8 +6,16 @@ import { evaluate, gemmFor, initParams, layerInputs, train, transpose, type Bloc
 import { deriveSeed } from '../util/prng';
 import { errorStats, quantizationStats, roundTrip, type ErrorStats } from './sqnr';
 import type { StudySettings } from './settings';
+import { castMlp, trainMlp } from './mlp-workload';
+import { isBaseline, type GemmPolicy, type Param } from './nn';
+import { runKey, type RunGroup } from './protocol';
+import { castStudentTeacher, trainStudentTeacher } from './student-teacher';
+import { castTransformer, trainTransformer } from './transformer';
+import type { RunOutcome, RunSpec, WorkloadName } from './workload';
 
 export type Job =
+  | { readonly kind: 'wl-train'; readonly group: RunGroup; readonly spec: RunSpec }
+  | { readonly kind: 'wl-cast'; readonly workload: WorkloadName; readonly format: StudyFormat; readonly params: Param[] }
   | { readonly kind: 'train'; readonly format: StudyFormat; readonly scheme: BlockScheme; readonly replica: number }
   | { readonly kind: 'infer'; readonly format: StudyFormat; readonly params: Params }
   | { readonly kind: 'sqnr-synthetic'; readonly dist: SyntheticName }
@@ -44,10 +52,29 @@ export interface SqnrJobResult {
   readonly shapes: Record<string, string>;
 }
 
-export type JobResult = TrainJobResult | InferJobResult | SqnrJobResult;
+export interface WlTrainResult {
+  readonly kind: 'wl-train';
+  readonly group: RunGroup;
+  readonly spec: RunSpec;
+  readonly outcome: RunOutcome;
+}
+
+/** Direct cast of one format: block -> scale mode -> metrics (fp32/bf16: under '-' / '-'). */
+export interface WlCastResult {
+  readonly kind: 'wl-cast';
+  readonly workload: WorkloadName;
+  readonly format: StudyFormat;
+  readonly metrics: Record<string, Record<string, Record<string, number | null>>>;
+}
+
+export type JobResult = TrainJobResult | InferJobResult | SqnrJobResult | WlTrainResult | WlCastResult;
 
 export function jobKey(job: Job): string {
   switch (job.kind) {
+    case 'wl-train':
+      return `wl/${job.spec.workload}/train/${runKey(job.spec)}`;
+    case 'wl-cast':
+      return `wl/${job.workload}/cast/${job.format}`;
     case 'train':
       return `train/${job.format}${job.format === 'fp32' || job.format === 'bf16' ? '' : '/' + job.scheme}${job.replica ? '/seed+' + job.replica : ''}`;
     case 'infer':
@@ -69,6 +96,10 @@ export function studyData(s: StudySettings): { train: Dataset; test: Dataset; sp
 
 export function runJob(job: Job, s: StudySettings, progress: (msg: string) => void): JobResult {
   switch (job.kind) {
+    case 'wl-train':
+      return { kind: 'wl-train', group: job.group, spec: job.spec, outcome: trainWorkload(job.spec, s, progress) };
+    case 'wl-cast':
+      return { kind: 'wl-cast', workload: job.workload, format: job.format, metrics: castWorkload(job.workload, job.format, job.params, s) };
     case 'train':
       return runTrain(job, s, progress);
     case 'infer': {
@@ -183,6 +214,50 @@ function pooledStats(parts: Part[], s: StudySettings): Record<string, Record<Blo
       row[scheme] = errorStats(xs, qs);
     }
     out[f] = row;
+  }
+  return out;
+}
+
+function trainWorkload(spec: RunSpec, s: StudySettings, progress: (msg: string) => void): RunOutcome {
+  const z = s.protocol.sizes;
+  const hooks = { progress };
+  switch (spec.workload) {
+    case 'char-transformer':
+      return trainTransformer(spec, z['char-transformer'], s.seed, hooks);
+    case 'student-teacher':
+      return trainStudentTeacher(spec, z['student-teacher'], s.seed, hooks);
+    case 'deep-mlp':
+      return trainMlp(spec, z['deep-mlp'], s.seed, hooks);
+    case 'mnist-mlp':
+      return trainMlp(spec, z['mnist-mlp'], s.seed, hooks);
+  }
+}
+
+/** Direct cast of the FP32-trained parameters: every forward GEMM in `format`, for each block and scale mode. */
+function castWorkload(w: WorkloadName, format: StudyFormat, params: Param[], s: StudySettings): WlCastResult['metrics'] {
+  const p = s.protocol;
+  const z = p.sizes;
+  const one = (policy: GemmPolicy) => {
+    switch (w) {
+      case 'char-transformer':
+        return castTransformer(params, policy, z['char-transformer']);
+      case 'student-teacher':
+        return castStudentTeacher(params, policy, z['student-teacher'], s.seed);
+      case 'deep-mlp':
+        return castMlp(params, policy, z['deep-mlp'], s.seed);
+      case 'mnist-mlp':
+        return castMlp(params, policy, z['mnist-mlp'], s.seed);
+    }
+  };
+  const out: WlCastResult['metrics'] = {};
+  const classes = ['fwd', 'dgrad', 'wgrad'] as const;
+  if (isBaseline(format)) {
+    out['-'] = { '-': one({ format, block: '1x32', scaleMode: 'floor', classes }) };
+    return out;
+  }
+  for (const block of p.castBlocks) {
+    out[block] = {};
+    for (const scaleMode of p.castModes) out[block][scaleMode] = one({ format, block, scaleMode, classes });
   }
   return out;
 }

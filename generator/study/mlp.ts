@@ -4,7 +4,8 @@
 // No loss scaling: the output gradient is (softmax - onehot) / batch, as in plain FP32 training.
 
 import type { FormatName, Matrix } from '../golden/index';
-import { gemmBf16Fast, gemmFast, gemmFp32 } from './fast-gemm';
+import { gemm, gemmBf16 } from '../golden/index';
+import { gemmFp32 } from './fp32-gemm';
 import { CLASSES, IMAGE_SIZE, type Dataset } from './data';
 import { Prng } from '../util/prng';
 
@@ -21,12 +22,12 @@ export type Gemm = (a: Matrix, b: Matrix) => Matrix;
  */
 export function gemmFor(format: StudyFormat, scheme: BlockScheme): Gemm {
   if (format === 'fp32') return gemmFp32;
-  if (format === 'bf16') return (a, b) => gemmBf16Fast(a, b);
+  if (format === 'bf16') return (a, b) => gemmBf16(a, b);
   const opts =
     scheme === '1x32'
       ? { formatA: format, blockA: { rows: 1, cols: 32 }, blockB: { rows: 32, cols: 1 } }
       : { formatA: format, blockA: { rows: 8, cols: 8 }, blockB: { rows: 8, cols: 8 } };
-  return (a, b) => gemmFast(a, b, opts);
+  return (a, b) => gemm(a, b, opts);
 }
 
 export const LAYERS = [IMAGE_SIZE, 256, 128, CLASSES] as const;

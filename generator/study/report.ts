@@ -6,6 +6,7 @@ import { SYNTHETIC, SYNTHETIC_TEXT } from './data';
 import type { BlockScheme, StudyFormat } from './mlp';
 import type { StudySettings } from './settings';
 import { barChart, lineChart, type Series } from './svg';
+import { buildWorkloadsJson, overviewMarkdown, overviewPlot, PAPER_CLAIMS, readingsMarkdown, workloadMarkdown, workloadPlots, ALPHA, type WorkloadJson } from './workload-report';
 
 export const SCHEMA = 'mxgen-study/1';
 
@@ -98,6 +99,8 @@ export interface StudyJson {
     /** largest |accuracy - FP32 accuracy| over the formats (pp): how far apart this workload puts the formats */
     readonly spread: { readonly inferenceVsFp32: number | null; readonly trainingVsFp32: number | null };
   };
+  /** the workload study: char-transformer, student-teacher, deep-mlp, mnist-mlp (see workload-report.ts) */
+  readonly workloads: Record<string, WorkloadJson>;
 }
 
 const round = (x: number, digits = 6): number => (Number.isFinite(x) ? Number(x.toPrecision(digits)) : x);
@@ -269,6 +272,7 @@ export function buildStudyJson(s: StudySettings, results: ReadonlyMap<string, Jo
       training: { vsE2M5: trainCmp('mxfp8-e2m5', PAPER.training.vsE2M5), vsE4M3: trainCmp('mxfp8-e4m3', PAPER.training.vsE4M3), vsBf16 },
       spread: { inferenceVsFp32: spreadInf, trainingVsFp32: spreadTrain },
     },
+    workloads: buildWorkloadsJson(s, results),
   };
 }
 
@@ -278,6 +282,13 @@ export function buildStudyJson(s: StudySettings, results: ReadonlyMap<string, Jo
 export interface JobTiming {
   readonly key: string;
   readonly ms: number;
+}
+
+/** Wall time and per-job times of a run (study.runtime.json; kept out of study.json, which is deterministic). */
+export interface RuntimeJson {
+  readonly wallMs: number;
+  readonly jobs: number;
+  readonly timings: readonly JobTiming[];
 }
 
 const pct = (x: number | undefined): string => (x === undefined ? '-' : `${(100 * x).toFixed(2)}`);
@@ -303,8 +314,9 @@ export function renderMarkdown(j: StudyJson, run: { wallMs: number; timings: rea
       `1 test digit = ${(100 / j.data.testDigits).toFixed(3)} pp). Machine-readable results: \`${outputPrefix(j.mode)}.json\`.`,
   );
   out.push('');
+  out.push(...workloadSections(j, run));
   // summary
-  out.push('## Summary, laid out like the paper');
+  out.push('## MNIST MLP: summary, laid out like the paper');
   out.push('');
   out.push(`Accuracy difference of MXSF against the other format, in percentage points (MXSF minus other). The paper's figures are its abstract's averages over its benchmarks; ours are one MLP on MNIST (${s.layers.join('-')}).`);
   out.push('');
@@ -490,7 +502,7 @@ export const COLORS: Record<string, string> = {
 export function renderPlots(j: StudyJson): Record<string, string> {
   const s = j.settings;
   const px = outputPrefix(j.mode);
-  const plots: Record<string, string> = {};
+  const plots: Record<string, string> = { ...workloadPlots(j.workloads, s, px), ...overviewPlot(j.workloads, px) };
   for (const sc of s.schemes) {
     const series: Series[] = [];
     for (const f of s.trainFormats) {
@@ -550,4 +562,50 @@ export function renderPlots(j: StudyJson): Record<string, string> {
     label: (v) => v.toFixed(1),
   });
   return plots;
+}
+
+/** The workload study's part of the markdown: overview table, readings, one section per workload, runtime. */
+function workloadSections(j: StudyJson, run: { wallMs: number; timings: readonly JobTiming[]; jobs: number }): string[] {
+  const px = outputPrefix(j.mode);
+  const out: string[] = [];
+  const p = j.settings.protocol;
+  out.push('## Workload study: the formats on workloads that stress them');
+  out.push('');
+  out.push(
+    `Four workloads (${p.workloads.join(', ')}), each trained with every GEMM of forward, activation gradient and weight gradient in the format ` +
+      `(${p.mainFormats.join(', ')}; blocks ${p.mainBlocks.join(' and ')}, floor scales; ${p.seeds} seed(s) for ${p.replicatedFormats.join(', ')}, one for the others), plus for ${p.protocolWorkloads.join(', ')}: ` +
+      `tiles ${p.extraBlocks.join(', ')} and rceil scales (${p.rceilBlocks.join(', ')}), and for ${p.ablationWorkloads.join(', ')} the one-GEMM-class-at-a-time ablation (${p.ablationBlock}), for ${p.focusFormats.join(', ')} ` +
+      `(${p.extraSeeds} seed), and direct-cast inference of the FP32-trained model in ${p.castFormats.join(', ')} (blocks ${p.castBlocks.join(', ')}, scales ${p.castModes.join(', ')}).`,
+  );
+  out.push('');
+  out.push(
+    `The paper (MX-SAFE) claims MXSF trains +${PAPER_CLAIMS.training.vsE2M5} pp better than E2M5 and +${PAPER_CLAIMS.training.vsE4M3} pp better than E4M3 on average, and casts +${PAPER_CLAIMS.inference.vsE4M3} pp better than E4M3. ` +
+      `Differences below are MXSF minus the other format (accuracies in percentage points; for losses and MSE a negative difference means MXSF is better); ` +
+      `± is the sample standard deviation over seeds; p is Welch's two-sided t-test over seeds (significant at α = ${ALPHA}; with ${p.seeds} seeds per side only large effects are detectable).`,
+  );
+  out.push('');
+  out.push(...overviewMarkdown(j.workloads));
+  out.push('');
+  out.push(`![MXSF advantage per workload](${px}.summary.svg)`);
+  out.push('');
+  out.push('### What the data says');
+  out.push('');
+  out.push(...readingsMarkdown(j.workloads));
+  out.push('');
+  for (const [name, w] of Object.entries(j.workloads)) out.push(...workloadMarkdown(name, w, j.settings, px));
+  // runtime per workload
+  const per = new Map<string, { n: number; ms: number }>();
+  for (const t of run.timings) {
+    const m = /^wl\/([^/]+)\/(train|cast)/.exec(t.key);
+    const k = m ? `${m[1]} ${m[2]}` : 'MNIST MLP sections';
+    const e = per.get(k) ?? { n: 0, ms: 0 };
+    e.n++;
+    e.ms += t.ms;
+    per.set(k, e);
+  }
+  out.push('### Cost of this run');
+  out.push('');
+  out.push(table(['part', 'jobs', 'CPU s (sum over jobs)', 'mean s per job'], [...per.entries()].sort().map(([k, e]) => [k, String(e.n), (e.ms / 1000).toFixed(1), (e.ms / 1000 / e.n).toFixed(1)])));
+  out.push('');
+  return out;
 }

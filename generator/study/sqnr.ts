@@ -1,8 +1,7 @@
 // Quantization error metrics: SQNR, worst relative error, and the fraction of non-zero inputs flushed to zero,
 // for an MX format (quantize + dequantize of the golden model, via the bit-identical fast quantizer) or BF16.
 
-import { bitsToFloat, dequantize, fp32BitsToBf16Bits, type BlockShape, type FormatName } from '../golden/index';
-import { quantizeFast } from './fast-gemm';
+import { bitsToFloat, dequantize, fp32BitsToBf16Bits, quantize, type BlockShape, type FormatName } from '../golden/index';
 import { mat, type BlockScheme, type StudyFormat } from './mlp';
 
 export interface ErrorStats {
@@ -53,7 +52,7 @@ export function roundTrip(x: Float32Array, rows: number, cols: number, format: S
     for (let i = 0; i < x.length; i++) out[i] = bitsToFloat(fp32BitsToBf16Bits(bits[i]));
     return out;
   }
-  const q = quantizeFast(mat(rows, cols, x), format as FormatName, blockOf(scheme));
+  const q = quantize(mat(rows, cols, x), format as FormatName, blockOf(scheme));
   out.set(new Float32Array(dequantize(q).buffer));
   return out;
 }

@@ -162,7 +162,9 @@ export function barChart(c: BarChart): string {
       if (v === null || v === undefined || !Number.isFinite(v)) return;
       const y = sy(v);
       const x = x0 + gi * bw;
-      out.push(`<rect x="${num(x)}" y="${num(y)}" width="${num(bw - 1)}" height="${num(m.t + ph - y)}" fill="${g.color}"><title>${esc(`${g.name} ${cat}: ${c.label ? c.label(v) : v}`)}</title></rect>`);
+      // bars grow from 0 when the axis spans negative values, else from the axis floor
+      const base = c.yMin < 0 ? sy(0) : m.t + ph;
+      out.push(`<rect x="${num(x)}" y="${num(Math.min(y, base))}" width="${num(bw - 1)}" height="${num(Math.abs(base - y))}" fill="${g.color}"><title>${esc(`${g.name} ${cat}: ${c.label ? c.label(v) : v}`)}</title></rect>`);
       if (c.label) {
         out.push(`<text transform="translate(${num(x + bw / 2 + 3)} ${num(y - 3)}) rotate(-90)" font-size="9">${esc(c.label(v))}</text>`);
       }

@@ -6,7 +6,23 @@ import { errorStats, quantizationStats } from '../../generator/study/sqnr';
 import { runStudy, type StudyOptions } from '../../generator/study/run';
 import { CAST_FORMATS, TRAIN_FORMATS } from '../../generator/study/settings';
 import { lineChart, barChart } from '../../generator/study/svg';
+import { protocol } from '../../generator/study/protocol';
 
+// the cheapest workload with two seeds and every protocol branch once (the full protocol is never run here)
+const quickP = protocol('quick');
+const TINY_PROTOCOL = {
+  ...quickP,
+  workloads: ['student-teacher'] as const,
+  seeds: 2,
+  mainFormats: ['fp32', 'mxsf', 'mxfp8-e2m5', 'mxfp8-e4m3'] as const,
+  castFormats: ['fp32', 'mxsf', 'mxfp8-e2m5', 'mxfp8-e4m3'] as const,
+  protocolWorkloads: ['student-teacher'] as const,
+  sizes: {
+    ...quickP.sizes,
+    'student-teacher': { ...quickP.sizes['student-teacher'], d: 32, steps: 3, batch: 16, evalN: 32 },
+    'mnist-mlp': { ...quickP.sizes['mnist-mlp'], trainSize: 64, testSize: 50 },
+  },
+};
 const TINY: StudyOptions['overrides'] = {
   trainSize: 96,
   testSize: 100,
@@ -15,6 +31,7 @@ const TINY: StudyOptions['overrides'] = {
   logEvery: 1,
   seedReplicas: 1,
   sqnr: { rows: 16, cols: 64, activationDigits: 8 },
+  protocol: TINY_PROTOCOL,
 };
 
 describe('error metrics', () => {
@@ -116,13 +133,41 @@ describe('study run', () => {
       expect(v.threshold).toBeGreaterThan(0);
     }
     expect(j.seedNoise.fp32Accuracies).toHaveLength(2);
-    expect(a.markdown).toContain('## Summary, laid out like the paper');
+    expect(a.markdown).toContain('## MNIST MLP: summary, laid out like the paper');
     expect(a.markdown).toContain('+11.10');
+
+    // the workload study
+    expect(Object.keys(j.workloads)).toEqual(['student-teacher']);
+    const st = j.workloads['student-teacher'];
+    // main grid: 2 seeds x (fp32 + 3 MX formats x 2 blocks) = 14, plus 16x16, rceil 1x32, wgrad-only ablation for mxsf
+    expect(Object.keys(st.runs)).toHaveLength(17);
+    expect(st.runs['mxsf/1x32/floor/all/seed1'].metrics.valMse).toBeGreaterThan(0);
+    expect(st.runs['mxsf/1x32/floor/wgrad/seed0'].group).toBe('ablation');
+    expect(st.runs['mxsf/16x16/floor/all/seed0'].group).toBe('blocks');
+    expect(st.runs['mxsf/1x32/rceil/all/seed0'].group).toBe('rceil');
+    expect(st.runs['fp32/none/floor/all/seed0'].stats).toBeNull();
+    const stats = st.runs['mxfp8-e2m5/1x32/floor/all/seed0'].stats;
+    expect(Object.keys(stats)).toContain('wgrad:grad');
+    for (const t of Object.values(stats) as { steps: number[]; flush: number[]; scaleHist: Record<string, number> }[]) {
+      expect(t.steps.length).toBe(t.flush.length);
+      for (const f of t.flush) expect(f >= 0 && f <= 1).toBe(true);
+      expect(Object.values(t.scaleHist).reduce((x, y) => x + y, 0)).toBeGreaterThan(0);
+    }
+    const cmp = st.summary.training['1x32'].vsE2M5;
+    expect(cmp.mxsf.n).toBe(2);
+    expect(cmp.welch).not.toBeNull();
+    expect(typeof cmp.verdict).toBe('string');
+    expect(Object.keys(st.cast).sort()).toEqual(['fp32', 'mxfp8-e2m5', 'mxfp8-e4m3', 'mxsf']);
+    expect(st.cast.mxsf['1x32'].floor.valMse).toBeGreaterThan(0);
+    expect(a.markdown).toContain('## Workload study');
+    expect(a.markdown).toContain('### What the data says');
+    expect(a.markdown).toContain('### student-teacher');
   }, 120_000);
 
   it('another seed gives other results', async () => {
-    const a = await runStudy({ seed: 3, jobs: 0, write: false, overrides: { ...TINY, trainFormats: ['fp32'], inferenceFormats: ['fp32'], sqnrFormats: ['fp32'], seedReplicas: 0 } }, () => {});
-    const b = await runStudy({ seed: 4, jobs: 0, write: false, overrides: { ...TINY, trainFormats: ['fp32'], inferenceFormats: ['fp32'], sqnrFormats: ['fp32'], seedReplicas: 0 } }, () => {});
+    const one = { ...TINY, trainFormats: ['fp32'], inferenceFormats: ['fp32'], sqnrFormats: ['fp32'], seedReplicas: 0, protocol: { ...TINY_PROTOCOL, workloads: [] } } as StudyOptions['overrides'];
+    const a = await runStudy({ seed: 3, jobs: 0, write: false, overrides: one }, () => {});
+    const b = await runStudy({ seed: 4, jobs: 0, write: false, overrides: one }, () => {});
     expect(JSON.parse(a.jsonText).trainingRuns.fp32.none.curve.loss).not.toEqual(JSON.parse(b.jsonText).trainingRuns.fp32.none.curve.loss);
   }, 60_000);
 });
