@@ -14,7 +14,6 @@ import { decodeElementModel, shiftWidth } from '../../generator/rtl/pe/decode';
 import { type PeArch, laneModule, laneTermWidth } from '../../generator/rtl/pe/mx-chunk';
 import { mxPeModule } from '../../generator/rtl/pe/mx-pe';
 import { simulateOnce } from '../../generator/rtl/pe/run';
-import { stagePlan } from '../../generator/rtl/pe/stages';
 import {
   type PeCase, type PeKind, exhaustivePairs, peInputPacker, peModel, randomBf16Cases, randomMxCases,
 } from '../../generator/rtl/pe/vectors';
