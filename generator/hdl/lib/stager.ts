@@ -312,17 +312,29 @@ export function probePoints(top: Module, est = new DelayEstimator()): { candidat
 }
 
 /**
- * Chooses d boundaries among the candidate times (the last at `total`) minimising the longest stage, then
- * the registered bits; returns the boundary times.
+ * Chooses d boundaries among the candidate times (the last at `total`: the output register) so that the
+ * longest stage is as short as possible; among those plans the most balanced one (least sum of squared
+ * stage lengths, which leaves slack in every stage), then the one registering the fewest bits (`bits[i]`
+ * at candidate i; the inputs cost `inBits`, a boundary at the output `outBits`). Exact: dynamic programming.
  */
-export function chooseBoundaries(times: readonly number[], bits: readonly number[], total: number, depth: number): { boundaries: number[]; maxStage: number } {
+export function chooseBoundaries(
+  times: readonly number[],
+  bits: readonly number[],
+  total: number,
+  depth: number,
+  inBits = 0,
+  outBits = 0,
+): { boundaries: number[]; maxStage: number } {
   if (depth === 0) return { boundaries: [], maxStage: total };
   // positions: 0 = the inputs, 1..m = candidates (sorted, distinct), m+1 = total
   const pos = [0, ...times, total];
-  const cost = [0, ...bits, 0];
+  const cost = [inBits, ...bits, outBits];
   const P = pos.length;
   const cuts = depth - 1; // free boundaries; the last one is the output register
-  // best[j][i]: minimal longest stage with j free boundaries, the j-th at position i
+  const EPS = 1e-9;
+  const BIT = 1e-7; // weight of a registered bit against a squared gate level
+  // best[j][i]: with j free boundaries, the j-th at position i: the minimal longest stage (limit === null), or
+  // the minimal sum of squared stages + BIT * bits with every stage <= limit
   const solve = (limit: number | null): { best: number[][]; from: number[][] } => {
     const best = Array.from({ length: cuts + 1 }, () => new Array<number>(P).fill(Infinity));
     const from = Array.from({ length: cuts + 1 }, () => new Array<number>(P).fill(-1));
@@ -333,8 +345,7 @@ export function chooseBoundaries(times: readonly number[], bits: readonly number
           const prev = best[j - 1]![h]!;
           if (prev === Infinity) continue;
           const gap = pos[i]! - pos[h]!;
-          // limit === null: minimise the longest stage; else minimise bits with every stage <= limit
-          const v = limit === null ? Math.max(prev, gap) : gap <= limit + 1e-9 ? prev + cost[i]! : Infinity;
+          const v = limit === null ? Math.max(prev, gap) : gap <= limit + EPS ? prev + gap * gap + BIT * cost[i]! : Infinity;
           if (v < best[j]![i]! - 1e-12) {
             best[j]![i] = v;
             from[j]![i] = h;
@@ -351,7 +362,7 @@ export function chooseBoundaries(times: readonly number[], bits: readonly number
       const prev = best[cuts]![i]!;
       if (prev === Infinity) continue;
       const gap = total - pos[i]!;
-      const v = limit === null ? Math.max(prev, gap) : gap <= limit + 1e-9 ? prev : Infinity;
+      const v = limit === null ? Math.max(prev, gap) : gap <= limit + EPS ? prev + gap * gap : Infinity;
       if (v < value - 1e-12) {
         value = v;
         at = i;
@@ -359,8 +370,7 @@ export function chooseBoundaries(times: readonly number[], bits: readonly number
     }
     return { value, at };
   };
-  const first = solve(null);
-  const g = finish(null, first.best).value;
+  const g = finish(null, solve(null).best).value;
   const second = solve(g);
   let at = finish(g, second.best).at;
   const chosen: number[] = [];
@@ -384,7 +394,8 @@ export function planPipeline(probe: Module, depth: number, est = new DelayEstima
     byTime.set(c.time, (byTime.get(c.time) ?? 0) + c.bits);
   }
   const times = [...byTime.keys()].sort((a, b) => a - b);
-  const { boundaries, maxStage } = chooseBoundaries(times, times.map((t) => byTime.get(t)!), total, depth);
+  const inBits = [...probe.inputShapes].filter(([p]) => probe.roleOf(p) === 'data').reduce((s, [, sh]) => s + sh.width, 0);
+  const { boundaries, maxStage } = chooseBoundaries(times, times.map((t) => byTime.get(t)!), total, depth, inBits, out.bits);
   const inner = boundaries.slice(0, -1).filter((b) => b < total);
   const points: SpecPoint[] = candidates.map((c) => ({
     path: c.path,

@@ -3,11 +3,15 @@
 // fixed recipe so that designs of different depths are measured the same way.
 //
 //   Yosys 0.23:  read_verilog; synth -flatten -noshare -top T; ltp -noff (generic gate depth);
-//                dfflibmap -liberty L; abc -liberty L -D 1000 -constr C; opt_clean -purge; stat -liberty L;
-//                write_verilog -noattr net.v
-//                (-D/-constr make ABC buffer high-fanout nets and size gates for delay: without them the load
-//                enables of wide register stages drive hundreds of pins unbuffered; C: driving cell BUFX2,
-//                load 0.02 pF per output; -D 1000 ps asks for the fastest mapping ABC finds)
+//                dfflibmap -liberty L; abc -liberty L -constr C -script S; opt_clean -purge; stat -liberty L;
+//                write_verilog -noattr -simple-lhs net.v (OpenSTA reads no concatenation on the left of an assign)
+//                S is Yosys' script for `abc -liberty -D 1000 -constr` with the SAT sweep bounded to 1,000
+//                conflicts per node (as in the official flow: unbounded, it ran for many minutes on the k = 32
+//                PEs): strash; &get -n; &fraig -x -C 1000; &put; scorr; dc2; dretime; strash; &get -n; &dch -f;
+//                &nf -D 1000; &put; buffer; upsize -D 1000; dnsize -D 1000; stime -p
+//                (buffer/upsize/dnsize with the constraints C - driving cell BUFX2, load 0.02 pF per output -
+//                buffer high-fanout nets and size gates for delay: without them the load enables of wide register
+//                stages drive hundreds of pins unbuffered; -D 1000 ps asks for the fastest mapping ABC finds)
 //   OpenSTA:     read_liberty L; read_verilog net.v; link_design T; create_clock -period 100 [clk_i];
 //                input and output delays 0 (relative to clk_i) on every data/handshake port; the asynchronous
 //                reset is a false path; worst setup slack -> critical path = 100 - slack, Fmax = 1 / path.
@@ -23,7 +27,11 @@ import { runInGroup } from '../../sim/process-group';
 import { scratchDir } from '../../sim/paths';
 
 export const OSU018_LIB = '/usr/share/qflow/tech/osu018/osu018_stdcells.lib';
-const RECIPE = 'bench-timing-2';
+const RECIPE = 'bench-timing-4';
+const ABC_SCRIPT = [
+  'strash', '&get -n', '&fraig -x -C 1000', '&put', 'scorr', 'dc2', 'dretime', 'strash', '&get -n', '&dch -f', '&nf -D 1000', '&put',
+  'buffer', 'upsize -D 1000', 'dnsize -D 1000', 'stime -p',
+];
 const PERIOD_NS = 100;
 
 export interface TimingResult {
@@ -52,10 +60,10 @@ function yosysScript(files: readonly string[], top: string, dir: string): string
     'check -assert',
     `tee -q -o ${join(dir, 'ltp.txt')} ltp -noff`,
     `dfflibmap -liberty ${OSU018_LIB}`,
-    `abc -liberty ${OSU018_LIB} -D 1000 -constr ${join(dir, 'abc.constr')}`,
+    `abc -liberty ${OSU018_LIB} -constr ${join(dir, 'abc.constr')} -script ${join(dir, 'abc.scr')}`,
     'opt_clean -purge',
     `tee -q -o ${join(dir, 'stat.txt')} stat -liberty ${OSU018_LIB}`,
-    `write_verilog -noattr ${join(dir, 'net.v')}`,
+    `write_verilog -noattr -simple-lhs ${join(dir, "net.v")}`,
     '',
   ].join('\n');
 }
@@ -84,6 +92,7 @@ export async function measureTiming(top: Module): Promise<TimingResult> {
   const build = await cachedBuild(`timing-${top.name}`, [RECIPE, ...texts], async (dir, logFile) => {
     const t0 = performance.now();
     await writeFile(join(dir, 'abc.constr'), 'set_driving_cell BUFX2\nset_load 0.02\n');
+    await writeFile(join(dir, 'abc.scr'), `${ABC_SCRIPT.join(';\n')};\n`);
     await writeFile(join(dir, 'synth.ys'), yosysScript(files, top.name, dir));
     const y = await runInGroup('nice', ['-n', '10', 'yosys', '-q', '-l', logFile, '-s', join(dir, 'synth.ys')], { cwd: dir });
     if (y.exitCode !== 0) throw new Error(`yosys failed on ${top.name} (log ${logFile})`);
