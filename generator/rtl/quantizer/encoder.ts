@@ -146,111 +146,111 @@ export function elementEncoderModule(format: FormatName, input: QuantInput, spec
     ].join('\n'),
     config: { format, input },
   }, spec, (m, st) => {
-  const x = m.input('x_i', W, `one ${inp.name} value`);
-  const se = m.input('se_i', SE_SHAPE, 'clamped shared exponent of the block (signed)');
-  const codeO = m.output('code_o', B, `${format} element code`);
+    const x = m.input('x_i', W, `one ${inp.name} value`);
+    const se = m.input('se_i', SE_SHAPE, 'clamped shared exponent of the block (signed)');
+    const codeO = m.output('code_o', B, `${format} element code`);
 
-  const e = x.slice(W - 2, manW);
-  const frac0 = x.slice(manW - 1, 0);
-  const eNZ0 = m.let('e_nz', e.any(), 'x is a normal number (or special)');
-  const lz = m.let('frac_lz', leadingZeros(frac0, 'lzc'), 'leading zeros of the fraction (subnormal x)');
+    const e = x.slice(W - 2, manW);
+    const frac0 = x.slice(manW - 1, 0);
+    const eNZ0 = m.let('e_nz', e.any(), 'x is a normal number (or special)');
+    const lz = m.let('frac_lz', leadingZeros(frac0, 'lzc'), 'leading zeros of the fraction (subnormal x)');
 
-  // msb position of sig = {e != 0, frac}: manW for normals, manW - 1 - lz for subnormals
-  const MW = bitsFor(manW);
-  const msb0 = m.let('sig_msb', mux(eNZ0, lit(manW, MW), lit(manW - 1, MW).sub(lz).trunc(MW).asUnsigned()), 'position of the leading one of the significand');
+    // msb position of sig = {e != 0, frac}: manW for normals, manW - 1 - lz for subnormals
+    const MW = bitsFor(manW);
+    const msb0 = m.let('sig_msb', mux(eNZ0, lit(manW, MW), lit(manW - 1, MW).sub(lz).trunc(MW).asUnsigned()), 'position of the leading one of the significand');
 
-  // p = floor(log2 |x|) - se
-  const P = signedWidth(plan.pMin, plan.pMax);
-  const sP = { width: P, signed: true } as const;
-  const pX = mux(eNZ0, e.sub(inp.bias).resize(P), lit(-inp.bias, sP).sub(lz).resize(P));
-  const a = st.point('p', {
-    sign: x.msb(),
-    frac: frac0,
-    eNZ: eNZ0,
-    isZero: m.let('is_zero', eNZ0.or(frac0.any()).not(), 'x is +0 or -0'),
-    msb: msb0,
-    p: m.let('p', pX.sub(se).resize(P), 'floor(log2 |x * 2^-se|)'),
-  });
-  const { p, msb } = a;
+    // p = floor(log2 |x|) - se
+    const P = signedWidth(plan.pMin, plan.pMax);
+    const sP = { width: P, signed: true } as const;
+    const pX = mux(eNZ0, e.sub(inp.bias).resize(P), lit(-inp.bias, sP).sub(lz).resize(P));
+    const a = st.point('p', {
+      sign: x.msb(),
+      frac: frac0,
+      eNZ: eNZ0,
+      isZero: m.let('is_zero', eNZ0.or(frac0.any()).not(), 'x is +0 or -0'),
+      msb: msb0,
+      p: m.let('p', pX.sub(se).resize(P), 'floor(log2 |x * 2^-se|)'),
+    });
+    const { p, msb } = a;
 
-  // region selection, top down (priority: the first region whose emin p reaches); the floor below
-  const ge = plan.regions.map((r, i) => m.let(`p_ge_r${i}`, p.ge(r.emin), `p >= ${r.emin}: region ${i} or above`));
-  const inRegion = <T extends Expr>(values: readonly T[], floor: Expr): Expr =>
-    priority(plan.regions.map((_, i) => [ge[i]!, values[i]!] as const), floor);
+    // region selection, top down (priority: the first region whose emin p reaches); the floor below
+    const ge = plan.regions.map((r, i) => m.let(`p_ge_r${i}`, p.ge(r.emin), `p >= ${r.emin}: region ${i} or above`));
+    const inRegion = <T extends Expr>(values: readonly T[], floor: Expr): Expr =>
+      priority(plan.regions.map((_, i) => [ge[i]!, values[i]!] as const), floor);
 
-  // p - qe: the region's mantissa width, or p - fq in the floor (truncated garbage elsewhere, never selected)
-  const maxM = Math.max(0, ...plan.regions.map((r) => r.manBits));
-  const T = signedWidth(Math.min(0, plan.pMin - plan.fq), Math.max(maxM, plan.floorTop - plan.fq));
-  const sT = { width: T, signed: true } as const;
-  const pq = m.let('p_minus_qe', inRegion(plan.regions.map((r) => lit(r.manBits, sT)), p.sub(plan.fq).resize(T)), 'p minus the quantum exponent');
+    // p - qe: the region's mantissa width, or p - fq in the floor (truncated garbage elsewhere, never selected)
+    const maxM = Math.max(0, ...plan.regions.map((r) => r.manBits));
+    const T = signedWidth(Math.min(0, plan.pMin - plan.fq), Math.max(maxM, plan.floorTop - plan.fq));
+    const sT = { width: T, signed: true } as const;
+    const pq = m.let('p_minus_qe', inRegion(plan.regions.map((r) => lit(r.manBits, sT)), p.sub(plan.fq).resize(T)), 'p minus the quantum exponent');
 
-  // right-shift amount of the (pre-shifted) significand, clamped to [0, shMax]
-  const shLo = plan.L - Math.max(maxM, plan.floorTop - plan.fq);
-  const shHi = plan.L + manW - Math.min(0, plan.pMin - plan.fq);
-  const SH = signedWidth(shLo, shHi);
-  const shRaw = m.let('sh_raw', (plan.L > 0 ? msb.zext(bitsFor(manW + plan.L)).add(plan.L) : msb).sub(pq).resize(SH), 'L + msb(sig) - (p - qe)');
-  const SHW = bitsFor(plan.shMax);
-  const sh0 = m.let(
-    'sh',
-    priority(
-      [
-        [shRaw.lt(0), lit(0, SHW)],
-        [shRaw.gt(plan.shMax), lit(plan.shMax, SHW)],
-      ],
-      shRaw.resize(SHW).asUnsigned(),
-    ),
-    'clamped shift amount',
-  );
+    // right-shift amount of the (pre-shifted) significand, clamped to [0, shMax]
+    const shLo = plan.L - Math.max(maxM, plan.floorTop - plan.fq);
+    const shHi = plan.L + manW - Math.min(0, plan.pMin - plan.fq);
+    const SH = signedWidth(shLo, shHi);
+    const shRaw = m.let('sh_raw', (plan.L > 0 ? msb.zext(bitsFor(manW + plan.L)).add(plan.L) : msb).sub(pq).resize(SH), 'L + msb(sig) - (p - qe)');
+    const SHW = bitsFor(plan.shMax);
+    const sh0 = m.let(
+      'sh',
+      priority(
+        [
+          [shRaw.lt(0), lit(0, SHW)],
+          [shRaw.gt(plan.shMax), lit(plan.shMax, SHW)],
+        ],
+        shRaw.resize(SHW).asUnsigned(),
+      ),
+      'clamped shift amount',
+    );
 
-  // magnitude code: ((p - emin) << manBits) + n in a region, n in the floor
-  const MPB = plan.magPreBits;
-  const bases = plan.regions.map((r) => {
-    const D = bitsFor(r.emax - r.emin);
-    return p.sub(r.emin).resize(D).asUnsigned().shl(r.manBits).resize(MPB);
-  });
-  const b = st.point('sh', {
-    sign: a.sign,
-    isZero: a.isZero,
-    sig: concat(a.eNZ, a.frac),
-    sh: sh0,
-    base: m.let('mag_base', inRegion(bases, lit(0, MPB)), 'code of the binade start (0 in the floor)'),
-    pSat: m.let('p_sat', p.gt(plan.emax), 'above the top binade: saturate'),
-  });
-  const sh = b.sh;
+    // magnitude code: ((p - emin) << manBits) + n in a region, n in the floor
+    const MPB = plan.magPreBits;
+    const bases = plan.regions.map((r) => {
+      const D = bitsFor(r.emax - r.emin);
+      return p.sub(r.emin).resize(D).asUnsigned().shl(r.manBits).resize(MPB);
+    });
+    const b = st.point('sh', {
+      sign: a.sign,
+      isZero: a.isZero,
+      sig: concat(a.eNZ, a.frac),
+      sh: sh0,
+      base: m.let('mag_base', inRegion(bases, lit(0, MPB)), 'code of the binade start (0 in the floor)'),
+      pSat: m.let('p_sat', p.gt(plan.emax), 'above the top binade: saturate'),
+    });
+    const sh = b.sh;
 
-  // n = RNE(sig * 2^L >> sh): one shifter, the round bit below the kept bits, sticky from a mask
-  const sig = b.sig;
-  const sigX = plan.L > 0 ? sig.shl(plan.L) : sig;
-  const SW = plan.sigWidth;
-  const t = concat(sigX, lit(0, 1));
-  const shifted = m.let('shifted', t.shrBy(sh), 'significand shifted right, round bit at [0]');
-  const q = shifted.slice(SW, 1);
-  const round = shifted.bit(0);
-  const ones = lit((1n << BigInt(SW + 1)) - 1n, SW + 1);
-  const sticky = m.let('sticky', t.and(ones.shlBy(sh).not()).any(), 'a bit below the round bit is set');
-  const inc = round.and(sticky.or(q.bit(0)));
-  const c = st.point('n', { sign: b.sign, isZero: b.isZero, base: b.base, pSat: b.pSat, n: m.let('n', q.add(inc).resize(plan.nBits), 'round half to even') });
-  const { sign, isZero, n } = c;
-  const magPre = m.let('mag_pre', c.base.add(n.resize(MPB)).resize(MPB), 'magnitude code before saturation');
-  const sat = m.let('sat', c.pSat.or(magPre.gt(plan.maxMag)), 'above max normal: saturate');
-  const mag = m.let(
-    'mag',
-    priority(
-      [
-        [isZero, lit(0, plan.magBits)],
-        [sat, lit(plan.maxMag, plan.magBits)],
-      ],
-      magPre.resize(plan.magBits),
-    ),
-    'magnitude code',
-  );
-  let code: Expr;
-  if (plan.kind === 'float') {
-    code = concat(sign, mag);
-  } else {
-    const magB = mag.zext(B);
-    code = mux(sign, lit(0, B).sub(magB).trunc(B).asUnsigned(), magB);
-  }
-  m.assign(codeO, st.finish({ code }).code);
+    // n = RNE(sig * 2^L >> sh): one shifter, the round bit below the kept bits, sticky from a mask
+    const sig = b.sig;
+    const sigX = plan.L > 0 ? sig.shl(plan.L) : sig;
+    const SW = plan.sigWidth;
+    const t = concat(sigX, lit(0, 1));
+    const shifted = m.let('shifted', t.shrBy(sh), 'significand shifted right, round bit at [0]');
+    const q = shifted.slice(SW, 1);
+    const round = shifted.bit(0);
+    const ones = lit((1n << BigInt(SW + 1)) - 1n, SW + 1);
+    const sticky = m.let('sticky', t.and(ones.shlBy(sh).not()).any(), 'a bit below the round bit is set');
+    const inc = round.and(sticky.or(q.bit(0)));
+    const c = st.point('n', { sign: b.sign, isZero: b.isZero, base: b.base, pSat: b.pSat, n: m.let('n', q.add(inc).resize(plan.nBits), 'round half to even') });
+    const { sign, isZero, n } = c;
+    const magPre = m.let('mag_pre', c.base.add(n.resize(MPB)).resize(MPB), 'magnitude code before saturation');
+    const sat = m.let('sat', c.pSat.or(magPre.gt(plan.maxMag)), 'above max normal: saturate');
+    const mag = m.let(
+      'mag',
+      priority(
+        [
+          [isZero, lit(0, plan.magBits)],
+          [sat, lit(plan.maxMag, plan.magBits)],
+        ],
+        magPre.resize(plan.magBits),
+      ),
+      'magnitude code',
+    );
+    let code: Expr;
+    if (plan.kind === 'float') {
+      code = concat(sign, mag);
+    } else {
+      const magB = mag.zext(B);
+      code = mux(sign, lit(0, B).sub(magB).trunc(B).asUnsigned(), magB);
+    }
+    m.assign(codeO, st.finish({ code }).code);
   });
 }

@@ -49,72 +49,72 @@ export function blockQuantizerPlanned(c: QuantizerConfig): { module: Module; pla
   if (c.skid && c.depth < 1) throw new Error('the skid option needs pipeline depth >= 1 (it is the output register)');
   const skid = c.skid ?? false;
   return plannedPipeline(c.depth, (spec, depth, plan) => {
-  const m = new ModuleBuilder(blockQuantizerName(c), {
-    doc: [
-      `Block quantizer: ${k} ${inp.name.toUpperCase()} values -> one E8M0 scale + ${k} ${c.format} codes (scale mode ${c.scaleMode}).`,
-      c.scaleMode === 'floor'
-        ? 'Block maximum binade from a max tree of the exponent fields (OR of the fractions for subnormal blocks), shared scale, per-element round half to even with saturation.'
-        : 'amax tree on the magnitude bits, shared scale, per-element round half to even with saturation.',
-      'A NaN/Inf in the block gives scale 0xFF and +0 codes; an all-zero block gives scale 0x00 and signed zeros.',
-      `Element i of x_i is bits [i*${W}+${W - 1}:i*${W}]; code i of codes_o is bits [i*${B}+${B - 1}:i*${B}].`,
-      `Valid/ready stream, ${c.depth} register stage(s)${skid ? ', skid output buffer' : ''}; one block per cycle.`,
-      planDoc(plan),
-    ].join('\n'),
-    config: { format: c.format, k, scaleMode: c.scaleMode, input: c.input, depth: c.depth, skid },
-  });
-  const hs = m.stream();
-  const x = m.input('x_i', k * W, `${k} ${inp.name} values, element 0 in the LSBs`);
-  const scaleO = m.output('scale_o', E8M0.bits, 'E8M0 scale code of the block');
-  const codesO = m.output('codes_o', k * B, `${k} ${c.format} codes, element 0 in the LSBs`);
-  const ctl = stageControl(m, { name: 'st', depth, inValid: hs.inValid, outReady: hs.outReady, skid: skid && depth > 0 });
-  const st = new Stager(m, spec, { load: ctl.load, ...(ctl.skid ? { skid: { stage: depth, ...ctl.skid } } : {}) });
+    const m = new ModuleBuilder(blockQuantizerName(c), {
+      doc: [
+        `Block quantizer: ${k} ${inp.name.toUpperCase()} values -> one E8M0 scale + ${k} ${c.format} codes (scale mode ${c.scaleMode}).`,
+        c.scaleMode === 'floor'
+          ? 'Block maximum binade from a max tree of the exponent fields (OR of the fractions for subnormal blocks), shared scale, per-element round half to even with saturation.'
+          : 'amax tree on the magnitude bits, shared scale, per-element round half to even with saturation.',
+        'A NaN/Inf in the block gives scale 0xFF and +0 codes; an all-zero block gives scale 0x00 and signed zeros.',
+        `Element i of x_i is bits [i*${W}+${W - 1}:i*${W}]; code i of codes_o is bits [i*${B}+${B - 1}:i*${B}].`,
+        `Valid/ready stream, ${c.depth} register stage(s)${skid ? ', skid output buffer' : ''}; one block per cycle.`,
+        planDoc(plan),
+      ].join('\n'),
+      config: { format: c.format, k, scaleMode: c.scaleMode, input: c.input, depth: c.depth, skid },
+    });
+    const hs = m.stream();
+    const x = m.input('x_i', k * W, `${k} ${inp.name} values, element 0 in the LSBs`);
+    const scaleO = m.output('scale_o', E8M0.bits, 'E8M0 scale code of the block');
+    const codesO = m.output('codes_o', k * B, `${k} ${c.format} codes, element 0 in the LSBs`);
+    const ctl = stageControl(m, { name: 'st', depth, inValid: hs.inValid, outReady: hs.outReady, skid: skid && depth > 0 });
+    const st = new Stager(m, spec, { load: ctl.load, ...(ctl.skid ? { skid: { stage: depth, ...ctl.skid } } : {}) });
 
-  const xs = x.chunks(W);
-  const manW = inp.manBits;
-  // The block maximum and the special flag as level-by-level trees, a stage point after each level (x travels
-  // along: the encoders need it). floor mode: the largest exponent field, and the OR of the fractions (when every
-  // element is subnormal, the leading one of the OR is that of the largest fraction); rceil: a magnitude max tree.
-  const trees: Record<string, { layer: Expr[]; op: (a: Expr, b: Expr, name: string) => Expr }> = {
-    ...(c.scaleMode === 'floor'
-      ? {
-          emax: { layer: xs.map((v) => v.slice(W - 2, manW)), op: (a, b, n) => mux(a.ge(b), a, b).named(n) },
-          frac: { layer: xs.map((v) => v.slice(manW - 1, 0)), op: (a, b, n) => a.or(b).named(n) },
-        }
-      : { amax: { layer: xs.map((v) => v.slice(W - 2, 0)), op: (a, b, n) => mux(a.ge(b), a, b).named(n) } }),
-    special: { layer: xs.map((v) => v.slice(W - 2, manW).all()), op: (a, b, n) => a.or(b).named(n) },
-  };
-  let xLive: Expr = x;
-  for (let level = 0; Object.values(trees).some((t) => t.layer.length > 1); level++) {
-    const live: Record<string, Expr> = { x: xLive };
-    for (const [name, t] of Object.entries(trees)) {
-      const next: Expr[] = [];
-      for (let i = 0; i + 1 < t.layer.length; i += 2) next.push(t.op(t.layer[i]!, t.layer[i + 1]!, `${name}_l${level}_${i / 2}`));
-      if (t.layer.length % 2 === 1) next.push(t.layer[t.layer.length - 1]!);
-      next.forEach((e, i) => (live[`${name}${i}`] = e));
-      t.layer = next;
+    const xs = x.chunks(W);
+    const manW = inp.manBits;
+    // The block maximum and the special flag as level-by-level trees, a stage point after each level (x travels
+    // along: the encoders need it). floor mode: the largest exponent field, and the OR of the fractions (when every
+    // element is subnormal, the leading one of the OR is that of the largest fraction); rceil: a magnitude max tree.
+    const trees: Record<string, { layer: Expr[]; op: (a: Expr, b: Expr, name: string) => Expr }> = {
+      ...(c.scaleMode === 'floor'
+        ? {
+            emax: { layer: xs.map((v) => v.slice(W - 2, manW)), op: (a, b, n) => mux(a.ge(b), a, b).named(n) },
+            frac: { layer: xs.map((v) => v.slice(manW - 1, 0)), op: (a, b, n) => a.or(b).named(n) },
+          }
+        : { amax: { layer: xs.map((v) => v.slice(W - 2, 0)), op: (a, b, n) => mux(a.ge(b), a, b).named(n) } }),
+      special: { layer: xs.map((v) => v.slice(W - 2, manW).all()), op: (a, b, n) => a.or(b).named(n) },
+    };
+    let xLive: Expr = x;
+    for (let level = 0; Object.values(trees).some((t) => t.layer.length > 1); level++) {
+      const live: Record<string, Expr> = { x: xLive };
+      for (const [name, t] of Object.entries(trees)) {
+        const next: Expr[] = [];
+        for (let i = 0; i + 1 < t.layer.length; i += 2) next.push(t.op(t.layer[i]!, t.layer[i + 1]!, `${name}_l${level}_${i / 2}`));
+        if (t.layer.length % 2 === 1) next.push(t.layer[t.layer.length - 1]!);
+        next.forEach((e, i) => (live[`${name}${i}`] = e));
+        t.layer = next;
+      }
+      const p = st.point(`amax_l${level}`, live);
+      xLive = p['x']!;
+      for (const [name, t] of Object.entries(trees)) t.layer = t.layer.map((_, i) => p[`${name}${i}`]!);
     }
-    const p = st.point(`amax_l${level}`, live);
-    xLive = p['x']!;
-    for (const [name, t] of Object.entries(trees)) t.layer = t.layer.map((_, i) => p[`${name}${i}`]!);
-  }
-  const top = (name: string): Expr => trees[name]!.layer[0]!;
-  const amax =
-    c.scaleMode === 'floor'
-      ? m.let('amax', concat(top('emax'), mux(top('emax').any(), lit(0, manW), top('frac'))), 'a magnitude in the binade of the block maximum')
-      : m.let('amax', top('amax'), 'largest magnitude (NaN/Inf dominate; the block is special then anyway)');
-  const special = m.let('special', top('special'), 'a NaN or an Inf in the block');
-  const uScale = st.instance((s: StageSpec) => sharedScaleModule(c.format, c.scaleMode, c.input, s), 'u_scale', { amax_i: amax, special_i: special });
-  const sc = st.point('scale', { x: xLive, se: uScale.out('se_o'), scale: uScale.out('scale_o'), special });
-  const encFactory = (s: StageSpec): Module => elementEncoderModule(c.format, c.input, s);
-  const encXs = sc.x.chunks(W);
-  const codes = encXs.map((v, i) => st.instance(encFactory, `u_enc${i}`, { x_i: v, se_i: sc.se }).out('code_o'));
-  const cd = st.point('codes', { codes: pack(codes), scale: sc.scale, special: sc.special });
-  const codesAll = m.let('codes', mux(cd.special, lit(0, k * B), cd.codes), 'element codes (+0 for a special block)');
-  const out = st.finish({ scale: cd.scale, codes: codesAll });
-  m.assign(hs.inReady, ctl.inReady);
-  m.assign(hs.outValid, ctl.outValid);
-  m.assign(scaleO, out.scale);
-  m.assign(codesO, out.codes);
-  return st.attach(m.build());
+    const top = (name: string): Expr => trees[name]!.layer[0]!;
+    const amax =
+      c.scaleMode === 'floor'
+        ? m.let('amax', concat(top('emax'), mux(top('emax').any(), lit(0, manW), top('frac'))), 'a magnitude in the binade of the block maximum')
+        : m.let('amax', top('amax'), 'largest magnitude (NaN/Inf dominate; the block is special then anyway)');
+    const special = m.let('special', top('special'), 'a NaN or an Inf in the block');
+    const uScale = st.instance((s: StageSpec) => sharedScaleModule(c.format, c.scaleMode, c.input, s), 'u_scale', { amax_i: amax, special_i: special });
+    const sc = st.point('scale', { x: xLive, se: uScale.out('se_o'), scale: uScale.out('scale_o'), special });
+    const encFactory = (s: StageSpec): Module => elementEncoderModule(c.format, c.input, s);
+    const encXs = sc.x.chunks(W);
+    const codes = encXs.map((v, i) => st.instance(encFactory, `u_enc${i}`, { x_i: v, se_i: sc.se }).out('code_o'));
+    const cd = st.point('codes', { codes: pack(codes), scale: sc.scale, special: sc.special });
+    const codesAll = m.let('codes', mux(cd.special, lit(0, k * B), cd.codes), 'element codes (+0 for a special block)');
+    const out = st.finish({ scale: cd.scale, codes: codesAll });
+    m.assign(hs.inReady, ctl.inReady);
+    m.assign(hs.outValid, ctl.outValid);
+    m.assign(scaleO, out.scale);
+    m.assign(codesO, out.codes);
+    return st.attach(m.build());
   });
 }
