@@ -6,7 +6,10 @@ import { describe, expect, test } from 'vitest';
 import {
   FORMAT_NAMES, FORMAT_TABLE, classifyCode, codeBits, decodeTable, lsbExp, maxNormal, type FormatName,
 } from '../../generator/golden/index';
-import { allModules, emitVerilog, evalExpr, fromBits } from '../../generator/hdl/index';
+import { rmSync } from 'node:fs';
+import { allModules, emitVerilog, evalExpr, fromBits, writeDesign } from '../../generator/hdl/index';
+import { lintVerilog, synthesize } from '../../generator/sim/index';
+import { scratchDir } from '../../generator/sim/paths';
 import { unpackedLayout } from '../../generator/rtl/common/unpacked';
 import { bf16PeModule } from '../../generator/rtl/pe/bf16-pe';
 import { MIXED_PAIRS, peReferenceConfigs, peSynthConfigs } from '../../generator/rtl/pe/configs';
@@ -238,3 +241,35 @@ describe('simulation (Icarus) against the golden model', () => {
     await simCheck({ kind: 'bf16' }, bf16PeModule({ k: 4, depth: 3 }), 4, randomBf16Cases(4, 400, 9), 25);
   });
 });
+
+describe('pipelined PEs are lint-clean (verilator -Wall) and latch-free', () => {
+  const tops = () => [
+    mxPeModule({ formatA: 'mxsf', formatB: 'mxsf', k: 8, depth: 4, skid: true }),
+    mxPeModule({ formatA: 'mxfp8-e5m2', formatB: 'mxfp8-e5m2', k: 8, depth: 6 }),
+    mxPeModule({ formatA: 'mxfp8-e4m3', formatB: 'mxfp8-e5m2', k: 4, depth: 3, acc: true, skid: true }),
+    mxPeModule({ formatA: 'mxint8', formatB: 'mxint8', k: 4, depth: 8, arch: { sign: 'negate', tree: 'adders' } }),
+    bf16PeModule({ k: 4, depth: 5, acc: true }),
+  ];
+  test('lint', async () => {
+    for (const top of tops()) {
+      const dir = scratchDir(`lint-${top.name}-`);
+      try {
+        await lintVerilog(writeDesign(top, dir, { bindings: false }), top.name); // throws LintError naming every message
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+  test('a k = 2 mxsf PE at depth 4 with skid and accumulate-in-place synthesizes without latches', async () => {
+    const top = mxPeModule({ formatA: 'mxsf', formatB: 'mxsf', k: 2, depth: 4, acc: true, skid: true });
+    const dir = scratchDir(`synth-${top.name}-`);
+    try {
+      const r = await synthesize(writeDesign(top, dir, { bindings: false }), top.name);
+      expect(r.latches).toBe(0);
+      expect(r.flops).toBeGreaterThan(100);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+

@@ -3,19 +3,26 @@
 // delay model, hdl/lib/delay.ts) and Yosys' `ltp` gate depth. Not the official synthesis report.
 //
 //   npx tsx generator/rtl/pe/bench-depth.ts [--k 32] [--depths 1,2,3,4] [--units mxsf,bf16,quant] [--json FILE]
+//   npx tsx generator/rtl/pe/bench-depth.ts --calibrate     the delay model against `ltp` on the combinational units
 //
 // Units: an MX format (an MX PE of the format with itself, e.g. mxsf, mxfp8-e4m3), `bf16` (BF16 PE),
 // `quant` (mxsf block quantizer, floor, FP32 input), `quant:<format>`; a suffix `+acc` (accumulate in place)
 // or `+skid` builds that option. One design at a time (runs take ~2-8 min each at k = 32, cached in sim/build).
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { FORMAT_NAMES, type FormatName } from '../../golden/index';
+import { FORMAT_NAMES, FORMAT_TABLE, type FormatName } from '../../golden/index';
+import { bf16MulModule, fp32AddModule, fp32RoundModule } from '../fp32/index';
+import { elementEncoderModule } from '../quantizer/encoder';
+import { sharedScaleModule } from '../quantizer/scale';
+import { DEFAULT_ARCH, laneModule, laneTermWidth } from './mx-chunk';
+import { treeModule } from './tree';
+import { peWidths } from './widths';
 import { DelayEstimator, type Module } from '../../hdl/index';
 import type { PipelinePlan } from '../../hdl/lib/stager';
 import { blockQuantizerPlanned } from '../quantizer/quantizer';
-import { measureTiming, OSU018_LIB, type TimingResult } from './bench-timing';
+import { measureLtp, measureTiming, OSU018_LIB, type TimingResult } from './bench-timing';
 import { bf16PePlanned } from './bf16-pe';
-import { mxPePlanned } from './mx-pe';
+import { mxPeModule, mxPePlanned } from './mx-pe';
 
 export interface DepthRow extends TimingResult {
   readonly unit: string;
@@ -66,7 +73,32 @@ function table(rows: readonly DepthRow[]): string {
   return lines.map((l) => l.map((c, i) => (i < 2 || i === l.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
 }
 
+/** The delay model's estimate of combinational units against Yosys' `ltp` (both in gate levels). */
+async function calibrate(): Promise<void> {
+  const sf = FORMAT_TABLE.mxsf;
+  const e5 = FORMAT_TABLE['mxfp8-e5m2'];
+  const units: Module[] = [
+    fp32AddModule(), fp32RoundModule(29, 10), fp32RoundModule(69, 10), bf16MulModule(),
+    laneModule(sf, sf, peWidths(sf, sf, 32)), laneModule(e5, e5, peWidths(e5, e5, 32)),
+    ...[sf, e5].map((f) => {
+      const w = peWidths(f, f, 32);
+      return treeModule(w, { termWidth: laneTermWidth(w, DEFAULT_ARCH), corrections: true, tree: 'csa' });
+    }),
+    sharedScaleModule('mxsf', 'floor', 'fp32'), sharedScaleModule('mxsf', 'rceil', 'fp32'), elementEncoderModule('mxsf', 'fp32'),
+    mxPeModule({ formatA: 'mxsf', formatB: 'mxsf', k: 8, depth: 0 }),
+  ];
+  console.log('delay model (hdl/lib/delay.ts) against Yosys ltp (synth -flatten -noshare; ltp -noff), gate levels');
+  console.log(`${'module'.padEnd(34)} ${'model'.padStart(6)} ${'ltp'.padStart(5)}  model/ltp`);
+  for (const u of units) {
+    const a = new DelayEstimator().evaluate(u);
+    const model = Math.max(a.regInputs, ...a.outputs.values());
+    const ltp = await measureLtp(u);
+    console.log(`${u.name.padEnd(34)} ${model.toFixed(0).padStart(6)} ${String(ltp).padStart(5)}  ${(model / ltp).toFixed(2)}`);
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--calibrate')) return calibrate();
   const { values } = parseArgs({
     options: {
       k: { type: 'string', default: '32' },

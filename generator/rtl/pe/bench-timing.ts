@@ -63,7 +63,7 @@ function yosysScript(files: readonly string[], top: string, dir: string): string
     `abc -liberty ${OSU018_LIB} -constr ${join(dir, 'abc.constr')} -script ${join(dir, 'abc.scr')}`,
     'opt_clean -purge',
     `tee -q -o ${join(dir, 'stat.txt')} stat -liberty ${OSU018_LIB}`,
-    `write_verilog -noattr -simple-lhs ${join(dir, "net.v")}`,
+    `write_verilog -noattr -simple-lhs ${join(dir, 'net.v')}`,
     '',
   ].join('\n');
 }
@@ -126,4 +126,18 @@ export async function measureTiming(top: Module): Promise<TimingResult> {
     cached: !build.built,
   };
   return result;
+}
+
+/** `ltp -noff` gate depth of a design after `synth -flatten -noshare` (generic gates; cached). */
+export async function measureLtp(top: Module): Promise<number> {
+  const src = scratchDir(`ltp-${top.name}-`);
+  const files = writeDesign(top, src, { bindings: false });
+  const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
+  const build = await cachedBuild(`ltp-${top.name}`, [RECIPE, 'ltp', ...texts], async (dir, logFile) => {
+    const ys = [...files.map((f) => `read_verilog "${resolve(f)}"`), `synth -flatten -noshare -top ${top.name}`, `tee -q -o ${join(dir, 'ltp.txt')} ltp -noff`, ''].join('\n');
+    await writeFile(join(dir, 'ltp.ys'), ys);
+    const y = await runInGroup('nice', ['-n', '10', 'yosys', '-q', '-l', logFile, '-s', join(dir, 'ltp.ys')], { cwd: dir });
+    if (y.exitCode !== 0) throw new Error(`yosys failed on ${top.name} (log ${logFile})`);
+  }).finally(() => rm(src, { recursive: true, force: true }));
+  return Number(/length=(\d+)/.exec(await readFile(join(build.dir, 'ltp.txt'), 'utf8'))?.[1] ?? NaN);
 }

@@ -33,7 +33,7 @@ function peNote(rows: readonly NoteRow[]): string {
   const lanes = (r: NoteRow): number => share(r, (n) => n.includes('_pe_lane'));
   const tree = (r: NoteRow): number => share(r, (n) => n.startsWith('pe_tree'));
   const round = (r: NoteRow): number => share(r, (n) => n.startsWith('fp32_round'));
-  const add = (r: NoteRow): number => share(r, (n) => n === 'fp32_add');
+  const add = (r: NoteRow): number => share(r, (n) => n.startsWith('fp32_add'));
   if (mx.length) {
     const desc = mx
       .map((r) => `${r.format} ${pct(lanes(r), r.transistors)} lanes + ${pct(tree(r), r.transistors)} reduction`)

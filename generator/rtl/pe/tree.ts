@@ -72,7 +72,7 @@ export function treeModule(w: PeWidths, o: TreeOptions, spec: StageSpec = UNSTAG
   const tw = o.termWidth;
   const S = w.sumWidth;
   const how = {
-    csa: `by a word-level Dadda tree of csa_w* compressors (the sign extensions folded into one constant row,\nthe +1 corrections in the carry words' free LSBs) and one carry-propagate adder`,
+    csa: 'by a word-level Dadda tree of csa_w* compressors\n(the sign extensions folded into one constant row, the +1 corrections in the carry words\' free LSBs)\nand one carry-propagate adder',
     adders: 'by a balanced tree of adders',
     dadda: 'by bit-level Dadda column compression (the sign extensions folded into one constant) and one adder',
   }[o.tree];
@@ -81,7 +81,7 @@ export function treeModule(w: PeWidths, o: TreeOptions, spec: StageSpec = UNSTAG
     {
       doc: [
         `Exact sum of ${w.k} ${tw}-bit two's-complement terms${o.corrections ? ' plus the count of set bits of neg_i (one\'s-complement corrections)' : ''}`,
-        `in a ${S}-bit word (the range analysis of the caller guarantees no overflow), ${how};`,
+        `in a ${S}-bit word (the range analysis of the caller guarantees no overflow), ${how};`.replace(', by', ',\nby'),
         `neg_o = sign, mag_o = |sum| (${w.magWidth} bits). Stage points: l<i> after each level, sum, out.`,
       ].join('\n'),
       config: { termWidth: tw, k: w.k, sumWidth: S, magWidth: w.magWidth, corrections: o.corrections, tree: o.tree },

@@ -5,8 +5,8 @@
 //     the bf16 PE gets every sign/exponent pair of its operands; both simulators;
 //   - random and corner chunks at k = 32 for every PE (cancellation to zero, FP32-subnormal and
 //     overflowing results, NaN scales, NaN/Inf codes, accumulator +-0, +-Inf, NaN, acc = -r):
-//     ci: 100k per PE on Verilator and 1k on Icarus (slow on the wide compressor trees, 20-80 vectors/s for
-//     mxfp8-e5m2 at k = 32); long: 10 M per PE on Verilator, 50k on Icarus;
+//     ci: 100k per PE on Verilator and 1k on Icarus (Icarus runs the k = 32 PEs at 75-300 vectors/s with the
+//     word-level csa_w tree; 20-80/s with the inline full adders before); long: 10 M on Verilator, 50k on Icarus;
 //   - GEMM through the PE (generator/rtl/pe/gemm.ts, what `mxgen sim gemm` runs) for 1x32/32x1 and 8x8 tiles,
 //     several chunks per output with the accumulator carried and a padded last chunk, against golden gemm();
 //   - pipeline depths vary between runs (0..5; register stages placed by the planner), some with the skid output
