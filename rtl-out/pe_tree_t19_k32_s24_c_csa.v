@@ -3,8 +3,10 @@
 // pe_tree_t19_k32_s24_c_csa
 //
 //   Exact sum of 32 19-bit two's-complement terms plus the count of set bits of neg_i (one's-complement corrections)
-//   in a 24-bit word (the range analysis of the caller guarantees no overflow), by a word-level Dadda tree of csa_w* compressors (the sign extensions folded into one constant row,
-//   the +1 corrections in the carry words' free LSBs) and one carry-propagate adder;
+//   in a 24-bit word (the range analysis of the caller guarantees no overflow),
+//   by a word-level Dadda tree of csa_w* compressors
+//   (the sign extensions folded into one constant row, the +1 corrections in the carry words' free LSBs)
+//   and one carry-propagate adder;
 //   neg_o = sign, mag_o = |sum| (23 bits). Stage points: l<i> after each level, sum, out.
 //
 // Configuration:
