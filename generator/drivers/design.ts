@@ -7,11 +7,15 @@
 
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { BASELINE_BF16, FORMAT_NAMES, isFormatName, type FormatName } from '../formats/table';
-import { SCALE_MODES, type ScaleMode } from '../golden/scale';
+import { BASELINE_BF16, type FormatName } from '../formats/table';
+import type { ScaleMode } from '../golden/scale';
 import type { ModuleInterface, PortSpec } from '../hdl/ports';
 import { MANIFEST_FILE, manifestVerilog, readManifest, type IpManifest } from '../ip/manifest';
-import { withSuggestion } from '../util/did-you-mean';
+import { type Design, resolveDesign, unitNamed } from '../ip/designs';
+import { parseTile } from '../ip/params';
+import type { PeParams } from '../rtl/pe/unit';
+import type { QuantizerParams } from '../rtl/quantizer/unit';
+import type { TileParams } from '../rtl/tile/unit';
 import { DriverError } from './errors';
 
 export type QuantizerDesign = {
@@ -69,89 +73,35 @@ export function describeDesign(s: DesignSpec): string {
   }
 }
 
-function showValue(v: unknown): string {
-  return v === undefined ? 'nothing' : JSON.stringify(v);
-}
-
-/** Reads the unit parameters the drivers need, each checked, under the unit schema's names. */
-function designSpec(m: IpManifest, file: string): DesignSpec {
-  const p = m.params;
-  const bad = (key: string, want: string): never => {
-    throw new DriverError(`${file}: params.${key} must be ${want}, got ${showValue(p[key])}`);
-  };
-  const format = (key: string, allowBf16: boolean, fallback?: FormatName | typeof BASELINE_BF16): FormatName | typeof BASELINE_BF16 => {
-    const v = p[key];
-    if (v === undefined && fallback !== undefined) return fallback;
-    if (typeof v === 'string' && (isFormatName(v) || (allowBf16 && v === BASELINE_BF16))) return v;
-    const names = allowBf16 ? [...FORMAT_NAMES, BASELINE_BF16] : FORMAT_NAMES;
-    if (typeof v === 'string') throw new DriverError(withSuggestion(`${file}: params.${key} '${v}' is not a format; choose one of: ${names.join(', ')}`, v, names));
-    return bad(key, `a format (${names.join(', ')})`);
-  };
-  const int = (key: string, min: number, max: number): number => {
-    const v = p[key];
-    return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : bad(key, `an integer in ${min}..${max}`);
-  };
-  const choice = <T extends string | number>(key: string, choices: readonly T[]): T => {
-    const v = p[key];
-    return (choices as readonly unknown[]).includes(v) ? (v as T) : bad(key, `one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`);
-  };
-  switch (m.unit) {
-    case 'quantizer':
-      return {
-        unit: 'quantizer',
-        format: format('format', false) as FormatName,
-        k: int('k', 1, 4096),
-        scaleMode: choice('scaleMode', SCALE_MODES),
-        input: choice('input', ['fp32', 'bf16'] as const),
-        depth: int('depth', 0, 64),
-      };
-    case 'pe': {
-      const formatA = format('format', true);
-      const formatB = format('formatB', true, formatA);
-      if ((formatA === BASELINE_BF16) !== (formatB === BASELINE_BF16)) {
-        throw new DriverError(`${file}: params.format ${formatA} and params.formatB ${formatB}: '${BASELINE_BF16}' cannot be mixed with an MX format`);
-      }
-      return { unit: 'pe', formatA, formatB, k: int('k', 1, 4096), depth: int('depth', 0, 64) };
-    }
-    case 'tile': {
-      const tile = p.tile;
-      const t = typeof tile === 'string' ? /^(\d+)x(\d+)$/.exec(tile) : null;
-      if (!t || Number(t[1]) < 1 || Number(t[2]) < 1) bad('tile', "a tile shape 'RxC' (e.g. '8x8')");
-      return {
-        unit: 'tile',
-        format: format('format', false) as FormatName,
-        rows: Number(t![1]),
-        cols: Number(t![2]),
-        scaleMode: choice('scaleMode', SCALE_MODES),
-        input: choice('input', ['fp32', 'bf16'] as const),
-        order: choice('order', ['row', 'col'] as const),
-        buffers: choice('buffers', [1, 2] as const),
-      };
-    }
-    default:
-      throw new DriverError(`${file}: unit '${m.unit}' cannot be simulated by mxgen sim (quantizer and tile: 'sim quantize'; pe: 'sim gemm')`);
+/**
+ * The manifest's unit and parameters, validated by the unit's own schema (generator/ip: the same rules as
+ * `mxgen generate`), as the drivers' view of the design and the module the generator builds for them.
+ */
+function designSpec(m: IpManifest, file: string): { spec: DesignSpec; design: Design } {
+  if (!(Object.values(SIM_UNITS) as readonly (readonly string[])[]).some((u) => u.includes(m.unit)))
+    throw new DriverError(`${file}: unit '${m.unit}' cannot be simulated by mxgen sim (quantizer and tile: 'sim quantize'; pe: 'sim gemm')`);
+  let design: Design;
+  try {
+    design = resolveDesign(unitNamed(m.unit, `${file}: unit`), { ...m.params }, (key) => `${file}: params.${key}`);
+  } catch (e) {
+    throw new DriverError((e as Error).message);
   }
-}
-
-/** The interface the generator builds for these parameters (the ports the drivers pack). */
-async function referenceInterface(s: DesignSpec): Promise<ModuleInterface> {
-  switch (s.unit) {
+  const p = design.params;
+  switch (m.unit) {
     case 'quantizer': {
-      const { blockQuantizerModule } = await import('../rtl/quantizer/quantizer');
-      return blockQuantizerModule(s).interface();
+      const q = p as QuantizerParams;
+      return { design, spec: { unit: 'quantizer', format: q.format, k: q.k, scaleMode: q.scaleMode, input: q.input, depth: q.depth } };
     }
     case 'pe': {
-      if (s.formatA === BASELINE_BF16) {
-        const { bf16PeModule } = await import('../rtl/pe/bf16-pe');
-        return bf16PeModule({ k: s.k, depth: s.depth }).interface();
-      }
-      const { mxPeModule } = await import('../rtl/pe/mx-pe');
-      return mxPeModule({ formatA: s.formatA, formatB: s.formatB as FormatName, k: s.k, depth: s.depth }).interface();
+      const pe = p as PeParams;
+      if (pe.accumulate !== 'port')
+        throw new DriverError(`${file}: an accumulate-in-place PE (accumulate '${pe.accumulate}') keeps its accumulator inside; 'mxgen sim gemm --design' drives the port form (acc_i/acc_o per chunk)`);
+      return { design, spec: { unit: 'pe', formatA: pe.format, formatB: pe.format === BASELINE_BF16 ? BASELINE_BF16 : (pe.formatB ?? pe.format), k: pe.k, depth: pe.depth } };
     }
-    case 'tile': {
-      const { tileQuantModule } = await import('../rtl/tile/tilequant');
-      const { quantizerParts } = await import('../rtl/tile/parts');
-      return tileQuantModule(s, quantizerParts(s.format, s.scaleMode, s.input)).interface();
+    default: {
+      const t = p as TileParams;
+      const { rows, cols } = parseTile(t.tile);
+      return { design, spec: { unit: 'tile', format: t.format, rows, cols, scaleMode: t.scaleMode, input: t.input, order: t.order, buffers: t.buffers } };
     }
   }
 }
@@ -181,10 +131,10 @@ export async function loadDesign(dir: string, cwd: string, command: keyof typeof
         (other ? `; use 'mxgen sim ${other}'` : ''),
     );
   }
-  const spec = designSpec(manifest, file);
+  const { spec, design } = designSpec(manifest, file);
   let ref: ModuleInterface;
   try {
-    ref = await referenceInterface(spec);
+    ref = design.unit.build(design.params).interface();
   } catch (e) {
     throw new DriverError(`${file}: the parameters do not describe a ${manifest.unit} the generator can build (${(e as Error).message})`);
   }

@@ -71,6 +71,8 @@ export class ModuleBuilder {
   private readonly items: Item[] = [];
   private readonly drivers = new Map<Signal, SrcLoc>();
   private readonly instNames = new Set<string>();
+  /** what drives each wire/output: its expression, or the instance whose output it carries */
+  private readonly sources = new Map<Signal, Expr | Instance>();
   private clk?: Signal;
   private rst?: Signal;
   private streamPorts?: StreamPorts;
@@ -219,6 +221,7 @@ export class ModuleBuilder {
       outputs[port] = w;
     }
     const inst = new Instance(instName, module, conns, outputs);
+    for (const w of Object.values(outputs)) this.sources.set(w, inst);
     this.items.push({ k: 'instance', inst, loc });
     return inst;
   }
@@ -232,6 +235,15 @@ export class ModuleBuilder {
     this.assertOpen(loc);
     this.checkOwnExpr(expr, loc);
     this.items.push({ k: 'unused', expr, why, loc });
+  }
+
+  /**
+   * What drives a wire or output so far: its expression (assign/let), or the instance whose output it is;
+   * undefined for ports, registers and undriven wires. For analyses that walk the design while it is
+   * being built (lib/stager.ts tracks pipeline stages through it).
+   */
+  sourceOf(s: Signal): Expr | Instance | undefined {
+    return this.sources.get(s);
   }
 
   // ---- elaboration ----
@@ -288,6 +300,7 @@ export class ModuleBuilder {
     this.checkOwnExpr(expr, loc);
     this.checkWidth(target, expr, loc);
     this.claimDriver(target, loc);
+    this.sources.set(target, expr);
     this.items.push({ k: 'assign', target, expr, loc });
   }
 
@@ -355,6 +368,8 @@ export class Module {
   readonly hasClock: boolean;
   readonly hasReset: boolean;
   readonly isStream: boolean;
+  /** The builder's items (assigns, register next()s, instances), for analyses such as lib/delay.ts. */
+  readonly items: readonly Item[];
   private readonly roles = new Map<string, PortRole>();
   private readonly assigned = new Map<string, Expr>();
 
@@ -366,6 +381,7 @@ export class Module {
     readonly submodules: readonly Module[],
   ) {
     this.name = ir.name;
+    this.items = rec.items;
     for (const p of rec.ports) {
       (p.sigKind === 'input' ? this.inputShapes : this.outputShapes).set(p.name, p.shape);
       this.roles.set(p.name, rec.roles.get(p)!);

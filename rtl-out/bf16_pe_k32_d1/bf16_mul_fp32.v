@@ -7,7 +7,6 @@
 //
 //   a_i * b_i for BF16 inputs, rounded once to FP32 (round half to even, subnormal results, overflow to Inf).
 //   NaN in or Inf * 0 -> canonical NaN 0x7fc00000; the sign of a zero or Inf product is sign(a) ^ sign(b).
-//   Combinational.
 
 `default_nettype none
 
@@ -32,9 +31,9 @@ module bf16_mul_fp32 (
   wire               sign;                   // sign of the product
   wire        [15:0] sig_product;            // exact 16-bit significand product
   wire signed [9:0]  prod_exp;               // weight of sig_product bit 0: exp_a + exp_b - 2*127 - 2*7
-  wire        [31:0] u_round_result_o;       // u_round.result_o
   wire               nan;                    // NaN operand or Inf * 0
   wire               inf;                    // Inf operand (and no NaN)
+  wire        [31:0] u_round_result_o;       // u_round.result_o
   wire               unused_u_round_result;
 
   assign a_normal = |a_i[14:7];
@@ -52,6 +51,8 @@ module bf16_mul_fp32 (
   assign sign = a_i[15] ^ b_i[15];
   assign sig_product = {8'd0, a_sig} * {8'd0, b_sig};
   assign prod_exp = {1'b0, {1'b0, a_exp} + {1'b0, b_exp}} - 10'd268;
+  assign nan = ((a_nan | b_nan) | (a_inf & b_zero)) | (b_inf & a_zero);
+  assign inf = a_inf | b_inf;
 
   fp32_round_m16_e10 u_round (
     .sign_i   (1'b0),
@@ -62,8 +63,6 @@ module bf16_mul_fp32 (
 
   // the sign is applied here (zero products keep sign(a) ^ sign(b))
   assign unused_u_round_result = u_round_result_o[31];
-  assign nan = ((a_nan | b_nan) | (a_inf & b_zero)) | (b_inf & a_zero);
-  assign inf = a_inf | b_inf;
   assign product_o = nan ? 32'h7fc00000 : {sign, (inf ? 31'h7f800000 : u_round_result_o[30:0])};
 
 endmodule

@@ -35,9 +35,11 @@ export interface ModuleInterface {
 export const bf16PeK32D1 = {
   name: 'bf16_pe_k32_d1',
   params: {
+    acc: false,
     depth: 1,
     format: "bf16",
     k: 32,
+    skid: false,
   },
   ports: [
     { name: 'clk_i', dir: 'input', width: 1, doc: 'clock, rising edge' },

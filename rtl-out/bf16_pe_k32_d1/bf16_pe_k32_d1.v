@@ -6,15 +6,20 @@
 // bf16_pe_k32_d1
 //
 //   Baseline bf16 processing element, k = 32, 1 register stage(s) (formats.md section 4, baseline):
-//   acc_o = fp32(acc_i + tree), tree = balanced pairwise FP32 sum of the k products fp32(a_i[j] * b_i[j]),
-//   adjacent pairs first (5 levels of fp32_add; an odd element passes up). Inputs are BF16 patterns,
-//   already rounded from FP32 (half to even) by the caller. Valid/ready stream.
-//   Stages: 0 after the products, 0 after the tree, 1 at the output.
+//   acc_o = fp32(acc_i + tree),
+//   tree = balanced pairwise FP32 sum of the k products fp32(a_i[j] * b_i[j]), adjacent pairs first (5 levels of
+//   fp32_add; an odd element passes up). Inputs are BF16 patterns, already rounded from FP32 (half to even) by the
+//     caller.
+//   Valid/ready stream. Pipeline plan (hdl/lib/stager.ts, delay model hdl/lib/delay.ts): 822 gate levels unpipelined, 1
+//     register stage(s), longest stage ~822 levels.
+//     register stage 1 at ~822 levels (output): out
 //
 // Configuration:
+//   acc    = false
 //   depth  = 1
 //   format = "bf16"
 //   k      = 32
+//   skid   = false
 
 `default_nettype none
 
@@ -31,6 +36,8 @@ module bf16_pe_k32_d1 (
   output wire [31:0]  acc_o         // FP32 accumulator out
 );
 
+  wire        st1_accept;         // stage 1 can take a new beat
+  wire        st1_load;           // stage 1 loads a beat
   wire [31:0] u_mul0_product_o;   // u_mul0.product_o
   wire [31:0] u_mul1_product_o;   // u_mul1.product_o
   wire [31:0] u_mul2_product_o;   // u_mul2.product_o
@@ -95,11 +102,20 @@ module bf16_pe_k32_d1 (
   wire [31:0] u_add_l3_29_sum_o;  // u_add_l3_29.sum_o
   wire [31:0] u_add_l4_30_sum_o;  // u_add_l4_30.sum_o
   wire [31:0] u_acc_sum_o;        // u_acc.sum_o
-  wire        out_out_ready;      // the stage after the out registers accepts
-  wire        out1_accept;        // stage 1 can take a new beat
-  wire        out1_load;          // stage 1 loads a beat
-  reg         out1_valid_q;       // stage 1 holds a beat
-  reg  [31:0] out1_acc_q;
+  reg         st1_valid_q;        // stage 1 holds a beat
+  reg  [31:0] s1_out_acc_q;
+
+  assign st1_accept = (~st1_valid_q) | out_ready_i;
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      st1_valid_q <= 1'b0;
+    end else if (st1_accept) begin
+      st1_valid_q <= in_valid_i;
+    end
+  end
+
+  assign st1_load = st1_accept & in_valid_i;
 
   bf16_mul_fp32 u_mul0 (
     .a_i       (a_i[15:0]),
@@ -485,28 +501,15 @@ module bf16_pe_k32_d1 (
     .sum_o (u_acc_sum_o)
   );
 
-  assign out1_accept = (~out1_valid_q) | out_out_ready;
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      out1_valid_q <= 1'b0;
-    end else if (out1_accept) begin
-      out1_valid_q <= in_valid_i;
-    end
-  end
-
-  assign out1_load = out1_accept & in_valid_i;
-
   always @(posedge clk_i) begin
-    if (out1_load) begin
-      out1_acc_q <= u_acc_sum_o;
+    if (st1_load) begin
+      s1_out_acc_q <= u_acc_sum_o;
     end
   end
 
-  assign in_ready_o = out1_accept;
-  assign acc_o = out1_acc_q;
-  assign out_out_ready = out_ready_i;
-  assign out_valid_o = out1_valid_q;
+  assign acc_o = s1_out_acc_q;
+  assign in_ready_o = st1_accept;
+  assign out_valid_o = st1_valid_q;
 
 endmodule
 

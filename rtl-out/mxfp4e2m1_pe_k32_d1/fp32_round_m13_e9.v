@@ -6,7 +6,8 @@
 // fp32_round_m13_e9
 //
 //   Rounds (-1)^sign_i * mag_i * 2^exp_i (exp_i two's complement) once to FP32: round half to even,
-//   gradual underflow, overflow to +-Inf. mag_i = 0 gives +0 whatever sign_i. Combinational.
+//   gradual underflow, overflow to +-Inf. mag_i = 0 gives +0 whatever sign_i.
+//   Stage points: lz, shamt, shift, round, out.
 //
 // Configuration:
 //   expWidth = 9
@@ -27,6 +28,7 @@ module fp32_round_m13_e9 (
   wire               is_normal;      // the leading one lies at or above 2^-126
   wire signed [9:0]  sub_shift;      // W + 150 + exp_i: shift that puts 2^-126 at the window MSB
   wire        [5:0]  shamt;          // left shift of {25 zeros, mag_i}
+  wire signed [11:0] exp_base;       // exponent field before the rounding carry
   wire        [24:0] top;            // significand window (24 bits) and guard bit
   wire        [12:0] below_guard;    // bit i: mag_i[i] lands below the guard (i + shamt < W)
   wire               sticky;         // a mag_i bit below the guard is set
@@ -115,7 +117,6 @@ module fp32_round_m13_e9 (
   wire               shamt_gt0_w4;
   wire               shamt_gt0_w5;
   wire               shamt_gt0_w6;
-  wire signed [11:0] exp_field_sx;
 
   assign nonzero = |mag_i;
   assign lzc_z0_0 = ~mag_i[12];
@@ -151,6 +152,7 @@ module fp32_round_m13_e9 (
   assign is_normal = $signed(be) > $signed(11'd0);
   assign sub_shift = {exp_i[8], exp_i} + 10'd163;
   assign shamt = is_normal ? ({2'd0, lz} + 6'd25) : (($signed(sub_shift) < $signed(10'd0)) ? 6'd0 : sub_shift[5:0]);
+  assign exp_base = (is_normal & nonzero) ? ({be[10], be} - 12'd1) : 12'd0;
   assign framed = {25'd0, mag_i};
   assign sh_s5 = shamt[5] ? {framed[5:0], 32'd0} : framed;
   assign sh_s4 = shamt[4] ? {sh_s5[21:0], 16'd0} : sh_s5;
@@ -223,8 +225,7 @@ module fp32_round_m13_e9 (
   assign sticky = |(mag_i & below_guard);
   assign round_up = top[0] & (sticky | top[1]);
   assign rounded = {1'b0, top[24:1]} + {24'd0, round_up};
-  assign exp_field_sx = (is_normal & nonzero) ? ({be[10], be} - 12'd1) : 12'd0;
-  assign exp_field = {exp_field_sx[11], exp_field_sx} + {11'd0, rounded[24:23]};
+  assign exp_field = {exp_base[11], exp_base} + {11'd0, rounded[24:23]};
   assign overflow = $signed(exp_field) > $signed(13'd254);
   assign result_o = {(sign_i & nonzero), (overflow ? 31'h7f800000 : {exp_field[7:0], rounded[22:0]})};
 

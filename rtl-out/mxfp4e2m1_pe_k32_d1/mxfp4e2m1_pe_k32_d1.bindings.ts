@@ -35,12 +35,14 @@ export interface ModuleInterface {
 export const mxfp4e2m1PeK32D1 = {
   name: 'mxfp4e2m1_pe_k32_d1',
   params: {
+    acc: false,
     depth: 1,
     formatA: "mxfp4-e2m1",
     formatB: "mxfp4-e2m1",
     k: 32,
     magWidth: 13,
-    reduction: "one's-complement lanes, Dadda compression",
+    reduction: "one's-complement lanes, word-level compressor tree",
+    skid: false,
     sumWidth: 14,
   },
   ports: [

@@ -6,9 +6,11 @@
 // pe_tree_t9_k32_s14_c_csa
 //
 //   Exact sum of 32 9-bit two's-complement terms plus the count of set bits of neg_i (one's-complement corrections)
-//   in a 14-bit word (the range analysis of the caller guarantees no overflow), by Dadda column compression (the sign
-//   extensions folded into one constant) and one carry-propagate adder; neg_o = sign, mag_o = |sum| (13 bits).
-//     Combinational.
+//   in a 14-bit word (the range analysis of the caller guarantees no overflow),
+//   by a word-level Dadda tree of csa_w* compressors
+//   (the sign extensions folded into one constant row, the +1 corrections in the carry words' free LSBs)
+//   and one carry-propagate adder;
+//   neg_o = sign, mag_o = |sum| (13 bits). Stage points: l<i> after each level, sum, out.
 //
 // Configuration:
 //   corrections = true
@@ -27,2524 +29,506 @@ module pe_tree_t9_k32_s14_c_csa (
   output wire [12:0]  mag_o     // |sum|
 );
 
-  wire signed [13:0] sum;            // exact sum
-  wire signed [8:0]  sum_cast;
-  wire               sum_slice;
-  wire signed [8:0]  sum_cast_1;
-  wire               sum_slice_1;
-  wire               csa_9_0_s;
-  wire signed [8:0]  sum_cast_2;
-  wire               sum_slice_2;
-  wire               sum_xor_6;
-  wire signed [8:0]  sum_cast_3;
-  wire               sum_slice_3;
-  wire               csa_8_1_s;
-  wire signed [8:0]  sum_cast_4;
-  wire               sum_slice_4;
-  wire signed [8:0]  sum_cast_5;
-  wire               sum_slice_5;
-  wire               sum_xor_7;
-  wire signed [8:0]  sum_cast_6;
-  wire               sum_slice_6;
-  wire               csa_8_2_s;
-  wire               sum_xor_5;
-  wire signed [8:0]  sum_cast_7;
-  wire               sum_slice_7;
-  wire signed [8:0]  sum_cast_8;
-  wire               sum_slice_8;
-  wire               sum_xor_8;
-  wire signed [8:0]  sum_cast_9;
-  wire               sum_slice_9;
-  wire               csa_8_3_s;
-  wire               csa_7_13_s;
-  wire signed [8:0]  sum_cast_10;
-  wire               sum_slice_10;
-  wire signed [8:0]  sum_cast_11;
-  wire               sum_slice_11;
-  wire               sum_xor_10;
-  wire signed [8:0]  sum_cast_12;
-  wire               sum_slice_12;
-  wire               csa_8_4_s;
-  wire signed [8:0]  sum_cast_13;
-  wire               sum_slice_13;
-  wire signed [8:0]  sum_cast_14;
-  wire               sum_slice_14;
-  wire               sum_xor_11;
-  wire signed [8:0]  sum_cast_15;
-  wire               sum_slice_15;
-  wire               csa_8_5_s;
-  wire               sum_xor_9;
-  wire signed [8:0]  sum_cast_16;
-  wire               sum_slice_16;
-  wire signed [8:0]  sum_cast_17;
-  wire               sum_slice_17;
-  wire               sum_xor_12;
-  wire signed [8:0]  sum_cast_18;
-  wire               sum_slice_18;
-  wire               csa_8_6_s;
-  wire               csa_7_14_s;
-  wire               sum_xor_4;
-  wire signed [8:0]  sum_cast_19;
-  wire               sum_slice_19;
-  wire signed [8:0]  sum_cast_20;
-  wire               sum_slice_20;
-  wire               sum_xor_14;
-  wire signed [8:0]  sum_cast_21;
-  wire               sum_slice_21;
-  wire               csa_8_7_s;
-  wire signed [8:0]  sum_cast_22;
-  wire               sum_slice_22;
-  wire signed [8:0]  sum_cast_23;
-  wire               sum_slice_23;
-  wire               sum_xor_15;
-  wire signed [8:0]  sum_cast_24;
-  wire               sum_slice_24;
-  wire               csa_8_8_s;
-  wire               sum_xor_13;
-  wire signed [8:0]  sum_cast_25;
-  wire               sum_slice_25;
-  wire signed [8:0]  sum_cast_26;
-  wire               sum_slice_26;
-  wire               sum_xor_16;
-  wire signed [8:0]  sum_cast_27;
-  wire               sum_slice_27;
-  wire               csa_8_9_s;
-  wire               csa_7_15_s;
-  wire               csa_6_70_s;
-  wire signed [8:0]  sum_cast_28;
-  wire               sum_slice_28;
-  wire signed [8:0]  sum_cast_29;
-  wire               sum_slice_29;
-  wire               sum_xor_19;
-  wire signed [8:0]  sum_cast_30;
-  wire               sum_slice_30;
-  wire               csa_8_10_s;
-  wire signed [8:0]  sum_cast_31;
-  wire               sum_slice_31;
-  wire               csa_8_11_s;
-  wire               sum_xor_18;
-  wire               csa_7_16_s;
-  wire               sum_xor_20;
-  wire               csa_7_17_s;
-  wire               sum_xor_17;
-  wire               sum_xor_21;
-  wire               csa_7_18_s;
-  wire               csa_6_71_s;
-  wire               sum_xor_3;
-  wire               sum_xor_23;
-  wire               csa_7_19_s;
-  wire               sum_xor_22;
-  wire               csa_6_72_s;
-  wire               csa_5_144_s;
-  wire               sum_xor_25;
-  wire               csa_6_73_s;
-  wire               csa_6_74_s;
-  wire               sum_xor_24;
-  wire               csa_5_145_s;
-  wire               sum_xor_2;
-  wire               sum_xor_26;
-  wire               csa_5_146_s;
-  wire               csa_4_198_s;
-  wire               sum_xor_27;
-  wire               csa_4_199_s;
-  wire               sum_xor_1;
-  wire               csa_3_235_s;
-  wire               csa_3_236_s;
-  wire               sum_xor;
-  wire               csa_2_267_s;
-  wire               csa_1_289_s;
-  wire               csa_0_301_s;
-  wire               csa_0_301_c;
-  wire               csa_1_289_c;
-  wire               csa_2_267_c;
-  wire               csa_3_235_c;
-  wire               csa_3_236_c;
-  wire               sum_xor_29;
-  wire               csa_4_198_c;
-  wire               csa_4_199_c;
-  wire               sum_xor_30;
-  wire               csa_5_144_c;
-  wire               csa_5_145_c;
-  wire               sum_xor_31;
-  wire               csa_5_146_c;
-  wire               csa_4_200_s;
-  wire               csa_3_237_s;
-  wire               csa_2_268_s;
-  wire               sum_xor_28;
-  wire               csa_6_70_c;
-  wire               csa_6_71_c;
-  wire               sum_xor_34;
-  wire               csa_6_72_c;
-  wire               csa_5_147_s;
-  wire               csa_6_73_c;
-  wire               csa_6_74_c;
-  wire               sum_xor_35;
-  wire               csa_7_13_c;
-  wire               csa_7_14_c;
-  wire               sum_xor_36;
-  wire               csa_7_15_c;
-  wire               csa_6_75_s;
-  wire               csa_5_148_s;
-  wire               sum_xor_33;
-  wire               csa_7_16_c;
-  wire               csa_7_17_c;
-  wire               sum_xor_38;
-  wire               csa_7_18_c;
-  wire               csa_6_76_s;
-  wire               csa_7_19_c;
-  wire               csa_8_1_c;
-  wire               csa_8_2_c;
-  wire               sum_xor_40;
-  wire               csa_8_3_c;
-  wire               csa_7_20_s;
-  wire               sum_xor_39;
-  wire               csa_8_4_c;
-  wire               csa_8_5_c;
-  wire               sum_xor_41;
-  wire               csa_8_6_c;
-  wire               csa_7_21_s;
-  wire               csa_6_77_s;
-  wire               sum_xor_37;
-  wire               csa_8_7_c;
-  wire               csa_8_8_c;
-  wire               sum_xor_43;
-  wire               csa_8_9_c;
-  wire               csa_7_22_s;
-  wire               csa_8_10_c;
-  wire               csa_8_11_c;
-  wire               sum_xor_44;
-  wire               csa_9_0_c;
-  wire               sum_slice_32;
-  wire               sum_xor_45;
-  wire               sum_slice_33;
-  wire               csa_8_12_s;
-  wire               csa_7_23_s;
-  wire               sum_xor_42;
-  wire               sum_slice_34;
-  wire               sum_slice_35;
-  wire               sum_xor_46;
-  wire               sum_slice_36;
-  wire               csa_7_24_s;
-  wire               csa_6_78_s;
-  wire               csa_5_149_s;
-  wire               csa_4_201_s;
-  wire               sum_slice_37;
-  wire               sum_slice_38;
-  wire               sum_xor_50;
-  wire               sum_slice_39;
-  wire               csa_7_25_s;
-  wire               sum_slice_40;
-  wire               sum_slice_41;
-  wire               sum_xor_51;
-  wire               sum_slice_42;
-  wire               csa_7_26_s;
-  wire               sum_xor_49;
-  wire               sum_slice_43;
-  wire               sum_slice_44;
-  wire               sum_xor_52;
-  wire               sum_slice_45;
-  wire               csa_7_27_s;
-  wire               csa_6_79_s;
-  wire               sum_slice_46;
-  wire               sum_slice_47;
-  wire               sum_xor_54;
-  wire               sum_slice_48;
-  wire               csa_7_28_s;
-  wire               sum_slice_49;
-  wire               sum_slice_50;
-  wire               sum_xor_55;
-  wire               sum_slice_51;
-  wire               csa_7_29_s;
-  wire               sum_xor_53;
-  wire               sum_slice_52;
-  wire               sum_slice_53;
-  wire               csa_7_30_s;
-  wire               csa_6_80_s;
-  wire               sum_xor_48;
-  wire               sum_slice_54;
-  wire               sum_slice_55;
-  wire               sum_xor_56;
-  wire               sum_slice_56;
-  wire               csa_6_81_s;
-  wire               csa_5_150_s;
-  wire               sum_slice_57;
-  wire               sum_slice_58;
-  wire               csa_5_151_s;
-  wire               sum_xor_47;
-  wire               sum_slice_59;
-  wire               csa_4_202_s;
-  wire               sum_xor_32;
-  wire               sum_slice_60;
-  wire               csa_3_238_s;
-  wire               sum_slice_61;
-  wire               sum_slice_62;
-  wire               csa_3_239_s;
-  wire               csa_2_269_s;
-  wire               csa_1_290_s;
-  wire               sum_slice_63;
-  wire               sum_xor_57;
-  wire               csa_0_302_c;
-  wire               csa_1_290_c;
-  wire               csa_2_268_c;
-  wire               csa_2_269_c;
-  wire               sum_xor_58;
-  wire               csa_3_237_c;
-  wire               csa_3_238_c;
-  wire               sum_xor_59;
-  wire               csa_3_239_c;
-  wire               csa_2_270_s;
-  wire               csa_1_291_s;
-  wire               csa_4_200_c;
-  wire               csa_4_201_c;
-  wire               sum_xor_61;
-  wire               csa_4_202_c;
-  wire               csa_3_240_s;
-  wire               csa_5_147_c;
-  wire               csa_5_148_c;
-  wire               sum_xor_63;
-  wire               csa_5_149_c;
-  wire               csa_4_203_s;
-  wire               csa_5_150_c;
-  wire               csa_5_151_c;
-  wire               sum_xor_64;
-  wire               csa_6_75_c;
-  wire               csa_6_76_c;
-  wire               sum_xor_65;
-  wire               csa_6_77_c;
-  wire               csa_5_152_s;
-  wire               csa_4_204_s;
-  wire               sum_xor_62;
-  wire               csa_6_78_c;
-  wire               csa_6_79_c;
-  wire               sum_xor_67;
-  wire               csa_6_80_c;
-  wire               csa_5_153_s;
-  wire               csa_6_81_c;
-  wire               csa_7_20_c;
-  wire               csa_7_21_c;
-  wire               sum_xor_69;
-  wire               csa_7_22_c;
-  wire               csa_6_82_s;
-  wire               sum_xor_68;
-  wire               csa_7_23_c;
-  wire               csa_7_24_c;
-  wire               sum_xor_70;
-  wire               csa_7_25_c;
-  wire               csa_6_83_s;
-  wire               csa_5_154_s;
-  wire               sum_xor_66;
-  wire               csa_7_26_c;
-  wire               csa_7_27_c;
-  wire               sum_xor_72;
-  wire               csa_7_28_c;
-  wire               csa_6_84_s;
-  wire               csa_7_29_c;
-  wire               csa_7_30_c;
-  wire               sum_xor_73;
-  wire               csa_8_12_c;
-  wire               sum_slice_64;
-  wire               sum_xor_74;
-  wire               sum_slice_65;
-  wire               csa_7_31_s;
-  wire               csa_6_85_s;
-  wire               sum_xor_71;
-  wire               sum_slice_66;
-  wire               sum_slice_67;
-  wire               sum_xor_76;
-  wire               sum_slice_68;
-  wire               csa_7_32_s;
-  wire               sum_slice_69;
-  wire               sum_slice_70;
-  wire               sum_xor_77;
-  wire               sum_slice_71;
-  wire               csa_7_33_s;
-  wire               sum_xor_75;
-  wire               sum_slice_72;
-  wire               sum_slice_73;
-  wire               sum_xor_78;
-  wire               sum_slice_74;
-  wire               csa_7_34_s;
-  wire               csa_6_86_s;
-  wire               csa_5_155_s;
-  wire               csa_4_205_s;
-  wire               csa_3_241_s;
-  wire               sum_xor_60;
-  wire               sum_slice_75;
-  wire               sum_slice_76;
-  wire               sum_xor_82;
-  wire               sum_slice_77;
-  wire               csa_7_35_s;
-  wire               sum_slice_78;
-  wire               sum_slice_79;
-  wire               sum_xor_83;
-  wire               sum_slice_80;
-  wire               csa_7_36_s;
-  wire               sum_xor_81;
-  wire               sum_slice_81;
-  wire               sum_slice_82;
-  wire               sum_xor_84;
-  wire               sum_slice_83;
-  wire               csa_7_37_s;
-  wire               csa_6_87_s;
-  wire               sum_slice_84;
-  wire               sum_slice_85;
-  wire               sum_xor_86;
-  wire               sum_slice_86;
-  wire               csa_7_38_s;
-  wire               sum_slice_87;
-  wire               sum_xor_85;
-  wire               sum_slice_88;
-  wire               csa_6_88_s;
-  wire               sum_xor_80;
-  wire               sum_slice_89;
-  wire               sum_slice_90;
-  wire               sum_xor_87;
-  wire               sum_slice_91;
-  wire               csa_6_89_s;
-  wire               csa_5_156_s;
-  wire               sum_slice_92;
-  wire               sum_slice_93;
-  wire               csa_5_157_s;
-  wire               csa_4_206_s;
-  wire               sum_slice_94;
-  wire               sum_xor_79;
-  wire               sum_slice_95;
-  wire               csa_3_242_s;
-  wire               csa_2_271_s;
-  wire               sum_xor_88;
-  wire               csa_0_303_c;
-  wire               csa_1_291_c;
-  wire               csa_2_270_c;
-  wire               csa_2_271_c;
-  wire               sum_xor_89;
-  wire               csa_3_240_c;
-  wire               csa_3_241_c;
-  wire               sum_xor_90;
-  wire               csa_3_242_c;
-  wire               csa_2_272_s;
-  wire               csa_1_292_s;
-  wire               csa_4_203_c;
-  wire               csa_4_204_c;
-  wire               sum_xor_92;
-  wire               csa_4_205_c;
-  wire               csa_3_243_s;
-  wire               csa_4_206_c;
-  wire               csa_5_152_c;
-  wire               csa_5_153_c;
-  wire               sum_xor_94;
-  wire               csa_5_154_c;
-  wire               csa_4_207_s;
-  wire               sum_xor_93;
-  wire               csa_5_155_c;
-  wire               csa_5_156_c;
-  wire               sum_xor_95;
-  wire               csa_5_157_c;
-  wire               csa_4_208_s;
-  wire               csa_3_244_s;
-  wire               sum_xor_91;
-  wire               csa_6_82_c;
-  wire               csa_6_83_c;
-  wire               sum_xor_98;
-  wire               csa_6_84_c;
-  wire               csa_5_158_s;
-  wire               csa_6_85_c;
-  wire               csa_6_86_c;
-  wire               sum_xor_99;
-  wire               csa_6_87_c;
-  wire               csa_5_159_s;
-  wire               sum_xor_97;
-  wire               csa_6_88_c;
-  wire               csa_6_89_c;
-  wire               sum_xor_100;
-  wire               csa_7_31_c;
-  wire               csa_7_32_c;
-  wire               sum_xor_101;
-  wire               csa_7_33_c;
-  wire               csa_6_90_s;
-  wire               csa_5_160_s;
-  wire               csa_4_209_s;
-  wire               csa_7_34_c;
-  wire               csa_7_35_c;
-  wire               sum_xor_104;
-  wire               csa_7_36_c;
-  wire               csa_6_91_s;
-  wire               csa_7_37_c;
-  wire               csa_7_38_c;
-  wire               sum_xor_105;
-  wire               sum_slice_96;
-  wire               sum_slice_97;
-  wire               sum_xor_106;
-  wire               sum_slice_98;
-  wire               csa_7_39_s;
-  wire               csa_6_92_s;
-  wire               sum_xor_103;
-  wire               sum_slice_99;
-  wire               sum_slice_100;
-  wire               sum_xor_108;
-  wire               sum_slice_101;
-  wire               csa_7_40_s;
-  wire               sum_slice_102;
-  wire               sum_slice_103;
-  wire               sum_xor_109;
-  wire               sum_slice_104;
-  wire               csa_7_41_s;
-  wire               sum_xor_107;
-  wire               sum_slice_105;
-  wire               sum_slice_106;
-  wire               sum_xor_110;
-  wire               sum_slice_107;
-  wire               csa_7_42_s;
-  wire               csa_6_93_s;
-  wire               csa_5_161_s;
-  wire               sum_slice_108;
-  wire               sum_slice_109;
-  wire               sum_xor_113;
-  wire               sum_slice_110;
-  wire               csa_7_43_s;
-  wire               sum_slice_111;
-  wire               sum_slice_112;
-  wire               sum_xor_114;
-  wire               sum_slice_113;
-  wire               csa_7_44_s;
-  wire               sum_xor_112;
-  wire               sum_slice_114;
-  wire               csa_6_94_s;
-  wire               sum_slice_115;
-  wire               sum_slice_116;
-  wire               sum_xor_115;
-  wire               sum_slice_117;
-  wire               csa_6_95_s;
-  wire               sum_xor_111;
-  wire               sum_slice_118;
-  wire               sum_slice_119;
-  wire               sum_xor_116;
-  wire               sum_slice_120;
-  wire               csa_6_96_s;
-  wire               csa_5_162_s;
-  wire               sum_xor_102;
-  wire               sum_slice_121;
-  wire               sum_slice_122;
-  wire               sum_xor_118;
-  wire               sum_slice_123;
-  wire               csa_6_97_s;
-  wire               sum_slice_124;
-  wire               sum_slice_125;
-  wire               csa_6_98_s;
-  wire               sum_xor_117;
-  wire               sum_slice_126;
-  wire               csa_5_163_s;
-  wire               csa_4_210_s;
-  wire               sum_xor_96;
-  wire               sum_slice_127;
-  wire               csa_3_245_s;
-  wire               csa_2_273_s;
-  wire               sum_xor_119;
-  wire               csa_0_304_c;
-  wire               csa_1_292_c;
-  wire               csa_2_272_c;
-  wire               csa_2_273_c;
-  wire               sum_xor_120;
-  wire               csa_3_243_c;
-  wire               csa_3_244_c;
-  wire               sum_xor_121;
-  wire               csa_3_245_c;
-  wire               csa_2_274_s;
-  wire               csa_1_293_s;
-  wire               csa_4_207_c;
-  wire               csa_4_208_c;
-  wire               sum_xor_123;
-  wire               csa_4_209_c;
-  wire               csa_3_246_s;
-  wire               csa_4_210_c;
-  wire               csa_5_158_c;
-  wire               csa_5_159_c;
-  wire               sum_xor_125;
-  wire               csa_5_160_c;
-  wire               csa_4_211_s;
-  wire               sum_xor_124;
-  wire               csa_5_161_c;
-  wire               csa_5_162_c;
-  wire               sum_xor_126;
-  wire               csa_5_163_c;
-  wire               csa_4_212_s;
-  wire               csa_3_247_s;
-  wire               sum_xor_122;
-  wire               csa_6_90_c;
-  wire               csa_6_91_c;
-  wire               sum_xor_129;
-  wire               csa_6_92_c;
-  wire               csa_5_164_s;
-  wire               csa_6_93_c;
-  wire               csa_6_94_c;
-  wire               sum_xor_130;
-  wire               csa_6_95_c;
-  wire               csa_5_165_s;
-  wire               sum_xor_128;
-  wire               csa_6_96_c;
-  wire               csa_6_97_c;
-  wire               sum_xor_131;
-  wire               csa_6_98_c;
-  wire               csa_5_166_s;
-  wire               csa_4_213_s;
-  wire               csa_7_39_c;
-  wire               csa_7_40_c;
-  wire               sum_xor_134;
-  wire               csa_7_41_c;
-  wire               csa_6_99_s;
-  wire               csa_7_42_c;
-  wire               csa_7_43_c;
-  wire               sum_xor_135;
-  wire               csa_7_44_c;
-  wire               csa_6_100_s;
-  wire               sum_xor_133;
-  wire               sum_slice_128;
-  wire               sum_slice_129;
-  wire               sum_xor_137;
-  wire               sum_slice_130;
-  wire               csa_7_45_s;
-  wire               sum_slice_131;
-  wire               sum_slice_132;
-  wire               sum_xor_138;
-  wire               sum_slice_133;
-  wire               csa_7_46_s;
-  wire               sum_xor_136;
-  wire               sum_slice_134;
-  wire               sum_slice_135;
-  wire               sum_xor_139;
-  wire               sum_slice_136;
-  wire               csa_7_47_s;
-  wire               csa_6_101_s;
-  wire               csa_5_167_s;
-  wire               sum_slice_137;
-  wire               sum_slice_138;
-  wire               sum_xor_142;
-  wire               sum_slice_139;
-  wire               csa_7_48_s;
-  wire               sum_slice_140;
-  wire               sum_slice_141;
-  wire               sum_xor_143;
-  wire               sum_slice_142;
-  wire               csa_7_49_s;
-  wire               sum_xor_141;
-  wire               sum_slice_143;
-  wire               csa_6_102_s;
-  wire               sum_slice_144;
-  wire               sum_slice_145;
-  wire               sum_xor_144;
-  wire               sum_slice_146;
-  wire               csa_6_103_s;
-  wire               sum_xor_140;
-  wire               sum_slice_147;
-  wire               sum_slice_148;
-  wire               sum_xor_145;
-  wire               sum_slice_149;
-  wire               csa_6_104_s;
-  wire               csa_5_168_s;
-  wire               sum_xor_132;
-  wire               sum_slice_150;
-  wire               sum_slice_151;
-  wire               sum_xor_147;
-  wire               sum_slice_152;
-  wire               csa_6_105_s;
-  wire               sum_slice_153;
-  wire               sum_slice_154;
-  wire               sum_xor_148;
-  wire               sum_slice_155;
-  wire               csa_6_106_s;
-  wire               sum_xor_146;
-  wire               sum_slice_156;
-  wire               sum_slice_157;
-  wire               sum_xor_149;
-  wire               sum_slice_158;
-  wire               csa_6_107_s;
-  wire               csa_5_169_s;
-  wire               csa_4_214_s;
-  wire               sum_xor_127;
-  wire               sum_slice_159;
-  wire               csa_3_248_s;
-  wire               csa_2_275_s;
-  wire               sum_xor_150;
-  wire               csa_0_305_c;
-  wire               csa_1_293_c;
-  wire               csa_2_274_c;
-  wire               csa_2_275_c;
-  wire               sum_xor_151;
-  wire               csa_3_246_c;
-  wire               csa_3_247_c;
-  wire               sum_xor_152;
-  wire               csa_3_248_c;
-  wire               csa_2_276_s;
-  wire               csa_1_294_s;
-  wire               csa_4_211_c;
-  wire               csa_4_212_c;
-  wire               sum_xor_154;
-  wire               csa_4_213_c;
-  wire               csa_3_249_s;
-  wire               csa_4_214_c;
-  wire               csa_5_164_c;
-  wire               csa_5_165_c;
-  wire               sum_xor_156;
-  wire               csa_5_166_c;
-  wire               csa_4_215_s;
-  wire               sum_xor_155;
-  wire               csa_5_167_c;
-  wire               csa_5_168_c;
-  wire               sum_xor_157;
-  wire               csa_5_169_c;
-  wire               csa_4_216_s;
-  wire               csa_3_250_s;
-  wire               sum_xor_153;
-  wire               csa_6_99_c;
-  wire               csa_6_100_c;
-  wire               sum_xor_160;
-  wire               csa_6_101_c;
-  wire               csa_5_170_s;
-  wire               csa_6_102_c;
-  wire               csa_6_103_c;
-  wire               sum_xor_161;
-  wire               csa_6_104_c;
-  wire               csa_5_171_s;
-  wire               sum_xor_159;
-  wire               csa_6_105_c;
-  wire               csa_6_106_c;
-  wire               sum_xor_162;
-  wire               csa_6_107_c;
-  wire               csa_5_172_s;
-  wire               csa_4_217_s;
-  wire               csa_7_45_c;
-  wire               csa_7_46_c;
-  wire               sum_xor_165;
-  wire               csa_7_47_c;
-  wire               csa_6_108_s;
-  wire               csa_7_48_c;
-  wire               csa_7_49_c;
-  wire               sum_xor_166;
-  wire               sum_slice_160;
-  wire               sum_slice_161;
-  wire               sum_xor_167;
-  wire               sum_slice_162;
-  wire               csa_7_50_s;
-  wire               csa_6_109_s;
-  wire               sum_xor_164;
-  wire               sum_slice_163;
-  wire               sum_slice_164;
-  wire               sum_xor_169;
-  wire               sum_slice_165;
-  wire               csa_7_51_s;
-  wire               sum_slice_166;
-  wire               sum_slice_167;
-  wire               sum_xor_170;
-  wire               sum_slice_168;
-  wire               csa_7_52_s;
-  wire               sum_xor_168;
-  wire               sum_slice_169;
-  wire               sum_slice_170;
-  wire               sum_xor_171;
-  wire               sum_slice_171;
-  wire               csa_7_53_s;
-  wire               csa_6_110_s;
-  wire               csa_5_173_s;
-  wire               sum_slice_172;
-  wire               sum_slice_173;
-  wire               csa_7_54_s;
-  wire               sum_slice_174;
-  wire               sum_xor_173;
-  wire               sum_slice_175;
-  wire               csa_6_111_s;
-  wire               sum_slice_176;
-  wire               sum_slice_177;
-  wire               sum_xor_174;
-  wire               sum_slice_178;
-  wire               csa_6_112_s;
-  wire               sum_xor_172;
-  wire               sum_slice_179;
-  wire               sum_slice_180;
-  wire               sum_xor_175;
-  wire               sum_slice_181;
-  wire               csa_6_113_s;
-  wire               csa_5_174_s;
-  wire               sum_xor_163;
-  wire               sum_slice_182;
-  wire               sum_slice_183;
-  wire               sum_xor_177;
-  wire               sum_slice_184;
-  wire               csa_6_114_s;
-  wire               sum_slice_185;
-  wire               sum_slice_186;
-  wire               sum_xor_178;
-  wire               sum_slice_187;
-  wire               csa_6_115_s;
-  wire               sum_xor_176;
-  wire               sum_slice_188;
-  wire               sum_slice_189;
-  wire               sum_xor_179;
-  wire               sum_slice_190;
-  wire               csa_6_116_s;
-  wire               csa_5_175_s;
-  wire               csa_4_218_s;
-  wire               sum_xor_158;
-  wire               sum_slice_191;
-  wire               csa_3_251_s;
-  wire               csa_2_277_s;
-  wire               sum_xor_180;
-  wire               csa_0_306_c;
-  wire               csa_1_294_c;
-  wire               csa_2_276_c;
-  wire               csa_2_277_c;
-  wire               sum_xor_181;
-  wire               csa_3_249_c;
-  wire               csa_3_250_c;
-  wire               sum_xor_182;
-  wire               csa_3_251_c;
-  wire               csa_2_278_s;
-  wire               csa_1_295_s;
-  wire               csa_4_215_c;
-  wire               csa_4_216_c;
-  wire               sum_xor_184;
-  wire               csa_4_217_c;
-  wire               csa_3_252_s;
-  wire               csa_4_218_c;
-  wire               csa_5_170_c;
-  wire               csa_5_171_c;
-  wire               sum_xor_186;
-  wire               csa_5_172_c;
-  wire               csa_4_219_s;
-  wire               sum_xor_185;
-  wire               csa_5_173_c;
-  wire               csa_5_174_c;
-  wire               sum_xor_187;
-  wire               csa_5_175_c;
-  wire               csa_4_220_s;
-  wire               csa_3_253_s;
-  wire               sum_xor_183;
-  wire               csa_6_108_c;
-  wire               csa_6_109_c;
-  wire               sum_xor_190;
-  wire               csa_6_110_c;
-  wire               csa_5_176_s;
-  wire               csa_6_111_c;
-  wire               csa_6_112_c;
-  wire               sum_xor_191;
-  wire               csa_6_113_c;
-  wire               csa_5_177_s;
-  wire               sum_xor_189;
-  wire               csa_6_114_c;
-  wire               csa_6_115_c;
-  wire               sum_xor_192;
-  wire               csa_6_116_c;
-  wire               csa_5_178_s;
-  wire               csa_4_221_s;
-  wire               csa_7_50_c;
-  wire               csa_7_51_c;
-  wire               sum_xor_195;
-  wire               csa_7_52_c;
-  wire               csa_6_117_s;
-  wire               csa_7_53_c;
-  wire               csa_7_54_c;
-  wire               sum_xor_196;
-  wire               sum_slice_192;
-  wire               sum_slice_193;
-  wire               sum_xor_197;
-  wire               sum_slice_194;
-  wire               csa_7_55_s;
-  wire               csa_6_118_s;
-  wire               sum_xor_194;
-  wire               sum_slice_195;
-  wire               sum_slice_196;
-  wire               sum_xor_199;
-  wire               sum_slice_197;
-  wire               csa_7_56_s;
-  wire               sum_slice_198;
-  wire               sum_slice_199;
-  wire               sum_xor_200;
-  wire               sum_slice_200;
-  wire               csa_7_57_s;
-  wire               sum_xor_198;
-  wire               sum_slice_201;
-  wire               sum_slice_202;
-  wire               sum_xor_201;
-  wire               sum_slice_203;
-  wire               csa_7_58_s;
-  wire               csa_6_119_s;
-  wire               csa_5_179_s;
-  wire               sum_slice_204;
-  wire               sum_slice_205;
-  wire               csa_7_59_s;
-  wire               sum_slice_206;
-  wire               sum_xor_203;
-  wire               sum_slice_207;
-  wire               csa_6_120_s;
-  wire               sum_slice_208;
-  wire               sum_slice_209;
-  wire               sum_xor_204;
-  wire               sum_slice_210;
-  wire               csa_6_121_s;
-  wire               sum_xor_202;
-  wire               sum_slice_211;
-  wire               sum_slice_212;
-  wire               sum_xor_205;
-  wire               sum_slice_213;
-  wire               csa_6_122_s;
-  wire               csa_5_180_s;
-  wire               sum_xor_193;
-  wire               sum_slice_214;
-  wire               sum_slice_215;
-  wire               sum_xor_207;
-  wire               sum_slice_216;
-  wire               csa_6_123_s;
-  wire               sum_slice_217;
-  wire               sum_slice_218;
-  wire               sum_xor_208;
-  wire               sum_slice_219;
-  wire               csa_6_124_s;
-  wire               sum_xor_206;
-  wire               sum_slice_220;
-  wire               sum_slice_221;
-  wire               sum_xor_209;
-  wire               sum_slice_222;
-  wire               csa_6_125_s;
-  wire               csa_5_181_s;
-  wire               csa_4_222_s;
-  wire               sum_xor_188;
-  wire               sum_slice_223;
-  wire               csa_3_254_s;
-  wire               csa_2_279_s;
-  wire               sum_xor_210;
-  wire               csa_0_307_c;
-  wire               csa_1_295_c;
-  wire               csa_2_278_c;
-  wire               csa_2_279_c;
-  wire               sum_xor_211;
-  wire               csa_3_252_c;
-  wire               csa_3_253_c;
-  wire               sum_xor_212;
-  wire               csa_3_254_c;
-  wire               csa_2_280_s;
-  wire               csa_1_296_s;
-  wire               csa_4_219_c;
-  wire               csa_4_220_c;
-  wire               sum_xor_214;
-  wire               csa_4_221_c;
-  wire               csa_3_255_s;
-  wire               csa_4_222_c;
-  wire               csa_5_176_c;
-  wire               csa_5_177_c;
-  wire               sum_xor_216;
-  wire               csa_5_178_c;
-  wire               csa_4_223_s;
-  wire               sum_xor_215;
-  wire               csa_5_179_c;
-  wire               csa_5_180_c;
-  wire               sum_xor_217;
-  wire               csa_5_181_c;
-  wire               csa_4_224_s;
-  wire               csa_3_256_s;
-  wire               sum_xor_213;
-  wire               csa_6_117_c;
-  wire               csa_6_118_c;
-  wire               sum_xor_220;
-  wire               csa_6_119_c;
-  wire               csa_5_182_s;
-  wire               csa_6_120_c;
-  wire               csa_6_121_c;
-  wire               sum_xor_221;
-  wire               csa_6_122_c;
-  wire               csa_5_183_s;
-  wire               sum_xor_219;
-  wire               csa_6_123_c;
-  wire               csa_6_124_c;
-  wire               sum_xor_222;
-  wire               csa_6_125_c;
-  wire               csa_5_184_s;
-  wire               csa_4_225_s;
-  wire               csa_7_55_c;
-  wire               csa_7_56_c;
-  wire               sum_xor_225;
-  wire               csa_7_57_c;
-  wire               csa_6_126_s;
-  wire               csa_7_58_c;
-  wire               csa_7_59_c;
-  wire               sum_xor_226;
-  wire               sum_slice_224;
-  wire               sum_slice_225;
-  wire               sum_xor_227;
-  wire               sum_slice_226;
-  wire               csa_7_60_s;
-  wire               csa_6_127_s;
-  wire               sum_xor_224;
-  wire               sum_slice_227;
-  wire               sum_slice_228;
-  wire               sum_xor_229;
-  wire               sum_slice_229;
-  wire               csa_7_61_s;
-  wire               sum_slice_230;
-  wire               sum_slice_231;
-  wire               sum_xor_230;
-  wire               sum_slice_232;
-  wire               csa_7_62_s;
-  wire               sum_xor_228;
-  wire               sum_slice_233;
-  wire               sum_slice_234;
-  wire               sum_xor_231;
-  wire               sum_slice_235;
-  wire               csa_7_63_s;
-  wire               csa_6_128_s;
-  wire               csa_5_185_s;
-  wire               sum_slice_236;
-  wire               sum_slice_237;
-  wire               csa_7_64_s;
-  wire               sum_slice_238;
-  wire               sum_xor_233;
-  wire               sum_slice_239;
-  wire               csa_6_129_s;
-  wire               sum_slice_240;
-  wire               sum_slice_241;
-  wire               sum_xor_234;
-  wire               sum_slice_242;
-  wire               csa_6_130_s;
-  wire               sum_xor_232;
-  wire               sum_slice_243;
-  wire               sum_slice_244;
-  wire               sum_xor_235;
-  wire               sum_slice_245;
-  wire               csa_6_131_s;
-  wire               csa_5_186_s;
-  wire               sum_xor_223;
-  wire               sum_slice_246;
-  wire               sum_slice_247;
-  wire               sum_xor_237;
-  wire               sum_slice_248;
-  wire               csa_6_132_s;
-  wire               sum_slice_249;
-  wire               sum_slice_250;
-  wire               sum_xor_238;
-  wire               sum_slice_251;
-  wire               csa_6_133_s;
-  wire               sum_xor_236;
-  wire               sum_slice_252;
-  wire               sum_slice_253;
-  wire               sum_xor_239;
-  wire               sum_slice_254;
-  wire               csa_6_134_s;
-  wire               csa_5_187_s;
-  wire               csa_4_226_s;
-  wire               sum_xor_218;
-  wire               sum_slice_255;
-  wire               csa_3_257_s;
-  wire               csa_2_281_s;
-  wire               sum_xor_240;
-  wire               csa_0_308_c;
-  wire               csa_1_296_c;
-  wire               csa_2_280_c;
-  wire               csa_2_281_c;
-  wire               sum_xor_241;
-  wire               csa_3_255_c;
-  wire               csa_3_256_c;
-  wire               sum_xor_242;
-  wire               csa_3_257_c;
-  wire               csa_2_282_s;
-  wire               csa_1_297_s;
-  wire               csa_4_223_c;
-  wire               csa_4_224_c;
-  wire               sum_xor_244;
-  wire               csa_4_225_c;
-  wire               csa_3_258_s;
-  wire               csa_4_226_c;
-  wire               csa_5_182_c;
-  wire               csa_5_183_c;
-  wire               sum_xor_246;
-  wire               csa_5_184_c;
-  wire               csa_4_227_s;
-  wire               sum_xor_245;
-  wire               csa_5_185_c;
-  wire               csa_5_186_c;
-  wire               sum_xor_247;
-  wire               csa_5_187_c;
-  wire               csa_4_228_s;
-  wire               csa_3_259_s;
-  wire               sum_xor_243;
-  wire               csa_6_126_c;
-  wire               csa_6_127_c;
-  wire               sum_xor_250;
-  wire               csa_6_128_c;
-  wire               csa_5_188_s;
-  wire               csa_6_129_c;
-  wire               csa_6_130_c;
-  wire               sum_xor_251;
-  wire               csa_6_131_c;
-  wire               csa_5_189_s;
-  wire               sum_xor_249;
-  wire               csa_6_132_c;
-  wire               csa_6_133_c;
-  wire               sum_xor_252;
-  wire               csa_6_134_c;
-  wire               csa_5_190_s;
-  wire               csa_4_229_s;
-  wire               csa_7_60_c;
-  wire               csa_7_61_c;
-  wire               sum_xor_255;
-  wire               csa_7_62_c;
-  wire               csa_6_135_s;
-  wire               csa_7_63_c;
-  wire               csa_7_64_c;
-  wire               sum_xor_256;
-  wire               sum_not;
-  wire               sum_not_1;
-  wire               sum_xor_257;
-  wire               sum_not_2;
-  wire               csa_7_65_s;
-  wire               csa_6_136_s;
-  wire               sum_xor_254;
-  wire               sum_not_3;
-  wire               sum_not_4;
-  wire               sum_xor_259;
-  wire               sum_not_5;
-  wire               csa_7_66_s;
-  wire               sum_not_6;
-  wire               sum_not_7;
-  wire               sum_xor_260;
-  wire               sum_not_8;
-  wire               csa_7_67_s;
-  wire               sum_xor_258;
-  wire               sum_not_9;
-  wire               sum_not_10;
-  wire               sum_xor_261;
-  wire               sum_not_11;
-  wire               csa_7_68_s;
-  wire               csa_6_137_s;
-  wire               csa_5_191_s;
-  wire               sum_not_12;
-  wire               sum_not_13;
-  wire               csa_7_69_s;
-  wire               sum_not_14;
-  wire               sum_xor_263;
-  wire               sum_not_15;
-  wire               csa_6_138_s;
-  wire               sum_not_16;
-  wire               sum_not_17;
-  wire               sum_xor_264;
-  wire               sum_not_18;
-  wire               csa_6_139_s;
-  wire               sum_xor_262;
-  wire               sum_not_19;
-  wire               sum_not_20;
-  wire               sum_xor_265;
-  wire               sum_not_21;
-  wire               csa_6_140_s;
-  wire               csa_5_192_s;
-  wire               sum_xor_253;
-  wire               sum_not_22;
-  wire               sum_not_23;
-  wire               sum_xor_267;
-  wire               sum_not_24;
-  wire               csa_6_141_s;
-  wire               sum_not_25;
-  wire               sum_not_26;
-  wire               sum_xor_268;
-  wire               sum_not_27;
-  wire               csa_6_142_s;
-  wire               sum_xor_266;
-  wire               sum_not_28;
-  wire               sum_not_29;
-  wire               sum_xor_269;
-  wire               sum_not_30;
-  wire               csa_6_143_s;
-  wire               csa_5_193_s;
-  wire               csa_4_230_s;
-  wire               sum_xor_248;
-  wire               sum_not_31;
-  wire               csa_3_260_s;
-  wire               csa_2_283_s;
-  wire               sum_xor_270;
-  wire               csa_0_309_c;
-  wire               csa_1_297_c;
-  wire               csa_2_282_c;
-  wire               csa_2_283_c;
-  wire               sum_xor_271;
-  wire               csa_3_258_c;
-  wire               csa_3_259_c;
-  wire               sum_xor_272;
-  wire               csa_3_260_c;
-  wire               csa_2_284_s;
-  wire               csa_1_298_s;
-  wire               csa_4_227_c;
-  wire               csa_4_228_c;
-  wire               sum_xor_274;
-  wire               csa_4_229_c;
-  wire               csa_3_261_s;
-  wire               csa_4_230_c;
-  wire               csa_5_188_c;
-  wire               csa_5_189_c;
-  wire               sum_xor_276;
-  wire               csa_5_190_c;
-  wire               csa_4_231_s;
-  wire               sum_xor_275;
-  wire               csa_5_191_c;
-  wire               csa_5_192_c;
-  wire               sum_xor_277;
-  wire               csa_5_193_c;
-  wire               csa_4_232_s;
-  wire               csa_3_262_s;
-  wire               sum_xor_273;
-  wire               csa_6_135_c;
-  wire               csa_6_136_c;
-  wire               sum_xor_280;
-  wire               csa_6_137_c;
-  wire               csa_5_194_s;
-  wire               csa_6_138_c;
-  wire               csa_6_139_c;
-  wire               sum_xor_281;
-  wire               csa_6_140_c;
-  wire               csa_5_195_s;
-  wire               sum_xor_279;
-  wire               csa_6_141_c;
-  wire               csa_6_142_c;
-  wire               sum_xor_282;
-  wire               csa_6_143_c;
-  wire               csa_5_196_s;
-  wire               csa_4_233_s;
-  wire               csa_7_65_c;
-  wire               csa_7_66_c;
-  wire               csa_5_197_s;
-  wire               csa_7_67_c;
-  wire               sum_xor_283;
-  wire               csa_7_68_c;
-  wire               csa_4_234_s;
-  wire               sum_xor_278;
-  wire               csa_7_69_c;
-  wire               csa_3_263_s;
-  wire               csa_2_285_s;
-  wire               sum_xor_284;
-  wire               csa_0_310_c;
-  wire               csa_1_298_c;
-  wire               csa_2_284_c;
-  wire               csa_2_285_c;
-  wire               sum_xor_285;
-  wire               csa_3_261_c;
-  wire               csa_3_262_c;
-  wire               sum_xor_286;
-  wire               csa_3_263_c;
-  wire               csa_2_286_s;
-  wire               csa_1_299_s;
-  wire               csa_4_231_c;
-  wire               csa_4_232_c;
-  wire               sum_xor_288;
-  wire               csa_4_233_c;
-  wire               csa_3_264_s;
-  wire               csa_4_234_c;
-  wire               csa_5_194_c;
-  wire               sum_xor_289;
-  wire               csa_5_195_c;
-  wire               csa_3_265_s;
-  wire               sum_xor_287;
-  wire               csa_5_196_c;
-  wire               csa_5_197_c;
-  wire               csa_3_266_s;
-  wire               csa_2_287_s;
-  wire               sum_xor_290;
-  wire               csa_0_311_c;
-  wire               csa_1_299_c;
-  wire               csa_2_286_c;
-  wire               csa_2_287_c;
-  wire               sum_xor_291;
-  wire               csa_3_264_c;
-  wire               csa_3_265_c;
-  wire               csa_2_288_s;
-  wire               csa_1_300_s;
-  wire               csa_3_266_c;
-  wire               sum_xor_292;
-  wire               csa_0_312_c;
-  wire               csa_1_300_c;
-  wire               csa_2_288_c;
-  wire               csa_0_313_c;
-  wire               csa_0_302_s;
-  wire               csa_0_303_s;
-  wire               csa_0_304_s;
-  wire               csa_0_305_s;
-  wire               csa_0_306_s;
-  wire               csa_0_307_s;
-  wire               csa_0_308_s;
-  wire               csa_0_309_s;
-  wire               csa_0_310_s;
-  wire               csa_0_311_s;
-  wire               csa_0_312_s;
-  wire               csa_0_313_s;
-  wire        [13:0] csa_cpa;
+  wire        [8:0]  u_csa0_s_o;        // u_csa0.s_o
+  wire        [9:0]  u_csa0_c_o;        // u_csa0.c_o
+  wire        [8:0]  u_csa1_s_o;        // u_csa1.s_o
+  wire        [9:0]  u_csa1_c_o;        // u_csa1.c_o
+  wire        [8:0]  u_csa2_s_o;        // u_csa2.s_o
+  wire        [9:0]  u_csa2_c_o;        // u_csa2.c_o
+  wire        [8:0]  u_csa3_s_o;        // u_csa3.s_o
+  wire        [9:0]  u_csa3_c_o;        // u_csa3.c_o
+  wire        [8:0]  u_csa4_s_o;        // u_csa4.s_o
+  wire        [9:0]  u_csa4_c_o;        // u_csa4.c_o
+  wire        [8:0]  u_csa5_s_o;        // u_csa5.s_o
+  wire        [9:0]  u_csa5_c_o;        // u_csa5.c_o
+  wire        [8:0]  u_csa6_s_o;        // u_csa6.s_o
+  wire        [9:0]  u_csa6_c_o;        // u_csa6.c_o
+  wire        [8:0]  u_csa7_s_o;        // u_csa7.s_o
+  wire        [9:0]  u_csa7_c_o;        // u_csa7.c_o
+  wire        [8:0]  u_csa8_s_o;        // u_csa8.s_o
+  wire        [9:0]  u_csa8_c_o;        // u_csa8.c_o
+  wire        [8:0]  u_csa9_s_o;        // u_csa9.s_o
+  wire        [9:0]  u_csa9_c_o;        // u_csa9.c_o
+  wire        [8:0]  u_csa10_s_o;       // u_csa10.s_o
+  wire        [9:0]  u_csa10_c_o;       // u_csa10.c_o
+  wire        [8:0]  u_csa11_s_o;       // u_csa11.s_o
+  wire        [9:0]  u_csa11_c_o;       // u_csa11.c_o
+  wire        [9:0]  u_csa12_s_o;       // u_csa12.s_o
+  wire        [10:0] u_csa12_c_o;       // u_csa12.c_o
+  wire        [9:0]  u_csa13_s_o;       // u_csa13.s_o
+  wire        [10:0] u_csa13_c_o;       // u_csa13.c_o
+  wire        [8:0]  u_csa14_s_o;       // u_csa14.s_o
+  wire        [9:0]  u_csa14_c_o;       // u_csa14.c_o
+  wire        [8:0]  u_csa15_s_o;       // u_csa15.s_o
+  wire        [9:0]  u_csa15_c_o;       // u_csa15.c_o
+  wire        [9:0]  u_csa16_s_o;       // u_csa16.s_o
+  wire        [10:0] u_csa16_c_o;       // u_csa16.c_o
+  wire        [9:0]  u_csa17_s_o;       // u_csa17.s_o
+  wire        [10:0] u_csa17_c_o;       // u_csa17.c_o
+  wire        [9:0]  u_csa18_s_o;       // u_csa18.s_o
+  wire        [10:0] u_csa18_c_o;       // u_csa18.c_o
+  wire        [10:0] u_csa19_s_o;       // u_csa19.s_o
+  wire        [11:0] u_csa19_c_o;       // u_csa19.c_o
+  wire        [9:0]  u_csa20_s_o;       // u_csa20.s_o
+  wire        [10:0] u_csa20_c_o;       // u_csa20.c_o
+  wire        [9:0]  u_csa21_s_o;       // u_csa21.s_o
+  wire        [10:0] u_csa21_c_o;       // u_csa21.c_o
+  wire        [10:0] u_csa22_s_o;       // u_csa22.s_o
+  wire        [11:0] u_csa22_c_o;       // u_csa22.c_o
+  wire        [11:0] u_csa23_s_o;       // u_csa23.s_o
+  wire        [12:0] u_csa23_c_o;       // u_csa23.c_o
+  wire        [10:0] u_csa24_s_o;       // u_csa24.s_o
+  wire        [11:0] u_csa24_c_o;       // u_csa24.c_o
+  wire        [11:0] u_csa25_s_o;       // u_csa25.s_o
+  wire        [12:0] u_csa25_c_o;       // u_csa25.c_o
+  wire        [13:0] u_csa26_s_o;       // u_csa26.s_o
+  wire        [14:0] u_csa26_c_o;       // u_csa26.c_o
+  wire        [11:0] u_csa27_s_o;       // u_csa27.s_o
+  wire        [12:0] u_csa27_c_o;       // u_csa27.c_o
+  wire        [13:0] u_csa28_s_o;       // u_csa28.s_o
+  wire        [14:0] u_csa28_c_o;       // u_csa28.c_o
+  wire        [13:0] u_csa29_s_o;       // u_csa29.s_o
+  wire        [14:0] u_csa29_c_o;       // u_csa29.c_o
+  wire        [13:0] u_csa30_s_o;       // u_csa30.s_o
+  wire        [14:0] u_csa30_c_o;       // u_csa30.c_o
+  wire signed [13:0] sum;               // exact sum
+  wire signed [8:0]  u_csa0_x_cast;
+  wire        [8:0]  u_csa0_x;
+  wire signed [8:0]  u_csa0_y_cast;
+  wire        [8:0]  u_csa0_y;
+  wire signed [8:0]  u_csa0_z_cast;
+  wire        [8:0]  u_csa0_z;
+  wire signed [8:0]  u_csa1_x_cast;
+  wire        [8:0]  u_csa1_x;
+  wire signed [8:0]  u_csa1_y_cast;
+  wire        [8:0]  u_csa1_y;
+  wire signed [8:0]  u_csa1_z_cast;
+  wire        [8:0]  u_csa1_z;
+  wire signed [8:0]  u_csa2_x_cast;
+  wire        [8:0]  u_csa2_x;
+  wire signed [8:0]  u_csa2_y_cast;
+  wire        [8:0]  u_csa2_y;
+  wire signed [8:0]  u_csa2_z_cast;
+  wire        [8:0]  u_csa2_z;
+  wire signed [8:0]  u_csa3_x_cast;
+  wire        [8:0]  u_csa3_x;
+  wire signed [8:0]  u_csa3_y_cast;
+  wire        [8:0]  u_csa3_y;
+  wire signed [8:0]  u_csa3_z_cast;
+  wire        [8:0]  u_csa3_z;
+  wire signed [8:0]  u_csa4_x_cast;
+  wire        [8:0]  u_csa4_x;
+  wire signed [8:0]  u_csa4_y_cast;
+  wire        [8:0]  u_csa4_y;
+  wire signed [8:0]  u_csa4_z_cast;
+  wire        [8:0]  u_csa4_z;
+  wire signed [8:0]  u_csa5_x_cast;
+  wire        [8:0]  u_csa5_x;
+  wire signed [8:0]  u_csa5_y_cast;
+  wire        [8:0]  u_csa5_y;
+  wire signed [8:0]  u_csa5_z_cast;
+  wire        [8:0]  u_csa5_z;
+  wire signed [8:0]  u_csa6_x_cast;
+  wire        [8:0]  u_csa6_x;
+  wire signed [8:0]  u_csa6_y_cast;
+  wire        [8:0]  u_csa6_y;
+  wire signed [8:0]  u_csa6_z_cast;
+  wire        [8:0]  u_csa6_z;
+  wire signed [8:0]  u_csa7_x_cast;
+  wire        [8:0]  u_csa7_x;
+  wire signed [8:0]  u_csa7_y_cast;
+  wire        [8:0]  u_csa7_y;
+  wire signed [8:0]  u_csa7_z_cast;
+  wire        [8:0]  u_csa7_z;
+  wire signed [8:0]  u_csa8_x_cast;
+  wire        [8:0]  u_csa8_x;
+  wire signed [8:0]  u_csa8_y_cast;
+  wire        [8:0]  u_csa8_y;
+  wire signed [8:0]  u_csa8_z_cast;
+  wire        [8:0]  u_csa8_z;
+  wire signed [8:0]  u_csa9_x_cast;
+  wire        [8:0]  u_csa9_x;
+  wire signed [8:0]  u_csa9_y_cast;
+  wire        [8:0]  u_csa9_y;
+  wire signed [8:0]  u_csa9_z_cast;
+  wire        [8:0]  u_csa9_z;
+  wire signed [8:0]  u_csa10_x_cast;
+  wire        [8:0]  u_csa10_x;
+  wire signed [8:0]  u_csa10_y_cast;
+  wire        [8:0]  u_csa10_y;
+  wire               unused_u_csa26_c;
+  wire               unused_u_csa28_c;
+  wire               unused_u_csa29_c;
+  wire               unused_u_csa30_c;
+  wire signed [13:0] cpa;
 
-  assign sum_cast = terms_i[8:0];
-  assign sum_slice = sum_cast[0];
-  assign sum_cast_1 = terms_i[17:9];
-  assign sum_slice_1 = sum_cast_1[0];
-  assign csa_9_0_s = sum_slice ^ sum_slice_1;
-  assign sum_cast_2 = terms_i[26:18];
-  assign sum_slice_2 = sum_cast_2[0];
-  assign sum_xor_6 = csa_9_0_s ^ sum_slice_2;
-  assign sum_cast_3 = terms_i[35:27];
-  assign sum_slice_3 = sum_cast_3[0];
-  assign csa_8_1_s = sum_xor_6 ^ sum_slice_3;
-  assign sum_cast_4 = terms_i[44:36];
-  assign sum_slice_4 = sum_cast_4[0];
-  assign sum_cast_5 = terms_i[53:45];
-  assign sum_slice_5 = sum_cast_5[0];
-  assign sum_xor_7 = sum_slice_4 ^ sum_slice_5;
-  assign sum_cast_6 = terms_i[62:54];
-  assign sum_slice_6 = sum_cast_6[0];
-  assign csa_8_2_s = sum_xor_7 ^ sum_slice_6;
-  assign sum_xor_5 = csa_8_1_s ^ csa_8_2_s;
-  assign sum_cast_7 = terms_i[71:63];
-  assign sum_slice_7 = sum_cast_7[0];
-  assign sum_cast_8 = terms_i[80:72];
-  assign sum_slice_8 = sum_cast_8[0];
-  assign sum_xor_8 = sum_slice_7 ^ sum_slice_8;
-  assign sum_cast_9 = terms_i[89:81];
-  assign sum_slice_9 = sum_cast_9[0];
-  assign csa_8_3_s = sum_xor_8 ^ sum_slice_9;
-  assign csa_7_13_s = sum_xor_5 ^ csa_8_3_s;
-  assign sum_cast_10 = terms_i[98:90];
-  assign sum_slice_10 = sum_cast_10[0];
-  assign sum_cast_11 = terms_i[107:99];
-  assign sum_slice_11 = sum_cast_11[0];
-  assign sum_xor_10 = sum_slice_10 ^ sum_slice_11;
-  assign sum_cast_12 = terms_i[116:108];
-  assign sum_slice_12 = sum_cast_12[0];
-  assign csa_8_4_s = sum_xor_10 ^ sum_slice_12;
-  assign sum_cast_13 = terms_i[125:117];
-  assign sum_slice_13 = sum_cast_13[0];
-  assign sum_cast_14 = terms_i[134:126];
-  assign sum_slice_14 = sum_cast_14[0];
-  assign sum_xor_11 = sum_slice_13 ^ sum_slice_14;
-  assign sum_cast_15 = terms_i[143:135];
-  assign sum_slice_15 = sum_cast_15[0];
-  assign csa_8_5_s = sum_xor_11 ^ sum_slice_15;
-  assign sum_xor_9 = csa_8_4_s ^ csa_8_5_s;
-  assign sum_cast_16 = terms_i[152:144];
-  assign sum_slice_16 = sum_cast_16[0];
-  assign sum_cast_17 = terms_i[161:153];
-  assign sum_slice_17 = sum_cast_17[0];
-  assign sum_xor_12 = sum_slice_16 ^ sum_slice_17;
-  assign sum_cast_18 = terms_i[170:162];
-  assign sum_slice_18 = sum_cast_18[0];
-  assign csa_8_6_s = sum_xor_12 ^ sum_slice_18;
-  assign csa_7_14_s = sum_xor_9 ^ csa_8_6_s;
-  assign sum_xor_4 = csa_7_13_s ^ csa_7_14_s;
-  assign sum_cast_19 = terms_i[179:171];
-  assign sum_slice_19 = sum_cast_19[0];
-  assign sum_cast_20 = terms_i[188:180];
-  assign sum_slice_20 = sum_cast_20[0];
-  assign sum_xor_14 = sum_slice_19 ^ sum_slice_20;
-  assign sum_cast_21 = terms_i[197:189];
-  assign sum_slice_21 = sum_cast_21[0];
-  assign csa_8_7_s = sum_xor_14 ^ sum_slice_21;
-  assign sum_cast_22 = terms_i[206:198];
-  assign sum_slice_22 = sum_cast_22[0];
-  assign sum_cast_23 = terms_i[215:207];
-  assign sum_slice_23 = sum_cast_23[0];
-  assign sum_xor_15 = sum_slice_22 ^ sum_slice_23;
-  assign sum_cast_24 = terms_i[224:216];
-  assign sum_slice_24 = sum_cast_24[0];
-  assign csa_8_8_s = sum_xor_15 ^ sum_slice_24;
-  assign sum_xor_13 = csa_8_7_s ^ csa_8_8_s;
-  assign sum_cast_25 = terms_i[233:225];
-  assign sum_slice_25 = sum_cast_25[0];
-  assign sum_cast_26 = terms_i[242:234];
-  assign sum_slice_26 = sum_cast_26[0];
-  assign sum_xor_16 = sum_slice_25 ^ sum_slice_26;
-  assign sum_cast_27 = terms_i[251:243];
-  assign sum_slice_27 = sum_cast_27[0];
-  assign csa_8_9_s = sum_xor_16 ^ sum_slice_27;
-  assign csa_7_15_s = sum_xor_13 ^ csa_8_9_s;
-  assign csa_6_70_s = sum_xor_4 ^ csa_7_15_s;
-  assign sum_cast_28 = terms_i[260:252];
-  assign sum_slice_28 = sum_cast_28[0];
-  assign sum_cast_29 = terms_i[269:261];
-  assign sum_slice_29 = sum_cast_29[0];
-  assign sum_xor_19 = sum_slice_28 ^ sum_slice_29;
-  assign sum_cast_30 = terms_i[278:270];
-  assign sum_slice_30 = sum_cast_30[0];
-  assign csa_8_10_s = sum_xor_19 ^ sum_slice_30;
-  assign sum_cast_31 = terms_i[287:279];
-  assign sum_slice_31 = sum_cast_31[0];
-  assign csa_8_11_s = sum_slice_31 ^ neg_i[0];
-  assign sum_xor_18 = csa_8_10_s ^ csa_8_11_s;
-  assign csa_7_16_s = sum_xor_18 ^ neg_i[1];
-  assign sum_xor_20 = neg_i[2] ^ neg_i[3];
-  assign csa_7_17_s = sum_xor_20 ^ neg_i[4];
-  assign sum_xor_17 = csa_7_16_s ^ csa_7_17_s;
-  assign sum_xor_21 = neg_i[5] ^ neg_i[6];
-  assign csa_7_18_s = sum_xor_21 ^ neg_i[7];
-  assign csa_6_71_s = sum_xor_17 ^ csa_7_18_s;
-  assign sum_xor_3 = csa_6_70_s ^ csa_6_71_s;
-  assign sum_xor_23 = neg_i[8] ^ neg_i[9];
-  assign csa_7_19_s = sum_xor_23 ^ neg_i[10];
-  assign sum_xor_22 = csa_7_19_s ^ neg_i[11];
-  assign csa_6_72_s = sum_xor_22 ^ neg_i[12];
-  assign csa_5_144_s = sum_xor_3 ^ csa_6_72_s;
-  assign sum_xor_25 = neg_i[13] ^ neg_i[14];
-  assign csa_6_73_s = sum_xor_25 ^ neg_i[15];
-  assign csa_6_74_s = neg_i[16] ^ neg_i[17];
-  assign sum_xor_24 = csa_6_73_s ^ csa_6_74_s;
-  assign csa_5_145_s = sum_xor_24 ^ neg_i[18];
-  assign sum_xor_2 = csa_5_144_s ^ csa_5_145_s;
-  assign sum_xor_26 = neg_i[19] ^ neg_i[20];
-  assign csa_5_146_s = sum_xor_26 ^ neg_i[21];
-  assign csa_4_198_s = sum_xor_2 ^ csa_5_146_s;
-  assign sum_xor_27 = neg_i[22] ^ neg_i[23];
-  assign csa_4_199_s = sum_xor_27 ^ neg_i[24];
-  assign sum_xor_1 = csa_4_198_s ^ csa_4_199_s;
-  assign csa_3_235_s = sum_xor_1 ^ neg_i[25];
-  assign csa_3_236_s = neg_i[26] ^ neg_i[27];
-  assign sum_xor = csa_3_235_s ^ csa_3_236_s;
-  assign csa_2_267_s = sum_xor ^ neg_i[28];
-  assign csa_1_289_s = csa_2_267_s ^ neg_i[29];
-  assign csa_0_301_s = csa_1_289_s ^ neg_i[30];
-  assign csa_0_301_c = csa_1_289_s & neg_i[30];
-  assign csa_1_289_c = csa_2_267_s & neg_i[29];
-  assign csa_2_267_c = (csa_3_235_s & csa_3_236_s) | (neg_i[28] & sum_xor);
-  assign csa_3_235_c = (csa_4_198_s & csa_4_199_s) | (neg_i[25] & sum_xor_1);
-  assign csa_3_236_c = neg_i[26] & neg_i[27];
-  assign sum_xor_29 = csa_3_235_c ^ csa_3_236_c;
-  assign csa_4_198_c = (csa_5_144_s & csa_5_145_s) | (csa_5_146_s & sum_xor_2);
-  assign csa_4_199_c = (neg_i[22] & neg_i[23]) | (neg_i[24] & sum_xor_27);
-  assign sum_xor_30 = csa_4_198_c ^ csa_4_199_c;
-  assign csa_5_144_c = (csa_6_70_s & csa_6_71_s) | (csa_6_72_s & sum_xor_3);
-  assign csa_5_145_c = (csa_6_73_s & csa_6_74_s) | (neg_i[18] & sum_xor_24);
-  assign sum_xor_31 = csa_5_144_c ^ csa_5_145_c;
-  assign csa_5_146_c = (neg_i[19] & neg_i[20]) | (neg_i[21] & sum_xor_26);
-  assign csa_4_200_s = sum_xor_31 ^ csa_5_146_c;
-  assign csa_3_237_s = sum_xor_30 ^ csa_4_200_s;
-  assign csa_2_268_s = sum_xor_29 ^ csa_3_237_s;
-  assign sum_xor_28 = csa_2_267_c ^ csa_2_268_s;
-  assign csa_6_70_c = (csa_7_13_s & csa_7_14_s) | (csa_7_15_s & sum_xor_4);
-  assign csa_6_71_c = (csa_7_16_s & csa_7_17_s) | (csa_7_18_s & sum_xor_17);
-  assign sum_xor_34 = csa_6_70_c ^ csa_6_71_c;
-  assign csa_6_72_c = (csa_7_19_s & neg_i[11]) | (neg_i[12] & sum_xor_22);
-  assign csa_5_147_s = sum_xor_34 ^ csa_6_72_c;
-  assign csa_6_73_c = (neg_i[13] & neg_i[14]) | (neg_i[15] & sum_xor_25);
-  assign csa_6_74_c = neg_i[16] & neg_i[17];
-  assign sum_xor_35 = csa_6_73_c ^ csa_6_74_c;
-  assign csa_7_13_c = (csa_8_1_s & csa_8_2_s) | (csa_8_3_s & sum_xor_5);
-  assign csa_7_14_c = (csa_8_4_s & csa_8_5_s) | (csa_8_6_s & sum_xor_9);
-  assign sum_xor_36 = csa_7_13_c ^ csa_7_14_c;
-  assign csa_7_15_c = (csa_8_7_s & csa_8_8_s) | (csa_8_9_s & sum_xor_13);
-  assign csa_6_75_s = sum_xor_36 ^ csa_7_15_c;
-  assign csa_5_148_s = sum_xor_35 ^ csa_6_75_s;
-  assign sum_xor_33 = csa_5_147_s ^ csa_5_148_s;
-  assign csa_7_16_c = (csa_8_10_s & csa_8_11_s) | (neg_i[1] & sum_xor_18);
-  assign csa_7_17_c = (neg_i[2] & neg_i[3]) | (neg_i[4] & sum_xor_20);
-  assign sum_xor_38 = csa_7_16_c ^ csa_7_17_c;
-  assign csa_7_18_c = (neg_i[5] & neg_i[6]) | (neg_i[7] & sum_xor_21);
-  assign csa_6_76_s = sum_xor_38 ^ csa_7_18_c;
-  assign csa_7_19_c = (neg_i[8] & neg_i[9]) | (neg_i[10] & sum_xor_23);
-  assign csa_8_1_c = (csa_9_0_s & sum_slice_2) | (sum_slice_3 & sum_xor_6);
-  assign csa_8_2_c = (sum_slice_4 & sum_slice_5) | (sum_slice_6 & sum_xor_7);
-  assign sum_xor_40 = csa_8_1_c ^ csa_8_2_c;
-  assign csa_8_3_c = (sum_slice_7 & sum_slice_8) | (sum_slice_9 & sum_xor_8);
-  assign csa_7_20_s = sum_xor_40 ^ csa_8_3_c;
-  assign sum_xor_39 = csa_7_19_c ^ csa_7_20_s;
-  assign csa_8_4_c = (sum_slice_10 & sum_slice_11) | (sum_slice_12 & sum_xor_10);
-  assign csa_8_5_c = (sum_slice_13 & sum_slice_14) | (sum_slice_15 & sum_xor_11);
-  assign sum_xor_41 = csa_8_4_c ^ csa_8_5_c;
-  assign csa_8_6_c = (sum_slice_16 & sum_slice_17) | (sum_slice_18 & sum_xor_12);
-  assign csa_7_21_s = sum_xor_41 ^ csa_8_6_c;
-  assign csa_6_77_s = sum_xor_39 ^ csa_7_21_s;
-  assign sum_xor_37 = csa_6_76_s ^ csa_6_77_s;
-  assign csa_8_7_c = (sum_slice_19 & sum_slice_20) | (sum_slice_21 & sum_xor_14);
-  assign csa_8_8_c = (sum_slice_22 & sum_slice_23) | (sum_slice_24 & sum_xor_15);
-  assign sum_xor_43 = csa_8_7_c ^ csa_8_8_c;
-  assign csa_8_9_c = (sum_slice_25 & sum_slice_26) | (sum_slice_27 & sum_xor_16);
-  assign csa_7_22_s = sum_xor_43 ^ csa_8_9_c;
-  assign csa_8_10_c = (sum_slice_28 & sum_slice_29) | (sum_slice_30 & sum_xor_19);
-  assign csa_8_11_c = sum_slice_31 & neg_i[0];
-  assign sum_xor_44 = csa_8_10_c ^ csa_8_11_c;
-  assign csa_9_0_c = sum_slice & sum_slice_1;
-  assign sum_slice_32 = sum_cast[1];
-  assign sum_xor_45 = csa_9_0_c ^ sum_slice_32;
-  assign sum_slice_33 = sum_cast_1[1];
-  assign csa_8_12_s = sum_xor_45 ^ sum_slice_33;
-  assign csa_7_23_s = sum_xor_44 ^ csa_8_12_s;
-  assign sum_xor_42 = csa_7_22_s ^ csa_7_23_s;
-  assign sum_slice_34 = sum_cast_2[1];
-  assign sum_slice_35 = sum_cast_3[1];
-  assign sum_xor_46 = sum_slice_34 ^ sum_slice_35;
-  assign sum_slice_36 = sum_cast_4[1];
-  assign csa_7_24_s = sum_xor_46 ^ sum_slice_36;
-  assign csa_6_78_s = sum_xor_42 ^ csa_7_24_s;
-  assign csa_5_149_s = sum_xor_37 ^ csa_6_78_s;
-  assign csa_4_201_s = sum_xor_33 ^ csa_5_149_s;
-  assign sum_slice_37 = sum_cast_5[1];
-  assign sum_slice_38 = sum_cast_6[1];
-  assign sum_xor_50 = sum_slice_37 ^ sum_slice_38;
-  assign sum_slice_39 = sum_cast_7[1];
-  assign csa_7_25_s = sum_xor_50 ^ sum_slice_39;
-  assign sum_slice_40 = sum_cast_8[1];
-  assign sum_slice_41 = sum_cast_9[1];
-  assign sum_xor_51 = sum_slice_40 ^ sum_slice_41;
-  assign sum_slice_42 = sum_cast_10[1];
-  assign csa_7_26_s = sum_xor_51 ^ sum_slice_42;
-  assign sum_xor_49 = csa_7_25_s ^ csa_7_26_s;
-  assign sum_slice_43 = sum_cast_11[1];
-  assign sum_slice_44 = sum_cast_12[1];
-  assign sum_xor_52 = sum_slice_43 ^ sum_slice_44;
-  assign sum_slice_45 = sum_cast_13[1];
-  assign csa_7_27_s = sum_xor_52 ^ sum_slice_45;
-  assign csa_6_79_s = sum_xor_49 ^ csa_7_27_s;
-  assign sum_slice_46 = sum_cast_14[1];
-  assign sum_slice_47 = sum_cast_15[1];
-  assign sum_xor_54 = sum_slice_46 ^ sum_slice_47;
-  assign sum_slice_48 = sum_cast_16[1];
-  assign csa_7_28_s = sum_xor_54 ^ sum_slice_48;
-  assign sum_slice_49 = sum_cast_17[1];
-  assign sum_slice_50 = sum_cast_18[1];
-  assign sum_xor_55 = sum_slice_49 ^ sum_slice_50;
-  assign sum_slice_51 = sum_cast_19[1];
-  assign csa_7_29_s = sum_xor_55 ^ sum_slice_51;
-  assign sum_xor_53 = csa_7_28_s ^ csa_7_29_s;
-  assign sum_slice_52 = sum_cast_20[1];
-  assign sum_slice_53 = sum_cast_21[1];
-  assign csa_7_30_s = sum_slice_52 ^ sum_slice_53;
-  assign csa_6_80_s = sum_xor_53 ^ csa_7_30_s;
-  assign sum_xor_48 = csa_6_79_s ^ csa_6_80_s;
-  assign sum_slice_54 = sum_cast_22[1];
-  assign sum_slice_55 = sum_cast_23[1];
-  assign sum_xor_56 = sum_slice_54 ^ sum_slice_55;
-  assign sum_slice_56 = sum_cast_24[1];
-  assign csa_6_81_s = sum_xor_56 ^ sum_slice_56;
-  assign csa_5_150_s = sum_xor_48 ^ csa_6_81_s;
-  assign sum_slice_57 = sum_cast_25[1];
-  assign sum_slice_58 = sum_cast_26[1];
-  assign csa_5_151_s = sum_slice_57 ^ sum_slice_58;
-  assign sum_xor_47 = csa_5_150_s ^ csa_5_151_s;
-  assign sum_slice_59 = sum_cast_27[1];
-  assign csa_4_202_s = sum_xor_47 ^ sum_slice_59;
-  assign sum_xor_32 = csa_4_201_s ^ csa_4_202_s;
-  assign sum_slice_60 = sum_cast_28[1];
-  assign csa_3_238_s = sum_xor_32 ^ sum_slice_60;
-  assign sum_slice_61 = sum_cast_29[1];
-  assign sum_slice_62 = sum_cast_30[1];
-  assign csa_3_239_s = sum_slice_61 ^ sum_slice_62;
-  assign csa_2_269_s = csa_3_238_s ^ csa_3_239_s;
-  assign csa_1_290_s = sum_xor_28 ^ csa_2_269_s;
-  assign sum_slice_63 = sum_cast_31[1];
-  assign sum_xor_57 = csa_1_289_c ^ csa_1_290_s;
-  assign csa_0_302_c = (csa_1_289_c & csa_1_290_s) | (sum_slice_63 & sum_xor_57);
-  assign csa_1_290_c = (csa_2_267_c & csa_2_268_s) | (csa_2_269_s & sum_xor_28);
-  assign csa_2_268_c = (csa_3_235_c & csa_3_236_c) | (csa_3_237_s & sum_xor_29);
-  assign csa_2_269_c = csa_3_238_s & csa_3_239_s;
-  assign sum_xor_58 = csa_2_268_c ^ csa_2_269_c;
-  assign csa_3_237_c = (csa_4_198_c & csa_4_199_c) | (csa_4_200_s & sum_xor_30);
-  assign csa_3_238_c = (csa_4_201_s & csa_4_202_s) | (sum_slice_60 & sum_xor_32);
-  assign sum_xor_59 = csa_3_237_c ^ csa_3_238_c;
-  assign csa_3_239_c = sum_slice_61 & sum_slice_62;
-  assign csa_2_270_s = sum_xor_59 ^ csa_3_239_c;
-  assign csa_1_291_s = sum_xor_58 ^ csa_2_270_s;
-  assign csa_4_200_c = (csa_5_144_c & csa_5_145_c) | (csa_5_146_c & sum_xor_31);
-  assign csa_4_201_c = (csa_5_147_s & csa_5_148_s) | (csa_5_149_s & sum_xor_33);
-  assign sum_xor_61 = csa_4_200_c ^ csa_4_201_c;
-  assign csa_4_202_c = (csa_5_150_s & csa_5_151_s) | (sum_slice_59 & sum_xor_47);
-  assign csa_3_240_s = sum_xor_61 ^ csa_4_202_c;
-  assign csa_5_147_c = (csa_6_70_c & csa_6_71_c) | (csa_6_72_c & sum_xor_34);
-  assign csa_5_148_c = (csa_6_73_c & csa_6_74_c) | (csa_6_75_s & sum_xor_35);
-  assign sum_xor_63 = csa_5_147_c ^ csa_5_148_c;
-  assign csa_5_149_c = (csa_6_76_s & csa_6_77_s) | (csa_6_78_s & sum_xor_37);
-  assign csa_4_203_s = sum_xor_63 ^ csa_5_149_c;
-  assign csa_5_150_c = (csa_6_79_s & csa_6_80_s) | (csa_6_81_s & sum_xor_48);
-  assign csa_5_151_c = sum_slice_57 & sum_slice_58;
-  assign sum_xor_64 = csa_5_150_c ^ csa_5_151_c;
-  assign csa_6_75_c = (csa_7_13_c & csa_7_14_c) | (csa_7_15_c & sum_xor_36);
-  assign csa_6_76_c = (csa_7_16_c & csa_7_17_c) | (csa_7_18_c & sum_xor_38);
-  assign sum_xor_65 = csa_6_75_c ^ csa_6_76_c;
-  assign csa_6_77_c = (csa_7_19_c & csa_7_20_s) | (csa_7_21_s & sum_xor_39);
-  assign csa_5_152_s = sum_xor_65 ^ csa_6_77_c;
-  assign csa_4_204_s = sum_xor_64 ^ csa_5_152_s;
-  assign sum_xor_62 = csa_4_203_s ^ csa_4_204_s;
-  assign csa_6_78_c = (csa_7_22_s & csa_7_23_s) | (csa_7_24_s & sum_xor_42);
-  assign csa_6_79_c = (csa_7_25_s & csa_7_26_s) | (csa_7_27_s & sum_xor_49);
-  assign sum_xor_67 = csa_6_78_c ^ csa_6_79_c;
-  assign csa_6_80_c = (csa_7_28_s & csa_7_29_s) | (csa_7_30_s & sum_xor_53);
-  assign csa_5_153_s = sum_xor_67 ^ csa_6_80_c;
-  assign csa_6_81_c = (sum_slice_54 & sum_slice_55) | (sum_slice_56 & sum_xor_56);
-  assign csa_7_20_c = (csa_8_1_c & csa_8_2_c) | (csa_8_3_c & sum_xor_40);
-  assign csa_7_21_c = (csa_8_4_c & csa_8_5_c) | (csa_8_6_c & sum_xor_41);
-  assign sum_xor_69 = csa_7_20_c ^ csa_7_21_c;
-  assign csa_7_22_c = (csa_8_7_c & csa_8_8_c) | (csa_8_9_c & sum_xor_43);
-  assign csa_6_82_s = sum_xor_69 ^ csa_7_22_c;
-  assign sum_xor_68 = csa_6_81_c ^ csa_6_82_s;
-  assign csa_7_23_c = (csa_8_10_c & csa_8_11_c) | (csa_8_12_s & sum_xor_44);
-  assign csa_7_24_c = (sum_slice_34 & sum_slice_35) | (sum_slice_36 & sum_xor_46);
-  assign sum_xor_70 = csa_7_23_c ^ csa_7_24_c;
-  assign csa_7_25_c = (sum_slice_37 & sum_slice_38) | (sum_slice_39 & sum_xor_50);
-  assign csa_6_83_s = sum_xor_70 ^ csa_7_25_c;
-  assign csa_5_154_s = sum_xor_68 ^ csa_6_83_s;
-  assign sum_xor_66 = csa_5_153_s ^ csa_5_154_s;
-  assign csa_7_26_c = (sum_slice_40 & sum_slice_41) | (sum_slice_42 & sum_xor_51);
-  assign csa_7_27_c = (sum_slice_43 & sum_slice_44) | (sum_slice_45 & sum_xor_52);
-  assign sum_xor_72 = csa_7_26_c ^ csa_7_27_c;
-  assign csa_7_28_c = (sum_slice_46 & sum_slice_47) | (sum_slice_48 & sum_xor_54);
-  assign csa_6_84_s = sum_xor_72 ^ csa_7_28_c;
-  assign csa_7_29_c = (sum_slice_49 & sum_slice_50) | (sum_slice_51 & sum_xor_55);
-  assign csa_7_30_c = sum_slice_52 & sum_slice_53;
-  assign sum_xor_73 = csa_7_29_c ^ csa_7_30_c;
-  assign csa_8_12_c = (csa_9_0_c & sum_slice_32) | (sum_slice_33 & sum_xor_45);
-  assign sum_slice_64 = sum_cast[2];
-  assign sum_xor_74 = csa_8_12_c ^ sum_slice_64;
-  assign sum_slice_65 = sum_cast_1[2];
-  assign csa_7_31_s = sum_xor_74 ^ sum_slice_65;
-  assign csa_6_85_s = sum_xor_73 ^ csa_7_31_s;
-  assign sum_xor_71 = csa_6_84_s ^ csa_6_85_s;
-  assign sum_slice_66 = sum_cast_2[2];
-  assign sum_slice_67 = sum_cast_3[2];
-  assign sum_xor_76 = sum_slice_66 ^ sum_slice_67;
-  assign sum_slice_68 = sum_cast_4[2];
-  assign csa_7_32_s = sum_xor_76 ^ sum_slice_68;
-  assign sum_slice_69 = sum_cast_5[2];
-  assign sum_slice_70 = sum_cast_6[2];
-  assign sum_xor_77 = sum_slice_69 ^ sum_slice_70;
-  assign sum_slice_71 = sum_cast_7[2];
-  assign csa_7_33_s = sum_xor_77 ^ sum_slice_71;
-  assign sum_xor_75 = csa_7_32_s ^ csa_7_33_s;
-  assign sum_slice_72 = sum_cast_8[2];
-  assign sum_slice_73 = sum_cast_9[2];
-  assign sum_xor_78 = sum_slice_72 ^ sum_slice_73;
-  assign sum_slice_74 = sum_cast_10[2];
-  assign csa_7_34_s = sum_xor_78 ^ sum_slice_74;
-  assign csa_6_86_s = sum_xor_75 ^ csa_7_34_s;
-  assign csa_5_155_s = sum_xor_71 ^ csa_6_86_s;
-  assign csa_4_205_s = sum_xor_66 ^ csa_5_155_s;
-  assign csa_3_241_s = sum_xor_62 ^ csa_4_205_s;
-  assign sum_xor_60 = csa_3_240_s ^ csa_3_241_s;
-  assign sum_slice_75 = sum_cast_11[2];
-  assign sum_slice_76 = sum_cast_12[2];
-  assign sum_xor_82 = sum_slice_75 ^ sum_slice_76;
-  assign sum_slice_77 = sum_cast_13[2];
-  assign csa_7_35_s = sum_xor_82 ^ sum_slice_77;
-  assign sum_slice_78 = sum_cast_14[2];
-  assign sum_slice_79 = sum_cast_15[2];
-  assign sum_xor_83 = sum_slice_78 ^ sum_slice_79;
-  assign sum_slice_80 = sum_cast_16[2];
-  assign csa_7_36_s = sum_xor_83 ^ sum_slice_80;
-  assign sum_xor_81 = csa_7_35_s ^ csa_7_36_s;
-  assign sum_slice_81 = sum_cast_17[2];
-  assign sum_slice_82 = sum_cast_18[2];
-  assign sum_xor_84 = sum_slice_81 ^ sum_slice_82;
-  assign sum_slice_83 = sum_cast_19[2];
-  assign csa_7_37_s = sum_xor_84 ^ sum_slice_83;
-  assign csa_6_87_s = sum_xor_81 ^ csa_7_37_s;
-  assign sum_slice_84 = sum_cast_20[2];
-  assign sum_slice_85 = sum_cast_21[2];
-  assign sum_xor_86 = sum_slice_84 ^ sum_slice_85;
-  assign sum_slice_86 = sum_cast_22[2];
-  assign csa_7_38_s = sum_xor_86 ^ sum_slice_86;
-  assign sum_slice_87 = sum_cast_23[2];
-  assign sum_xor_85 = csa_7_38_s ^ sum_slice_87;
-  assign sum_slice_88 = sum_cast_24[2];
-  assign csa_6_88_s = sum_xor_85 ^ sum_slice_88;
-  assign sum_xor_80 = csa_6_87_s ^ csa_6_88_s;
-  assign sum_slice_89 = sum_cast_25[2];
-  assign sum_slice_90 = sum_cast_26[2];
-  assign sum_xor_87 = sum_slice_89 ^ sum_slice_90;
-  assign sum_slice_91 = sum_cast_27[2];
-  assign csa_6_89_s = sum_xor_87 ^ sum_slice_91;
-  assign csa_5_156_s = sum_xor_80 ^ csa_6_89_s;
-  assign sum_slice_92 = sum_cast_28[2];
-  assign sum_slice_93 = sum_cast_29[2];
-  assign csa_5_157_s = sum_slice_92 ^ sum_slice_93;
-  assign csa_4_206_s = csa_5_156_s ^ csa_5_157_s;
-  assign sum_slice_94 = sum_cast_30[2];
-  assign sum_xor_79 = csa_4_206_s ^ sum_slice_94;
-  assign sum_slice_95 = sum_cast_31[2];
-  assign csa_3_242_s = sum_xor_79 ^ sum_slice_95;
-  assign csa_2_271_s = sum_xor_60 ^ csa_3_242_s;
-  assign sum_xor_88 = csa_1_290_c ^ csa_1_291_s;
-  assign csa_0_303_c = (csa_1_290_c & csa_1_291_s) | (csa_2_271_s & sum_xor_88);
-  assign csa_1_291_c = (csa_2_268_c & csa_2_269_c) | (csa_2_270_s & sum_xor_58);
-  assign csa_2_270_c = (csa_3_237_c & csa_3_238_c) | (csa_3_239_c & sum_xor_59);
-  assign csa_2_271_c = (csa_3_240_s & csa_3_241_s) | (csa_3_242_s & sum_xor_60);
-  assign sum_xor_89 = csa_2_270_c ^ csa_2_271_c;
-  assign csa_3_240_c = (csa_4_200_c & csa_4_201_c) | (csa_4_202_c & sum_xor_61);
-  assign csa_3_241_c = (csa_4_203_s & csa_4_204_s) | (csa_4_205_s & sum_xor_62);
-  assign sum_xor_90 = csa_3_240_c ^ csa_3_241_c;
-  assign csa_3_242_c = (csa_4_206_s & sum_slice_94) | (sum_slice_95 & sum_xor_79);
-  assign csa_2_272_s = sum_xor_90 ^ csa_3_242_c;
-  assign csa_1_292_s = sum_xor_89 ^ csa_2_272_s;
-  assign csa_4_203_c = (csa_5_147_c & csa_5_148_c) | (csa_5_149_c & sum_xor_63);
-  assign csa_4_204_c = (csa_5_150_c & csa_5_151_c) | (csa_5_152_s & sum_xor_64);
-  assign sum_xor_92 = csa_4_203_c ^ csa_4_204_c;
-  assign csa_4_205_c = (csa_5_153_s & csa_5_154_s) | (csa_5_155_s & sum_xor_66);
-  assign csa_3_243_s = sum_xor_92 ^ csa_4_205_c;
-  assign csa_4_206_c = csa_5_156_s & csa_5_157_s;
-  assign csa_5_152_c = (csa_6_75_c & csa_6_76_c) | (csa_6_77_c & sum_xor_65);
-  assign csa_5_153_c = (csa_6_78_c & csa_6_79_c) | (csa_6_80_c & sum_xor_67);
-  assign sum_xor_94 = csa_5_152_c ^ csa_5_153_c;
-  assign csa_5_154_c = (csa_6_81_c & csa_6_82_s) | (csa_6_83_s & sum_xor_68);
-  assign csa_4_207_s = sum_xor_94 ^ csa_5_154_c;
-  assign sum_xor_93 = csa_4_206_c ^ csa_4_207_s;
-  assign csa_5_155_c = (csa_6_84_s & csa_6_85_s) | (csa_6_86_s & sum_xor_71);
-  assign csa_5_156_c = (csa_6_87_s & csa_6_88_s) | (csa_6_89_s & sum_xor_80);
-  assign sum_xor_95 = csa_5_155_c ^ csa_5_156_c;
-  assign csa_5_157_c = sum_slice_92 & sum_slice_93;
-  assign csa_4_208_s = sum_xor_95 ^ csa_5_157_c;
-  assign csa_3_244_s = sum_xor_93 ^ csa_4_208_s;
-  assign sum_xor_91 = csa_3_243_s ^ csa_3_244_s;
-  assign csa_6_82_c = (csa_7_20_c & csa_7_21_c) | (csa_7_22_c & sum_xor_69);
-  assign csa_6_83_c = (csa_7_23_c & csa_7_24_c) | (csa_7_25_c & sum_xor_70);
-  assign sum_xor_98 = csa_6_82_c ^ csa_6_83_c;
-  assign csa_6_84_c = (csa_7_26_c & csa_7_27_c) | (csa_7_28_c & sum_xor_72);
-  assign csa_5_158_s = sum_xor_98 ^ csa_6_84_c;
-  assign csa_6_85_c = (csa_7_29_c & csa_7_30_c) | (csa_7_31_s & sum_xor_73);
-  assign csa_6_86_c = (csa_7_32_s & csa_7_33_s) | (csa_7_34_s & sum_xor_75);
-  assign sum_xor_99 = csa_6_85_c ^ csa_6_86_c;
-  assign csa_6_87_c = (csa_7_35_s & csa_7_36_s) | (csa_7_37_s & sum_xor_81);
-  assign csa_5_159_s = sum_xor_99 ^ csa_6_87_c;
-  assign sum_xor_97 = csa_5_158_s ^ csa_5_159_s;
-  assign csa_6_88_c = (csa_7_38_s & sum_slice_87) | (sum_slice_88 & sum_xor_85);
-  assign csa_6_89_c = (sum_slice_89 & sum_slice_90) | (sum_slice_91 & sum_xor_87);
-  assign sum_xor_100 = csa_6_88_c ^ csa_6_89_c;
-  assign csa_7_31_c = (csa_8_12_c & sum_slice_64) | (sum_slice_65 & sum_xor_74);
-  assign csa_7_32_c = (sum_slice_66 & sum_slice_67) | (sum_slice_68 & sum_xor_76);
-  assign sum_xor_101 = csa_7_31_c ^ csa_7_32_c;
-  assign csa_7_33_c = (sum_slice_69 & sum_slice_70) | (sum_slice_71 & sum_xor_77);
-  assign csa_6_90_s = sum_xor_101 ^ csa_7_33_c;
-  assign csa_5_160_s = sum_xor_100 ^ csa_6_90_s;
-  assign csa_4_209_s = sum_xor_97 ^ csa_5_160_s;
-  assign csa_7_34_c = (sum_slice_72 & sum_slice_73) | (sum_slice_74 & sum_xor_78);
-  assign csa_7_35_c = (sum_slice_75 & sum_slice_76) | (sum_slice_77 & sum_xor_82);
-  assign sum_xor_104 = csa_7_34_c ^ csa_7_35_c;
-  assign csa_7_36_c = (sum_slice_78 & sum_slice_79) | (sum_slice_80 & sum_xor_83);
-  assign csa_6_91_s = sum_xor_104 ^ csa_7_36_c;
-  assign csa_7_37_c = (sum_slice_81 & sum_slice_82) | (sum_slice_83 & sum_xor_84);
-  assign csa_7_38_c = (sum_slice_84 & sum_slice_85) | (sum_slice_86 & sum_xor_86);
-  assign sum_xor_105 = csa_7_37_c ^ csa_7_38_c;
-  assign sum_slice_96 = sum_cast[3];
-  assign sum_slice_97 = sum_cast_1[3];
-  assign sum_xor_106 = sum_slice_96 ^ sum_slice_97;
-  assign sum_slice_98 = sum_cast_2[3];
-  assign csa_7_39_s = sum_xor_106 ^ sum_slice_98;
-  assign csa_6_92_s = sum_xor_105 ^ csa_7_39_s;
-  assign sum_xor_103 = csa_6_91_s ^ csa_6_92_s;
-  assign sum_slice_99 = sum_cast_3[3];
-  assign sum_slice_100 = sum_cast_4[3];
-  assign sum_xor_108 = sum_slice_99 ^ sum_slice_100;
-  assign sum_slice_101 = sum_cast_5[3];
-  assign csa_7_40_s = sum_xor_108 ^ sum_slice_101;
-  assign sum_slice_102 = sum_cast_6[3];
-  assign sum_slice_103 = sum_cast_7[3];
-  assign sum_xor_109 = sum_slice_102 ^ sum_slice_103;
-  assign sum_slice_104 = sum_cast_8[3];
-  assign csa_7_41_s = sum_xor_109 ^ sum_slice_104;
-  assign sum_xor_107 = csa_7_40_s ^ csa_7_41_s;
-  assign sum_slice_105 = sum_cast_9[3];
-  assign sum_slice_106 = sum_cast_10[3];
-  assign sum_xor_110 = sum_slice_105 ^ sum_slice_106;
-  assign sum_slice_107 = sum_cast_11[3];
-  assign csa_7_42_s = sum_xor_110 ^ sum_slice_107;
-  assign csa_6_93_s = sum_xor_107 ^ csa_7_42_s;
-  assign csa_5_161_s = sum_xor_103 ^ csa_6_93_s;
-  assign sum_slice_108 = sum_cast_12[3];
-  assign sum_slice_109 = sum_cast_13[3];
-  assign sum_xor_113 = sum_slice_108 ^ sum_slice_109;
-  assign sum_slice_110 = sum_cast_14[3];
-  assign csa_7_43_s = sum_xor_113 ^ sum_slice_110;
-  assign sum_slice_111 = sum_cast_15[3];
-  assign sum_slice_112 = sum_cast_16[3];
-  assign sum_xor_114 = sum_slice_111 ^ sum_slice_112;
-  assign sum_slice_113 = sum_cast_17[3];
-  assign csa_7_44_s = sum_xor_114 ^ sum_slice_113;
-  assign sum_xor_112 = csa_7_43_s ^ csa_7_44_s;
-  assign sum_slice_114 = sum_cast_18[3];
-  assign csa_6_94_s = sum_xor_112 ^ sum_slice_114;
-  assign sum_slice_115 = sum_cast_19[3];
-  assign sum_slice_116 = sum_cast_20[3];
-  assign sum_xor_115 = sum_slice_115 ^ sum_slice_116;
-  assign sum_slice_117 = sum_cast_21[3];
-  assign csa_6_95_s = sum_xor_115 ^ sum_slice_117;
-  assign sum_xor_111 = csa_6_94_s ^ csa_6_95_s;
-  assign sum_slice_118 = sum_cast_22[3];
-  assign sum_slice_119 = sum_cast_23[3];
-  assign sum_xor_116 = sum_slice_118 ^ sum_slice_119;
-  assign sum_slice_120 = sum_cast_24[3];
-  assign csa_6_96_s = sum_xor_116 ^ sum_slice_120;
-  assign csa_5_162_s = sum_xor_111 ^ csa_6_96_s;
-  assign sum_xor_102 = csa_5_161_s ^ csa_5_162_s;
-  assign sum_slice_121 = sum_cast_25[3];
-  assign sum_slice_122 = sum_cast_26[3];
-  assign sum_xor_118 = sum_slice_121 ^ sum_slice_122;
-  assign sum_slice_123 = sum_cast_27[3];
-  assign csa_6_97_s = sum_xor_118 ^ sum_slice_123;
-  assign sum_slice_124 = sum_cast_28[3];
-  assign sum_slice_125 = sum_cast_29[3];
-  assign csa_6_98_s = sum_slice_124 ^ sum_slice_125;
-  assign sum_xor_117 = csa_6_97_s ^ csa_6_98_s;
-  assign sum_slice_126 = sum_cast_30[3];
-  assign csa_5_163_s = sum_xor_117 ^ sum_slice_126;
-  assign csa_4_210_s = sum_xor_102 ^ csa_5_163_s;
-  assign sum_xor_96 = csa_4_209_s ^ csa_4_210_s;
-  assign sum_slice_127 = sum_cast_31[3];
-  assign csa_3_245_s = sum_xor_96 ^ sum_slice_127;
-  assign csa_2_273_s = sum_xor_91 ^ csa_3_245_s;
-  assign sum_xor_119 = csa_1_291_c ^ csa_1_292_s;
-  assign csa_0_304_c = (csa_1_291_c & csa_1_292_s) | (csa_2_273_s & sum_xor_119);
-  assign csa_1_292_c = (csa_2_270_c & csa_2_271_c) | (csa_2_272_s & sum_xor_89);
-  assign csa_2_272_c = (csa_3_240_c & csa_3_241_c) | (csa_3_242_c & sum_xor_90);
-  assign csa_2_273_c = (csa_3_243_s & csa_3_244_s) | (csa_3_245_s & sum_xor_91);
-  assign sum_xor_120 = csa_2_272_c ^ csa_2_273_c;
-  assign csa_3_243_c = (csa_4_203_c & csa_4_204_c) | (csa_4_205_c & sum_xor_92);
-  assign csa_3_244_c = (csa_4_206_c & csa_4_207_s) | (csa_4_208_s & sum_xor_93);
-  assign sum_xor_121 = csa_3_243_c ^ csa_3_244_c;
-  assign csa_3_245_c = (csa_4_209_s & csa_4_210_s) | (sum_slice_127 & sum_xor_96);
-  assign csa_2_274_s = sum_xor_121 ^ csa_3_245_c;
-  assign csa_1_293_s = sum_xor_120 ^ csa_2_274_s;
-  assign csa_4_207_c = (csa_5_152_c & csa_5_153_c) | (csa_5_154_c & sum_xor_94);
-  assign csa_4_208_c = (csa_5_155_c & csa_5_156_c) | (csa_5_157_c & sum_xor_95);
-  assign sum_xor_123 = csa_4_207_c ^ csa_4_208_c;
-  assign csa_4_209_c = (csa_5_158_s & csa_5_159_s) | (csa_5_160_s & sum_xor_97);
-  assign csa_3_246_s = sum_xor_123 ^ csa_4_209_c;
-  assign csa_4_210_c = (csa_5_161_s & csa_5_162_s) | (csa_5_163_s & sum_xor_102);
-  assign csa_5_158_c = (csa_6_82_c & csa_6_83_c) | (csa_6_84_c & sum_xor_98);
-  assign csa_5_159_c = (csa_6_85_c & csa_6_86_c) | (csa_6_87_c & sum_xor_99);
-  assign sum_xor_125 = csa_5_158_c ^ csa_5_159_c;
-  assign csa_5_160_c = (csa_6_88_c & csa_6_89_c) | (csa_6_90_s & sum_xor_100);
-  assign csa_4_211_s = sum_xor_125 ^ csa_5_160_c;
-  assign sum_xor_124 = csa_4_210_c ^ csa_4_211_s;
-  assign csa_5_161_c = (csa_6_91_s & csa_6_92_s) | (csa_6_93_s & sum_xor_103);
-  assign csa_5_162_c = (csa_6_94_s & csa_6_95_s) | (csa_6_96_s & sum_xor_111);
-  assign sum_xor_126 = csa_5_161_c ^ csa_5_162_c;
-  assign csa_5_163_c = (csa_6_97_s & csa_6_98_s) | (sum_slice_126 & sum_xor_117);
-  assign csa_4_212_s = sum_xor_126 ^ csa_5_163_c;
-  assign csa_3_247_s = sum_xor_124 ^ csa_4_212_s;
-  assign sum_xor_122 = csa_3_246_s ^ csa_3_247_s;
-  assign csa_6_90_c = (csa_7_31_c & csa_7_32_c) | (csa_7_33_c & sum_xor_101);
-  assign csa_6_91_c = (csa_7_34_c & csa_7_35_c) | (csa_7_36_c & sum_xor_104);
-  assign sum_xor_129 = csa_6_90_c ^ csa_6_91_c;
-  assign csa_6_92_c = (csa_7_37_c & csa_7_38_c) | (csa_7_39_s & sum_xor_105);
-  assign csa_5_164_s = sum_xor_129 ^ csa_6_92_c;
-  assign csa_6_93_c = (csa_7_40_s & csa_7_41_s) | (csa_7_42_s & sum_xor_107);
-  assign csa_6_94_c = (csa_7_43_s & csa_7_44_s) | (sum_slice_114 & sum_xor_112);
-  assign sum_xor_130 = csa_6_93_c ^ csa_6_94_c;
-  assign csa_6_95_c = (sum_slice_115 & sum_slice_116) | (sum_slice_117 & sum_xor_115);
-  assign csa_5_165_s = sum_xor_130 ^ csa_6_95_c;
-  assign sum_xor_128 = csa_5_164_s ^ csa_5_165_s;
-  assign csa_6_96_c = (sum_slice_118 & sum_slice_119) | (sum_slice_120 & sum_xor_116);
-  assign csa_6_97_c = (sum_slice_121 & sum_slice_122) | (sum_slice_123 & sum_xor_118);
-  assign sum_xor_131 = csa_6_96_c ^ csa_6_97_c;
-  assign csa_6_98_c = sum_slice_124 & sum_slice_125;
-  assign csa_5_166_s = sum_xor_131 ^ csa_6_98_c;
-  assign csa_4_213_s = sum_xor_128 ^ csa_5_166_s;
-  assign csa_7_39_c = (sum_slice_96 & sum_slice_97) | (sum_slice_98 & sum_xor_106);
-  assign csa_7_40_c = (sum_slice_99 & sum_slice_100) | (sum_slice_101 & sum_xor_108);
-  assign sum_xor_134 = csa_7_39_c ^ csa_7_40_c;
-  assign csa_7_41_c = (sum_slice_102 & sum_slice_103) | (sum_slice_104 & sum_xor_109);
-  assign csa_6_99_s = sum_xor_134 ^ csa_7_41_c;
-  assign csa_7_42_c = (sum_slice_105 & sum_slice_106) | (sum_slice_107 & sum_xor_110);
-  assign csa_7_43_c = (sum_slice_108 & sum_slice_109) | (sum_slice_110 & sum_xor_113);
-  assign sum_xor_135 = csa_7_42_c ^ csa_7_43_c;
-  assign csa_7_44_c = (sum_slice_111 & sum_slice_112) | (sum_slice_113 & sum_xor_114);
-  assign csa_6_100_s = sum_xor_135 ^ csa_7_44_c;
-  assign sum_xor_133 = csa_6_99_s ^ csa_6_100_s;
-  assign sum_slice_128 = sum_cast[4];
-  assign sum_slice_129 = sum_cast_1[4];
-  assign sum_xor_137 = sum_slice_128 ^ sum_slice_129;
-  assign sum_slice_130 = sum_cast_2[4];
-  assign csa_7_45_s = sum_xor_137 ^ sum_slice_130;
-  assign sum_slice_131 = sum_cast_3[4];
-  assign sum_slice_132 = sum_cast_4[4];
-  assign sum_xor_138 = sum_slice_131 ^ sum_slice_132;
-  assign sum_slice_133 = sum_cast_5[4];
-  assign csa_7_46_s = sum_xor_138 ^ sum_slice_133;
-  assign sum_xor_136 = csa_7_45_s ^ csa_7_46_s;
-  assign sum_slice_134 = sum_cast_6[4];
-  assign sum_slice_135 = sum_cast_7[4];
-  assign sum_xor_139 = sum_slice_134 ^ sum_slice_135;
-  assign sum_slice_136 = sum_cast_8[4];
-  assign csa_7_47_s = sum_xor_139 ^ sum_slice_136;
-  assign csa_6_101_s = sum_xor_136 ^ csa_7_47_s;
-  assign csa_5_167_s = sum_xor_133 ^ csa_6_101_s;
-  assign sum_slice_137 = sum_cast_9[4];
-  assign sum_slice_138 = sum_cast_10[4];
-  assign sum_xor_142 = sum_slice_137 ^ sum_slice_138;
-  assign sum_slice_139 = sum_cast_11[4];
-  assign csa_7_48_s = sum_xor_142 ^ sum_slice_139;
-  assign sum_slice_140 = sum_cast_12[4];
-  assign sum_slice_141 = sum_cast_13[4];
-  assign sum_xor_143 = sum_slice_140 ^ sum_slice_141;
-  assign sum_slice_142 = sum_cast_14[4];
-  assign csa_7_49_s = sum_xor_143 ^ sum_slice_142;
-  assign sum_xor_141 = csa_7_48_s ^ csa_7_49_s;
-  assign sum_slice_143 = sum_cast_15[4];
-  assign csa_6_102_s = sum_xor_141 ^ sum_slice_143;
-  assign sum_slice_144 = sum_cast_16[4];
-  assign sum_slice_145 = sum_cast_17[4];
-  assign sum_xor_144 = sum_slice_144 ^ sum_slice_145;
-  assign sum_slice_146 = sum_cast_18[4];
-  assign csa_6_103_s = sum_xor_144 ^ sum_slice_146;
-  assign sum_xor_140 = csa_6_102_s ^ csa_6_103_s;
-  assign sum_slice_147 = sum_cast_19[4];
-  assign sum_slice_148 = sum_cast_20[4];
-  assign sum_xor_145 = sum_slice_147 ^ sum_slice_148;
-  assign sum_slice_149 = sum_cast_21[4];
-  assign csa_6_104_s = sum_xor_145 ^ sum_slice_149;
-  assign csa_5_168_s = sum_xor_140 ^ csa_6_104_s;
-  assign sum_xor_132 = csa_5_167_s ^ csa_5_168_s;
-  assign sum_slice_150 = sum_cast_22[4];
-  assign sum_slice_151 = sum_cast_23[4];
-  assign sum_xor_147 = sum_slice_150 ^ sum_slice_151;
-  assign sum_slice_152 = sum_cast_24[4];
-  assign csa_6_105_s = sum_xor_147 ^ sum_slice_152;
-  assign sum_slice_153 = sum_cast_25[4];
-  assign sum_slice_154 = sum_cast_26[4];
-  assign sum_xor_148 = sum_slice_153 ^ sum_slice_154;
-  assign sum_slice_155 = sum_cast_27[4];
-  assign csa_6_106_s = sum_xor_148 ^ sum_slice_155;
-  assign sum_xor_146 = csa_6_105_s ^ csa_6_106_s;
-  assign sum_slice_156 = sum_cast_28[4];
-  assign sum_slice_157 = sum_cast_29[4];
-  assign sum_xor_149 = sum_slice_156 ^ sum_slice_157;
-  assign sum_slice_158 = sum_cast_30[4];
-  assign csa_6_107_s = sum_xor_149 ^ sum_slice_158;
-  assign csa_5_169_s = sum_xor_146 ^ csa_6_107_s;
-  assign csa_4_214_s = sum_xor_132 ^ csa_5_169_s;
-  assign sum_xor_127 = csa_4_213_s ^ csa_4_214_s;
-  assign sum_slice_159 = sum_cast_31[4];
-  assign csa_3_248_s = sum_xor_127 ^ sum_slice_159;
-  assign csa_2_275_s = sum_xor_122 ^ csa_3_248_s;
-  assign sum_xor_150 = csa_1_292_c ^ csa_1_293_s;
-  assign csa_0_305_c = (csa_1_292_c & csa_1_293_s) | (csa_2_275_s & sum_xor_150);
-  assign csa_1_293_c = (csa_2_272_c & csa_2_273_c) | (csa_2_274_s & sum_xor_120);
-  assign csa_2_274_c = (csa_3_243_c & csa_3_244_c) | (csa_3_245_c & sum_xor_121);
-  assign csa_2_275_c = (csa_3_246_s & csa_3_247_s) | (csa_3_248_s & sum_xor_122);
-  assign sum_xor_151 = csa_2_274_c ^ csa_2_275_c;
-  assign csa_3_246_c = (csa_4_207_c & csa_4_208_c) | (csa_4_209_c & sum_xor_123);
-  assign csa_3_247_c = (csa_4_210_c & csa_4_211_s) | (csa_4_212_s & sum_xor_124);
-  assign sum_xor_152 = csa_3_246_c ^ csa_3_247_c;
-  assign csa_3_248_c = (csa_4_213_s & csa_4_214_s) | (sum_slice_159 & sum_xor_127);
-  assign csa_2_276_s = sum_xor_152 ^ csa_3_248_c;
-  assign csa_1_294_s = sum_xor_151 ^ csa_2_276_s;
-  assign csa_4_211_c = (csa_5_158_c & csa_5_159_c) | (csa_5_160_c & sum_xor_125);
-  assign csa_4_212_c = (csa_5_161_c & csa_5_162_c) | (csa_5_163_c & sum_xor_126);
-  assign sum_xor_154 = csa_4_211_c ^ csa_4_212_c;
-  assign csa_4_213_c = (csa_5_164_s & csa_5_165_s) | (csa_5_166_s & sum_xor_128);
-  assign csa_3_249_s = sum_xor_154 ^ csa_4_213_c;
-  assign csa_4_214_c = (csa_5_167_s & csa_5_168_s) | (csa_5_169_s & sum_xor_132);
-  assign csa_5_164_c = (csa_6_90_c & csa_6_91_c) | (csa_6_92_c & sum_xor_129);
-  assign csa_5_165_c = (csa_6_93_c & csa_6_94_c) | (csa_6_95_c & sum_xor_130);
-  assign sum_xor_156 = csa_5_164_c ^ csa_5_165_c;
-  assign csa_5_166_c = (csa_6_96_c & csa_6_97_c) | (csa_6_98_c & sum_xor_131);
-  assign csa_4_215_s = sum_xor_156 ^ csa_5_166_c;
-  assign sum_xor_155 = csa_4_214_c ^ csa_4_215_s;
-  assign csa_5_167_c = (csa_6_99_s & csa_6_100_s) | (csa_6_101_s & sum_xor_133);
-  assign csa_5_168_c = (csa_6_102_s & csa_6_103_s) | (csa_6_104_s & sum_xor_140);
-  assign sum_xor_157 = csa_5_167_c ^ csa_5_168_c;
-  assign csa_5_169_c = (csa_6_105_s & csa_6_106_s) | (csa_6_107_s & sum_xor_146);
-  assign csa_4_216_s = sum_xor_157 ^ csa_5_169_c;
-  assign csa_3_250_s = sum_xor_155 ^ csa_4_216_s;
-  assign sum_xor_153 = csa_3_249_s ^ csa_3_250_s;
-  assign csa_6_99_c = (csa_7_39_c & csa_7_40_c) | (csa_7_41_c & sum_xor_134);
-  assign csa_6_100_c = (csa_7_42_c & csa_7_43_c) | (csa_7_44_c & sum_xor_135);
-  assign sum_xor_160 = csa_6_99_c ^ csa_6_100_c;
-  assign csa_6_101_c = (csa_7_45_s & csa_7_46_s) | (csa_7_47_s & sum_xor_136);
-  assign csa_5_170_s = sum_xor_160 ^ csa_6_101_c;
-  assign csa_6_102_c = (csa_7_48_s & csa_7_49_s) | (sum_slice_143 & sum_xor_141);
-  assign csa_6_103_c = (sum_slice_144 & sum_slice_145) | (sum_slice_146 & sum_xor_144);
-  assign sum_xor_161 = csa_6_102_c ^ csa_6_103_c;
-  assign csa_6_104_c = (sum_slice_147 & sum_slice_148) | (sum_slice_149 & sum_xor_145);
-  assign csa_5_171_s = sum_xor_161 ^ csa_6_104_c;
-  assign sum_xor_159 = csa_5_170_s ^ csa_5_171_s;
-  assign csa_6_105_c = (sum_slice_150 & sum_slice_151) | (sum_slice_152 & sum_xor_147);
-  assign csa_6_106_c = (sum_slice_153 & sum_slice_154) | (sum_slice_155 & sum_xor_148);
-  assign sum_xor_162 = csa_6_105_c ^ csa_6_106_c;
-  assign csa_6_107_c = (sum_slice_156 & sum_slice_157) | (sum_slice_158 & sum_xor_149);
-  assign csa_5_172_s = sum_xor_162 ^ csa_6_107_c;
-  assign csa_4_217_s = sum_xor_159 ^ csa_5_172_s;
-  assign csa_7_45_c = (sum_slice_128 & sum_slice_129) | (sum_slice_130 & sum_xor_137);
-  assign csa_7_46_c = (sum_slice_131 & sum_slice_132) | (sum_slice_133 & sum_xor_138);
-  assign sum_xor_165 = csa_7_45_c ^ csa_7_46_c;
-  assign csa_7_47_c = (sum_slice_134 & sum_slice_135) | (sum_slice_136 & sum_xor_139);
-  assign csa_6_108_s = sum_xor_165 ^ csa_7_47_c;
-  assign csa_7_48_c = (sum_slice_137 & sum_slice_138) | (sum_slice_139 & sum_xor_142);
-  assign csa_7_49_c = (sum_slice_140 & sum_slice_141) | (sum_slice_142 & sum_xor_143);
-  assign sum_xor_166 = csa_7_48_c ^ csa_7_49_c;
-  assign sum_slice_160 = sum_cast[5];
-  assign sum_slice_161 = sum_cast_1[5];
-  assign sum_xor_167 = sum_slice_160 ^ sum_slice_161;
-  assign sum_slice_162 = sum_cast_2[5];
-  assign csa_7_50_s = sum_xor_167 ^ sum_slice_162;
-  assign csa_6_109_s = sum_xor_166 ^ csa_7_50_s;
-  assign sum_xor_164 = csa_6_108_s ^ csa_6_109_s;
-  assign sum_slice_163 = sum_cast_3[5];
-  assign sum_slice_164 = sum_cast_4[5];
-  assign sum_xor_169 = sum_slice_163 ^ sum_slice_164;
-  assign sum_slice_165 = sum_cast_5[5];
-  assign csa_7_51_s = sum_xor_169 ^ sum_slice_165;
-  assign sum_slice_166 = sum_cast_6[5];
-  assign sum_slice_167 = sum_cast_7[5];
-  assign sum_xor_170 = sum_slice_166 ^ sum_slice_167;
-  assign sum_slice_168 = sum_cast_8[5];
-  assign csa_7_52_s = sum_xor_170 ^ sum_slice_168;
-  assign sum_xor_168 = csa_7_51_s ^ csa_7_52_s;
-  assign sum_slice_169 = sum_cast_9[5];
-  assign sum_slice_170 = sum_cast_10[5];
-  assign sum_xor_171 = sum_slice_169 ^ sum_slice_170;
-  assign sum_slice_171 = sum_cast_11[5];
-  assign csa_7_53_s = sum_xor_171 ^ sum_slice_171;
-  assign csa_6_110_s = sum_xor_168 ^ csa_7_53_s;
-  assign csa_5_173_s = sum_xor_164 ^ csa_6_110_s;
-  assign sum_slice_172 = sum_cast_12[5];
-  assign sum_slice_173 = sum_cast_13[5];
-  assign csa_7_54_s = sum_slice_172 ^ sum_slice_173;
-  assign sum_slice_174 = sum_cast_14[5];
-  assign sum_xor_173 = csa_7_54_s ^ sum_slice_174;
-  assign sum_slice_175 = sum_cast_15[5];
-  assign csa_6_111_s = sum_xor_173 ^ sum_slice_175;
-  assign sum_slice_176 = sum_cast_16[5];
-  assign sum_slice_177 = sum_cast_17[5];
-  assign sum_xor_174 = sum_slice_176 ^ sum_slice_177;
-  assign sum_slice_178 = sum_cast_18[5];
-  assign csa_6_112_s = sum_xor_174 ^ sum_slice_178;
-  assign sum_xor_172 = csa_6_111_s ^ csa_6_112_s;
-  assign sum_slice_179 = sum_cast_19[5];
-  assign sum_slice_180 = sum_cast_20[5];
-  assign sum_xor_175 = sum_slice_179 ^ sum_slice_180;
-  assign sum_slice_181 = sum_cast_21[5];
-  assign csa_6_113_s = sum_xor_175 ^ sum_slice_181;
-  assign csa_5_174_s = sum_xor_172 ^ csa_6_113_s;
-  assign sum_xor_163 = csa_5_173_s ^ csa_5_174_s;
-  assign sum_slice_182 = sum_cast_22[5];
-  assign sum_slice_183 = sum_cast_23[5];
-  assign sum_xor_177 = sum_slice_182 ^ sum_slice_183;
-  assign sum_slice_184 = sum_cast_24[5];
-  assign csa_6_114_s = sum_xor_177 ^ sum_slice_184;
-  assign sum_slice_185 = sum_cast_25[5];
-  assign sum_slice_186 = sum_cast_26[5];
-  assign sum_xor_178 = sum_slice_185 ^ sum_slice_186;
-  assign sum_slice_187 = sum_cast_27[5];
-  assign csa_6_115_s = sum_xor_178 ^ sum_slice_187;
-  assign sum_xor_176 = csa_6_114_s ^ csa_6_115_s;
-  assign sum_slice_188 = sum_cast_28[5];
-  assign sum_slice_189 = sum_cast_29[5];
-  assign sum_xor_179 = sum_slice_188 ^ sum_slice_189;
-  assign sum_slice_190 = sum_cast_30[5];
-  assign csa_6_116_s = sum_xor_179 ^ sum_slice_190;
-  assign csa_5_175_s = sum_xor_176 ^ csa_6_116_s;
-  assign csa_4_218_s = sum_xor_163 ^ csa_5_175_s;
-  assign sum_xor_158 = csa_4_217_s ^ csa_4_218_s;
-  assign sum_slice_191 = sum_cast_31[5];
-  assign csa_3_251_s = sum_xor_158 ^ sum_slice_191;
-  assign csa_2_277_s = sum_xor_153 ^ csa_3_251_s;
-  assign sum_xor_180 = csa_1_293_c ^ csa_1_294_s;
-  assign csa_0_306_c = (csa_1_293_c & csa_1_294_s) | (csa_2_277_s & sum_xor_180);
-  assign csa_1_294_c = (csa_2_274_c & csa_2_275_c) | (csa_2_276_s & sum_xor_151);
-  assign csa_2_276_c = (csa_3_246_c & csa_3_247_c) | (csa_3_248_c & sum_xor_152);
-  assign csa_2_277_c = (csa_3_249_s & csa_3_250_s) | (csa_3_251_s & sum_xor_153);
-  assign sum_xor_181 = csa_2_276_c ^ csa_2_277_c;
-  assign csa_3_249_c = (csa_4_211_c & csa_4_212_c) | (csa_4_213_c & sum_xor_154);
-  assign csa_3_250_c = (csa_4_214_c & csa_4_215_s) | (csa_4_216_s & sum_xor_155);
-  assign sum_xor_182 = csa_3_249_c ^ csa_3_250_c;
-  assign csa_3_251_c = (csa_4_217_s & csa_4_218_s) | (sum_slice_191 & sum_xor_158);
-  assign csa_2_278_s = sum_xor_182 ^ csa_3_251_c;
-  assign csa_1_295_s = sum_xor_181 ^ csa_2_278_s;
-  assign csa_4_215_c = (csa_5_164_c & csa_5_165_c) | (csa_5_166_c & sum_xor_156);
-  assign csa_4_216_c = (csa_5_167_c & csa_5_168_c) | (csa_5_169_c & sum_xor_157);
-  assign sum_xor_184 = csa_4_215_c ^ csa_4_216_c;
-  assign csa_4_217_c = (csa_5_170_s & csa_5_171_s) | (csa_5_172_s & sum_xor_159);
-  assign csa_3_252_s = sum_xor_184 ^ csa_4_217_c;
-  assign csa_4_218_c = (csa_5_173_s & csa_5_174_s) | (csa_5_175_s & sum_xor_163);
-  assign csa_5_170_c = (csa_6_99_c & csa_6_100_c) | (csa_6_101_c & sum_xor_160);
-  assign csa_5_171_c = (csa_6_102_c & csa_6_103_c) | (csa_6_104_c & sum_xor_161);
-  assign sum_xor_186 = csa_5_170_c ^ csa_5_171_c;
-  assign csa_5_172_c = (csa_6_105_c & csa_6_106_c) | (csa_6_107_c & sum_xor_162);
-  assign csa_4_219_s = sum_xor_186 ^ csa_5_172_c;
-  assign sum_xor_185 = csa_4_218_c ^ csa_4_219_s;
-  assign csa_5_173_c = (csa_6_108_s & csa_6_109_s) | (csa_6_110_s & sum_xor_164);
-  assign csa_5_174_c = (csa_6_111_s & csa_6_112_s) | (csa_6_113_s & sum_xor_172);
-  assign sum_xor_187 = csa_5_173_c ^ csa_5_174_c;
-  assign csa_5_175_c = (csa_6_114_s & csa_6_115_s) | (csa_6_116_s & sum_xor_176);
-  assign csa_4_220_s = sum_xor_187 ^ csa_5_175_c;
-  assign csa_3_253_s = sum_xor_185 ^ csa_4_220_s;
-  assign sum_xor_183 = csa_3_252_s ^ csa_3_253_s;
-  assign csa_6_108_c = (csa_7_45_c & csa_7_46_c) | (csa_7_47_c & sum_xor_165);
-  assign csa_6_109_c = (csa_7_48_c & csa_7_49_c) | (csa_7_50_s & sum_xor_166);
-  assign sum_xor_190 = csa_6_108_c ^ csa_6_109_c;
-  assign csa_6_110_c = (csa_7_51_s & csa_7_52_s) | (csa_7_53_s & sum_xor_168);
-  assign csa_5_176_s = sum_xor_190 ^ csa_6_110_c;
-  assign csa_6_111_c = (csa_7_54_s & sum_slice_174) | (sum_slice_175 & sum_xor_173);
-  assign csa_6_112_c = (sum_slice_176 & sum_slice_177) | (sum_slice_178 & sum_xor_174);
-  assign sum_xor_191 = csa_6_111_c ^ csa_6_112_c;
-  assign csa_6_113_c = (sum_slice_179 & sum_slice_180) | (sum_slice_181 & sum_xor_175);
-  assign csa_5_177_s = sum_xor_191 ^ csa_6_113_c;
-  assign sum_xor_189 = csa_5_176_s ^ csa_5_177_s;
-  assign csa_6_114_c = (sum_slice_182 & sum_slice_183) | (sum_slice_184 & sum_xor_177);
-  assign csa_6_115_c = (sum_slice_185 & sum_slice_186) | (sum_slice_187 & sum_xor_178);
-  assign sum_xor_192 = csa_6_114_c ^ csa_6_115_c;
-  assign csa_6_116_c = (sum_slice_188 & sum_slice_189) | (sum_slice_190 & sum_xor_179);
-  assign csa_5_178_s = sum_xor_192 ^ csa_6_116_c;
-  assign csa_4_221_s = sum_xor_189 ^ csa_5_178_s;
-  assign csa_7_50_c = (sum_slice_160 & sum_slice_161) | (sum_slice_162 & sum_xor_167);
-  assign csa_7_51_c = (sum_slice_163 & sum_slice_164) | (sum_slice_165 & sum_xor_169);
-  assign sum_xor_195 = csa_7_50_c ^ csa_7_51_c;
-  assign csa_7_52_c = (sum_slice_166 & sum_slice_167) | (sum_slice_168 & sum_xor_170);
-  assign csa_6_117_s = sum_xor_195 ^ csa_7_52_c;
-  assign csa_7_53_c = (sum_slice_169 & sum_slice_170) | (sum_slice_171 & sum_xor_171);
-  assign csa_7_54_c = sum_slice_172 & sum_slice_173;
-  assign sum_xor_196 = csa_7_53_c ^ csa_7_54_c;
-  assign sum_slice_192 = sum_cast[6];
-  assign sum_slice_193 = sum_cast_1[6];
-  assign sum_xor_197 = sum_slice_192 ^ sum_slice_193;
-  assign sum_slice_194 = sum_cast_2[6];
-  assign csa_7_55_s = sum_xor_197 ^ sum_slice_194;
-  assign csa_6_118_s = sum_xor_196 ^ csa_7_55_s;
-  assign sum_xor_194 = csa_6_117_s ^ csa_6_118_s;
-  assign sum_slice_195 = sum_cast_3[6];
-  assign sum_slice_196 = sum_cast_4[6];
-  assign sum_xor_199 = sum_slice_195 ^ sum_slice_196;
-  assign sum_slice_197 = sum_cast_5[6];
-  assign csa_7_56_s = sum_xor_199 ^ sum_slice_197;
-  assign sum_slice_198 = sum_cast_6[6];
-  assign sum_slice_199 = sum_cast_7[6];
-  assign sum_xor_200 = sum_slice_198 ^ sum_slice_199;
-  assign sum_slice_200 = sum_cast_8[6];
-  assign csa_7_57_s = sum_xor_200 ^ sum_slice_200;
-  assign sum_xor_198 = csa_7_56_s ^ csa_7_57_s;
-  assign sum_slice_201 = sum_cast_9[6];
-  assign sum_slice_202 = sum_cast_10[6];
-  assign sum_xor_201 = sum_slice_201 ^ sum_slice_202;
-  assign sum_slice_203 = sum_cast_11[6];
-  assign csa_7_58_s = sum_xor_201 ^ sum_slice_203;
-  assign csa_6_119_s = sum_xor_198 ^ csa_7_58_s;
-  assign csa_5_179_s = sum_xor_194 ^ csa_6_119_s;
-  assign sum_slice_204 = sum_cast_12[6];
-  assign sum_slice_205 = sum_cast_13[6];
-  assign csa_7_59_s = sum_slice_204 ^ sum_slice_205;
-  assign sum_slice_206 = sum_cast_14[6];
-  assign sum_xor_203 = csa_7_59_s ^ sum_slice_206;
-  assign sum_slice_207 = sum_cast_15[6];
-  assign csa_6_120_s = sum_xor_203 ^ sum_slice_207;
-  assign sum_slice_208 = sum_cast_16[6];
-  assign sum_slice_209 = sum_cast_17[6];
-  assign sum_xor_204 = sum_slice_208 ^ sum_slice_209;
-  assign sum_slice_210 = sum_cast_18[6];
-  assign csa_6_121_s = sum_xor_204 ^ sum_slice_210;
-  assign sum_xor_202 = csa_6_120_s ^ csa_6_121_s;
-  assign sum_slice_211 = sum_cast_19[6];
-  assign sum_slice_212 = sum_cast_20[6];
-  assign sum_xor_205 = sum_slice_211 ^ sum_slice_212;
-  assign sum_slice_213 = sum_cast_21[6];
-  assign csa_6_122_s = sum_xor_205 ^ sum_slice_213;
-  assign csa_5_180_s = sum_xor_202 ^ csa_6_122_s;
-  assign sum_xor_193 = csa_5_179_s ^ csa_5_180_s;
-  assign sum_slice_214 = sum_cast_22[6];
-  assign sum_slice_215 = sum_cast_23[6];
-  assign sum_xor_207 = sum_slice_214 ^ sum_slice_215;
-  assign sum_slice_216 = sum_cast_24[6];
-  assign csa_6_123_s = sum_xor_207 ^ sum_slice_216;
-  assign sum_slice_217 = sum_cast_25[6];
-  assign sum_slice_218 = sum_cast_26[6];
-  assign sum_xor_208 = sum_slice_217 ^ sum_slice_218;
-  assign sum_slice_219 = sum_cast_27[6];
-  assign csa_6_124_s = sum_xor_208 ^ sum_slice_219;
-  assign sum_xor_206 = csa_6_123_s ^ csa_6_124_s;
-  assign sum_slice_220 = sum_cast_28[6];
-  assign sum_slice_221 = sum_cast_29[6];
-  assign sum_xor_209 = sum_slice_220 ^ sum_slice_221;
-  assign sum_slice_222 = sum_cast_30[6];
-  assign csa_6_125_s = sum_xor_209 ^ sum_slice_222;
-  assign csa_5_181_s = sum_xor_206 ^ csa_6_125_s;
-  assign csa_4_222_s = sum_xor_193 ^ csa_5_181_s;
-  assign sum_xor_188 = csa_4_221_s ^ csa_4_222_s;
-  assign sum_slice_223 = sum_cast_31[6];
-  assign csa_3_254_s = sum_xor_188 ^ sum_slice_223;
-  assign csa_2_279_s = sum_xor_183 ^ csa_3_254_s;
-  assign sum_xor_210 = csa_1_294_c ^ csa_1_295_s;
-  assign csa_0_307_c = (csa_1_294_c & csa_1_295_s) | (csa_2_279_s & sum_xor_210);
-  assign csa_1_295_c = (csa_2_276_c & csa_2_277_c) | (csa_2_278_s & sum_xor_181);
-  assign csa_2_278_c = (csa_3_249_c & csa_3_250_c) | (csa_3_251_c & sum_xor_182);
-  assign csa_2_279_c = (csa_3_252_s & csa_3_253_s) | (csa_3_254_s & sum_xor_183);
-  assign sum_xor_211 = csa_2_278_c ^ csa_2_279_c;
-  assign csa_3_252_c = (csa_4_215_c & csa_4_216_c) | (csa_4_217_c & sum_xor_184);
-  assign csa_3_253_c = (csa_4_218_c & csa_4_219_s) | (csa_4_220_s & sum_xor_185);
-  assign sum_xor_212 = csa_3_252_c ^ csa_3_253_c;
-  assign csa_3_254_c = (csa_4_221_s & csa_4_222_s) | (sum_slice_223 & sum_xor_188);
-  assign csa_2_280_s = sum_xor_212 ^ csa_3_254_c;
-  assign csa_1_296_s = sum_xor_211 ^ csa_2_280_s;
-  assign csa_4_219_c = (csa_5_170_c & csa_5_171_c) | (csa_5_172_c & sum_xor_186);
-  assign csa_4_220_c = (csa_5_173_c & csa_5_174_c) | (csa_5_175_c & sum_xor_187);
-  assign sum_xor_214 = csa_4_219_c ^ csa_4_220_c;
-  assign csa_4_221_c = (csa_5_176_s & csa_5_177_s) | (csa_5_178_s & sum_xor_189);
-  assign csa_3_255_s = sum_xor_214 ^ csa_4_221_c;
-  assign csa_4_222_c = (csa_5_179_s & csa_5_180_s) | (csa_5_181_s & sum_xor_193);
-  assign csa_5_176_c = (csa_6_108_c & csa_6_109_c) | (csa_6_110_c & sum_xor_190);
-  assign csa_5_177_c = (csa_6_111_c & csa_6_112_c) | (csa_6_113_c & sum_xor_191);
-  assign sum_xor_216 = csa_5_176_c ^ csa_5_177_c;
-  assign csa_5_178_c = (csa_6_114_c & csa_6_115_c) | (csa_6_116_c & sum_xor_192);
-  assign csa_4_223_s = sum_xor_216 ^ csa_5_178_c;
-  assign sum_xor_215 = csa_4_222_c ^ csa_4_223_s;
-  assign csa_5_179_c = (csa_6_117_s & csa_6_118_s) | (csa_6_119_s & sum_xor_194);
-  assign csa_5_180_c = (csa_6_120_s & csa_6_121_s) | (csa_6_122_s & sum_xor_202);
-  assign sum_xor_217 = csa_5_179_c ^ csa_5_180_c;
-  assign csa_5_181_c = (csa_6_123_s & csa_6_124_s) | (csa_6_125_s & sum_xor_206);
-  assign csa_4_224_s = sum_xor_217 ^ csa_5_181_c;
-  assign csa_3_256_s = sum_xor_215 ^ csa_4_224_s;
-  assign sum_xor_213 = csa_3_255_s ^ csa_3_256_s;
-  assign csa_6_117_c = (csa_7_50_c & csa_7_51_c) | (csa_7_52_c & sum_xor_195);
-  assign csa_6_118_c = (csa_7_53_c & csa_7_54_c) | (csa_7_55_s & sum_xor_196);
-  assign sum_xor_220 = csa_6_117_c ^ csa_6_118_c;
-  assign csa_6_119_c = (csa_7_56_s & csa_7_57_s) | (csa_7_58_s & sum_xor_198);
-  assign csa_5_182_s = sum_xor_220 ^ csa_6_119_c;
-  assign csa_6_120_c = (csa_7_59_s & sum_slice_206) | (sum_slice_207 & sum_xor_203);
-  assign csa_6_121_c = (sum_slice_208 & sum_slice_209) | (sum_slice_210 & sum_xor_204);
-  assign sum_xor_221 = csa_6_120_c ^ csa_6_121_c;
-  assign csa_6_122_c = (sum_slice_211 & sum_slice_212) | (sum_slice_213 & sum_xor_205);
-  assign csa_5_183_s = sum_xor_221 ^ csa_6_122_c;
-  assign sum_xor_219 = csa_5_182_s ^ csa_5_183_s;
-  assign csa_6_123_c = (sum_slice_214 & sum_slice_215) | (sum_slice_216 & sum_xor_207);
-  assign csa_6_124_c = (sum_slice_217 & sum_slice_218) | (sum_slice_219 & sum_xor_208);
-  assign sum_xor_222 = csa_6_123_c ^ csa_6_124_c;
-  assign csa_6_125_c = (sum_slice_220 & sum_slice_221) | (sum_slice_222 & sum_xor_209);
-  assign csa_5_184_s = sum_xor_222 ^ csa_6_125_c;
-  assign csa_4_225_s = sum_xor_219 ^ csa_5_184_s;
-  assign csa_7_55_c = (sum_slice_192 & sum_slice_193) | (sum_slice_194 & sum_xor_197);
-  assign csa_7_56_c = (sum_slice_195 & sum_slice_196) | (sum_slice_197 & sum_xor_199);
-  assign sum_xor_225 = csa_7_55_c ^ csa_7_56_c;
-  assign csa_7_57_c = (sum_slice_198 & sum_slice_199) | (sum_slice_200 & sum_xor_200);
-  assign csa_6_126_s = sum_xor_225 ^ csa_7_57_c;
-  assign csa_7_58_c = (sum_slice_201 & sum_slice_202) | (sum_slice_203 & sum_xor_201);
-  assign csa_7_59_c = sum_slice_204 & sum_slice_205;
-  assign sum_xor_226 = csa_7_58_c ^ csa_7_59_c;
-  assign sum_slice_224 = sum_cast[7];
-  assign sum_slice_225 = sum_cast_1[7];
-  assign sum_xor_227 = sum_slice_224 ^ sum_slice_225;
-  assign sum_slice_226 = sum_cast_2[7];
-  assign csa_7_60_s = sum_xor_227 ^ sum_slice_226;
-  assign csa_6_127_s = sum_xor_226 ^ csa_7_60_s;
-  assign sum_xor_224 = csa_6_126_s ^ csa_6_127_s;
-  assign sum_slice_227 = sum_cast_3[7];
-  assign sum_slice_228 = sum_cast_4[7];
-  assign sum_xor_229 = sum_slice_227 ^ sum_slice_228;
-  assign sum_slice_229 = sum_cast_5[7];
-  assign csa_7_61_s = sum_xor_229 ^ sum_slice_229;
-  assign sum_slice_230 = sum_cast_6[7];
-  assign sum_slice_231 = sum_cast_7[7];
-  assign sum_xor_230 = sum_slice_230 ^ sum_slice_231;
-  assign sum_slice_232 = sum_cast_8[7];
-  assign csa_7_62_s = sum_xor_230 ^ sum_slice_232;
-  assign sum_xor_228 = csa_7_61_s ^ csa_7_62_s;
-  assign sum_slice_233 = sum_cast_9[7];
-  assign sum_slice_234 = sum_cast_10[7];
-  assign sum_xor_231 = sum_slice_233 ^ sum_slice_234;
-  assign sum_slice_235 = sum_cast_11[7];
-  assign csa_7_63_s = sum_xor_231 ^ sum_slice_235;
-  assign csa_6_128_s = sum_xor_228 ^ csa_7_63_s;
-  assign csa_5_185_s = sum_xor_224 ^ csa_6_128_s;
-  assign sum_slice_236 = sum_cast_12[7];
-  assign sum_slice_237 = sum_cast_13[7];
-  assign csa_7_64_s = sum_slice_236 ^ sum_slice_237;
-  assign sum_slice_238 = sum_cast_14[7];
-  assign sum_xor_233 = csa_7_64_s ^ sum_slice_238;
-  assign sum_slice_239 = sum_cast_15[7];
-  assign csa_6_129_s = sum_xor_233 ^ sum_slice_239;
-  assign sum_slice_240 = sum_cast_16[7];
-  assign sum_slice_241 = sum_cast_17[7];
-  assign sum_xor_234 = sum_slice_240 ^ sum_slice_241;
-  assign sum_slice_242 = sum_cast_18[7];
-  assign csa_6_130_s = sum_xor_234 ^ sum_slice_242;
-  assign sum_xor_232 = csa_6_129_s ^ csa_6_130_s;
-  assign sum_slice_243 = sum_cast_19[7];
-  assign sum_slice_244 = sum_cast_20[7];
-  assign sum_xor_235 = sum_slice_243 ^ sum_slice_244;
-  assign sum_slice_245 = sum_cast_21[7];
-  assign csa_6_131_s = sum_xor_235 ^ sum_slice_245;
-  assign csa_5_186_s = sum_xor_232 ^ csa_6_131_s;
-  assign sum_xor_223 = csa_5_185_s ^ csa_5_186_s;
-  assign sum_slice_246 = sum_cast_22[7];
-  assign sum_slice_247 = sum_cast_23[7];
-  assign sum_xor_237 = sum_slice_246 ^ sum_slice_247;
-  assign sum_slice_248 = sum_cast_24[7];
-  assign csa_6_132_s = sum_xor_237 ^ sum_slice_248;
-  assign sum_slice_249 = sum_cast_25[7];
-  assign sum_slice_250 = sum_cast_26[7];
-  assign sum_xor_238 = sum_slice_249 ^ sum_slice_250;
-  assign sum_slice_251 = sum_cast_27[7];
-  assign csa_6_133_s = sum_xor_238 ^ sum_slice_251;
-  assign sum_xor_236 = csa_6_132_s ^ csa_6_133_s;
-  assign sum_slice_252 = sum_cast_28[7];
-  assign sum_slice_253 = sum_cast_29[7];
-  assign sum_xor_239 = sum_slice_252 ^ sum_slice_253;
-  assign sum_slice_254 = sum_cast_30[7];
-  assign csa_6_134_s = sum_xor_239 ^ sum_slice_254;
-  assign csa_5_187_s = sum_xor_236 ^ csa_6_134_s;
-  assign csa_4_226_s = sum_xor_223 ^ csa_5_187_s;
-  assign sum_xor_218 = csa_4_225_s ^ csa_4_226_s;
-  assign sum_slice_255 = sum_cast_31[7];
-  assign csa_3_257_s = sum_xor_218 ^ sum_slice_255;
-  assign csa_2_281_s = sum_xor_213 ^ csa_3_257_s;
-  assign sum_xor_240 = csa_1_295_c ^ csa_1_296_s;
-  assign csa_0_308_c = (csa_1_295_c & csa_1_296_s) | (csa_2_281_s & sum_xor_240);
-  assign csa_1_296_c = (csa_2_278_c & csa_2_279_c) | (csa_2_280_s & sum_xor_211);
-  assign csa_2_280_c = (csa_3_252_c & csa_3_253_c) | (csa_3_254_c & sum_xor_212);
-  assign csa_2_281_c = (csa_3_255_s & csa_3_256_s) | (csa_3_257_s & sum_xor_213);
-  assign sum_xor_241 = csa_2_280_c ^ csa_2_281_c;
-  assign csa_3_255_c = (csa_4_219_c & csa_4_220_c) | (csa_4_221_c & sum_xor_214);
-  assign csa_3_256_c = (csa_4_222_c & csa_4_223_s) | (csa_4_224_s & sum_xor_215);
-  assign sum_xor_242 = csa_3_255_c ^ csa_3_256_c;
-  assign csa_3_257_c = (csa_4_225_s & csa_4_226_s) | (sum_slice_255 & sum_xor_218);
-  assign csa_2_282_s = sum_xor_242 ^ csa_3_257_c;
-  assign csa_1_297_s = sum_xor_241 ^ csa_2_282_s;
-  assign csa_4_223_c = (csa_5_176_c & csa_5_177_c) | (csa_5_178_c & sum_xor_216);
-  assign csa_4_224_c = (csa_5_179_c & csa_5_180_c) | (csa_5_181_c & sum_xor_217);
-  assign sum_xor_244 = csa_4_223_c ^ csa_4_224_c;
-  assign csa_4_225_c = (csa_5_182_s & csa_5_183_s) | (csa_5_184_s & sum_xor_219);
-  assign csa_3_258_s = sum_xor_244 ^ csa_4_225_c;
-  assign csa_4_226_c = (csa_5_185_s & csa_5_186_s) | (csa_5_187_s & sum_xor_223);
-  assign csa_5_182_c = (csa_6_117_c & csa_6_118_c) | (csa_6_119_c & sum_xor_220);
-  assign csa_5_183_c = (csa_6_120_c & csa_6_121_c) | (csa_6_122_c & sum_xor_221);
-  assign sum_xor_246 = csa_5_182_c ^ csa_5_183_c;
-  assign csa_5_184_c = (csa_6_123_c & csa_6_124_c) | (csa_6_125_c & sum_xor_222);
-  assign csa_4_227_s = sum_xor_246 ^ csa_5_184_c;
-  assign sum_xor_245 = csa_4_226_c ^ csa_4_227_s;
-  assign csa_5_185_c = (csa_6_126_s & csa_6_127_s) | (csa_6_128_s & sum_xor_224);
-  assign csa_5_186_c = (csa_6_129_s & csa_6_130_s) | (csa_6_131_s & sum_xor_232);
-  assign sum_xor_247 = csa_5_185_c ^ csa_5_186_c;
-  assign csa_5_187_c = (csa_6_132_s & csa_6_133_s) | (csa_6_134_s & sum_xor_236);
-  assign csa_4_228_s = sum_xor_247 ^ csa_5_187_c;
-  assign csa_3_259_s = sum_xor_245 ^ csa_4_228_s;
-  assign sum_xor_243 = csa_3_258_s ^ csa_3_259_s;
-  assign csa_6_126_c = (csa_7_55_c & csa_7_56_c) | (csa_7_57_c & sum_xor_225);
-  assign csa_6_127_c = (csa_7_58_c & csa_7_59_c) | (csa_7_60_s & sum_xor_226);
-  assign sum_xor_250 = csa_6_126_c ^ csa_6_127_c;
-  assign csa_6_128_c = (csa_7_61_s & csa_7_62_s) | (csa_7_63_s & sum_xor_228);
-  assign csa_5_188_s = sum_xor_250 ^ csa_6_128_c;
-  assign csa_6_129_c = (csa_7_64_s & sum_slice_238) | (sum_slice_239 & sum_xor_233);
-  assign csa_6_130_c = (sum_slice_240 & sum_slice_241) | (sum_slice_242 & sum_xor_234);
-  assign sum_xor_251 = csa_6_129_c ^ csa_6_130_c;
-  assign csa_6_131_c = (sum_slice_243 & sum_slice_244) | (sum_slice_245 & sum_xor_235);
-  assign csa_5_189_s = sum_xor_251 ^ csa_6_131_c;
-  assign sum_xor_249 = csa_5_188_s ^ csa_5_189_s;
-  assign csa_6_132_c = (sum_slice_246 & sum_slice_247) | (sum_slice_248 & sum_xor_237);
-  assign csa_6_133_c = (sum_slice_249 & sum_slice_250) | (sum_slice_251 & sum_xor_238);
-  assign sum_xor_252 = csa_6_132_c ^ csa_6_133_c;
-  assign csa_6_134_c = (sum_slice_252 & sum_slice_253) | (sum_slice_254 & sum_xor_239);
-  assign csa_5_190_s = sum_xor_252 ^ csa_6_134_c;
-  assign csa_4_229_s = sum_xor_249 ^ csa_5_190_s;
-  assign csa_7_60_c = (sum_slice_224 & sum_slice_225) | (sum_slice_226 & sum_xor_227);
-  assign csa_7_61_c = (sum_slice_227 & sum_slice_228) | (sum_slice_229 & sum_xor_229);
-  assign sum_xor_255 = csa_7_60_c ^ csa_7_61_c;
-  assign csa_7_62_c = (sum_slice_230 & sum_slice_231) | (sum_slice_232 & sum_xor_230);
-  assign csa_6_135_s = sum_xor_255 ^ csa_7_62_c;
-  assign csa_7_63_c = (sum_slice_233 & sum_slice_234) | (sum_slice_235 & sum_xor_231);
-  assign csa_7_64_c = sum_slice_236 & sum_slice_237;
-  assign sum_xor_256 = csa_7_63_c ^ csa_7_64_c;
-  assign sum_not = ~sum_cast[8];
-  assign sum_not_1 = ~sum_cast_1[8];
-  assign sum_xor_257 = sum_not ^ sum_not_1;
-  assign sum_not_2 = ~sum_cast_2[8];
-  assign csa_7_65_s = sum_xor_257 ^ sum_not_2;
-  assign csa_6_136_s = sum_xor_256 ^ csa_7_65_s;
-  assign sum_xor_254 = csa_6_135_s ^ csa_6_136_s;
-  assign sum_not_3 = ~sum_cast_3[8];
-  assign sum_not_4 = ~sum_cast_4[8];
-  assign sum_xor_259 = sum_not_3 ^ sum_not_4;
-  assign sum_not_5 = ~sum_cast_5[8];
-  assign csa_7_66_s = sum_xor_259 ^ sum_not_5;
-  assign sum_not_6 = ~sum_cast_6[8];
-  assign sum_not_7 = ~sum_cast_7[8];
-  assign sum_xor_260 = sum_not_6 ^ sum_not_7;
-  assign sum_not_8 = ~sum_cast_8[8];
-  assign csa_7_67_s = sum_xor_260 ^ sum_not_8;
-  assign sum_xor_258 = csa_7_66_s ^ csa_7_67_s;
-  assign sum_not_9 = ~sum_cast_9[8];
-  assign sum_not_10 = ~sum_cast_10[8];
-  assign sum_xor_261 = sum_not_9 ^ sum_not_10;
-  assign sum_not_11 = ~sum_cast_11[8];
-  assign csa_7_68_s = sum_xor_261 ^ sum_not_11;
-  assign csa_6_137_s = sum_xor_258 ^ csa_7_68_s;
-  assign csa_5_191_s = sum_xor_254 ^ csa_6_137_s;
-  assign sum_not_12 = ~sum_cast_12[8];
-  assign sum_not_13 = ~sum_cast_13[8];
-  assign csa_7_69_s = sum_not_12 ^ sum_not_13;
-  assign sum_not_14 = ~sum_cast_14[8];
-  assign sum_xor_263 = csa_7_69_s ^ sum_not_14;
-  assign sum_not_15 = ~sum_cast_15[8];
-  assign csa_6_138_s = sum_xor_263 ^ sum_not_15;
-  assign sum_not_16 = ~sum_cast_16[8];
-  assign sum_not_17 = ~sum_cast_17[8];
-  assign sum_xor_264 = sum_not_16 ^ sum_not_17;
-  assign sum_not_18 = ~sum_cast_18[8];
-  assign csa_6_139_s = sum_xor_264 ^ sum_not_18;
-  assign sum_xor_262 = csa_6_138_s ^ csa_6_139_s;
-  assign sum_not_19 = ~sum_cast_19[8];
-  assign sum_not_20 = ~sum_cast_20[8];
-  assign sum_xor_265 = sum_not_19 ^ sum_not_20;
-  assign sum_not_21 = ~sum_cast_21[8];
-  assign csa_6_140_s = sum_xor_265 ^ sum_not_21;
-  assign csa_5_192_s = sum_xor_262 ^ csa_6_140_s;
-  assign sum_xor_253 = csa_5_191_s ^ csa_5_192_s;
-  assign sum_not_22 = ~sum_cast_22[8];
-  assign sum_not_23 = ~sum_cast_23[8];
-  assign sum_xor_267 = sum_not_22 ^ sum_not_23;
-  assign sum_not_24 = ~sum_cast_24[8];
-  assign csa_6_141_s = sum_xor_267 ^ sum_not_24;
-  assign sum_not_25 = ~sum_cast_25[8];
-  assign sum_not_26 = ~sum_cast_26[8];
-  assign sum_xor_268 = sum_not_25 ^ sum_not_26;
-  assign sum_not_27 = ~sum_cast_27[8];
-  assign csa_6_142_s = sum_xor_268 ^ sum_not_27;
-  assign sum_xor_266 = csa_6_141_s ^ csa_6_142_s;
-  assign sum_not_28 = ~sum_cast_28[8];
-  assign sum_not_29 = ~sum_cast_29[8];
-  assign sum_xor_269 = sum_not_28 ^ sum_not_29;
-  assign sum_not_30 = ~sum_cast_30[8];
-  assign csa_6_143_s = sum_xor_269 ^ sum_not_30;
-  assign csa_5_193_s = sum_xor_266 ^ csa_6_143_s;
-  assign csa_4_230_s = sum_xor_253 ^ csa_5_193_s;
-  assign sum_xor_248 = csa_4_229_s ^ csa_4_230_s;
-  assign sum_not_31 = ~sum_cast_31[8];
-  assign csa_3_260_s = sum_xor_248 ^ sum_not_31;
-  assign csa_2_283_s = sum_xor_243 ^ csa_3_260_s;
-  assign sum_xor_270 = csa_1_296_c ^ csa_1_297_s;
-  assign csa_0_309_c = (csa_1_296_c & csa_1_297_s) | (csa_2_283_s & sum_xor_270);
-  assign csa_1_297_c = (csa_2_280_c & csa_2_281_c) | (csa_2_282_s & sum_xor_241);
-  assign csa_2_282_c = (csa_3_255_c & csa_3_256_c) | (csa_3_257_c & sum_xor_242);
-  assign csa_2_283_c = (csa_3_258_s & csa_3_259_s) | (csa_3_260_s & sum_xor_243);
-  assign sum_xor_271 = csa_2_282_c ^ csa_2_283_c;
-  assign csa_3_258_c = (csa_4_223_c & csa_4_224_c) | (csa_4_225_c & sum_xor_244);
-  assign csa_3_259_c = (csa_4_226_c & csa_4_227_s) | (csa_4_228_s & sum_xor_245);
-  assign sum_xor_272 = csa_3_258_c ^ csa_3_259_c;
-  assign csa_3_260_c = (csa_4_229_s & csa_4_230_s) | (sum_not_31 & sum_xor_248);
-  assign csa_2_284_s = sum_xor_272 ^ csa_3_260_c;
-  assign csa_1_298_s = sum_xor_271 ^ csa_2_284_s;
-  assign csa_4_227_c = (csa_5_182_c & csa_5_183_c) | (csa_5_184_c & sum_xor_246);
-  assign csa_4_228_c = (csa_5_185_c & csa_5_186_c) | (csa_5_187_c & sum_xor_247);
-  assign sum_xor_274 = csa_4_227_c ^ csa_4_228_c;
-  assign csa_4_229_c = (csa_5_188_s & csa_5_189_s) | (csa_5_190_s & sum_xor_249);
-  assign csa_3_261_s = sum_xor_274 ^ csa_4_229_c;
-  assign csa_4_230_c = (csa_5_191_s & csa_5_192_s) | (csa_5_193_s & sum_xor_253);
-  assign csa_5_188_c = (csa_6_126_c & csa_6_127_c) | (csa_6_128_c & sum_xor_250);
-  assign csa_5_189_c = (csa_6_129_c & csa_6_130_c) | (csa_6_131_c & sum_xor_251);
-  assign sum_xor_276 = csa_5_188_c ^ csa_5_189_c;
-  assign csa_5_190_c = (csa_6_132_c & csa_6_133_c) | (csa_6_134_c & sum_xor_252);
-  assign csa_4_231_s = sum_xor_276 ^ csa_5_190_c;
-  assign sum_xor_275 = csa_4_230_c ^ csa_4_231_s;
-  assign csa_5_191_c = (csa_6_135_s & csa_6_136_s) | (csa_6_137_s & sum_xor_254);
-  assign csa_5_192_c = (csa_6_138_s & csa_6_139_s) | (csa_6_140_s & sum_xor_262);
-  assign sum_xor_277 = csa_5_191_c ^ csa_5_192_c;
-  assign csa_5_193_c = (csa_6_141_s & csa_6_142_s) | (csa_6_143_s & sum_xor_266);
-  assign csa_4_232_s = sum_xor_277 ^ csa_5_193_c;
-  assign csa_3_262_s = sum_xor_275 ^ csa_4_232_s;
-  assign sum_xor_273 = csa_3_261_s ^ csa_3_262_s;
-  assign csa_6_135_c = (csa_7_60_c & csa_7_61_c) | (csa_7_62_c & sum_xor_255);
-  assign csa_6_136_c = (csa_7_63_c & csa_7_64_c) | (csa_7_65_s & sum_xor_256);
-  assign sum_xor_280 = csa_6_135_c ^ csa_6_136_c;
-  assign csa_6_137_c = (csa_7_66_s & csa_7_67_s) | (csa_7_68_s & sum_xor_258);
-  assign csa_5_194_s = sum_xor_280 ^ csa_6_137_c;
-  assign csa_6_138_c = (csa_7_69_s & sum_not_14) | (sum_not_15 & sum_xor_263);
-  assign csa_6_139_c = (sum_not_16 & sum_not_17) | (sum_not_18 & sum_xor_264);
-  assign sum_xor_281 = csa_6_138_c ^ csa_6_139_c;
-  assign csa_6_140_c = (sum_not_19 & sum_not_20) | (sum_not_21 & sum_xor_265);
-  assign csa_5_195_s = sum_xor_281 ^ csa_6_140_c;
-  assign sum_xor_279 = csa_5_194_s ^ csa_5_195_s;
-  assign csa_6_141_c = (sum_not_22 & sum_not_23) | (sum_not_24 & sum_xor_267);
-  assign csa_6_142_c = (sum_not_25 & sum_not_26) | (sum_not_27 & sum_xor_268);
-  assign sum_xor_282 = csa_6_141_c ^ csa_6_142_c;
-  assign csa_6_143_c = (sum_not_28 & sum_not_29) | (sum_not_30 & sum_xor_269);
-  assign csa_5_196_s = sum_xor_282 ^ csa_6_143_c;
-  assign csa_4_233_s = sum_xor_279 ^ csa_5_196_s;
-  assign csa_7_65_c = (sum_not & sum_not_1) | (sum_not_2 & sum_xor_257);
-  assign csa_7_66_c = (sum_not_3 & sum_not_4) | (sum_not_5 & sum_xor_259);
-  assign csa_5_197_s = csa_7_65_c ^ csa_7_66_c;
-  assign csa_7_67_c = (sum_not_6 & sum_not_7) | (sum_not_8 & sum_xor_260);
-  assign sum_xor_283 = csa_5_197_s ^ csa_7_67_c;
-  assign csa_7_68_c = (sum_not_9 & sum_not_10) | (sum_not_11 & sum_xor_261);
-  assign csa_4_234_s = sum_xor_283 ^ csa_7_68_c;
-  assign sum_xor_278 = csa_4_233_s ^ csa_4_234_s;
-  assign csa_7_69_c = sum_not_12 & sum_not_13;
-  assign csa_3_263_s = sum_xor_278 ^ csa_7_69_c;
-  assign csa_2_285_s = sum_xor_273 ^ csa_3_263_s;
-  assign sum_xor_284 = csa_1_297_c ^ csa_1_298_s;
-  assign csa_0_310_c = (csa_1_297_c & csa_1_298_s) | (csa_2_285_s & sum_xor_284);
-  assign csa_1_298_c = (csa_2_282_c & csa_2_283_c) | (csa_2_284_s & sum_xor_271);
-  assign csa_2_284_c = (csa_3_258_c & csa_3_259_c) | (csa_3_260_c & sum_xor_272);
-  assign csa_2_285_c = (csa_3_261_s & csa_3_262_s) | (csa_3_263_s & sum_xor_273);
-  assign sum_xor_285 = csa_2_284_c ^ csa_2_285_c;
-  assign csa_3_261_c = (csa_4_227_c & csa_4_228_c) | (csa_4_229_c & sum_xor_274);
-  assign csa_3_262_c = (csa_4_230_c & csa_4_231_s) | (csa_4_232_s & sum_xor_275);
-  assign sum_xor_286 = csa_3_261_c ^ csa_3_262_c;
-  assign csa_3_263_c = (csa_4_233_s & csa_4_234_s) | (csa_7_69_c & sum_xor_278);
-  assign csa_2_286_s = sum_xor_286 ^ csa_3_263_c;
-  assign csa_1_299_s = sum_xor_285 ^ csa_2_286_s;
-  assign csa_4_231_c = (csa_5_188_c & csa_5_189_c) | (csa_5_190_c & sum_xor_276);
-  assign csa_4_232_c = (csa_5_191_c & csa_5_192_c) | (csa_5_193_c & sum_xor_277);
-  assign sum_xor_288 = csa_4_231_c ^ csa_4_232_c;
-  assign csa_4_233_c = (csa_5_194_s & csa_5_195_s) | (csa_5_196_s & sum_xor_279);
-  assign csa_3_264_s = sum_xor_288 ^ csa_4_233_c;
-  assign csa_4_234_c = (csa_5_197_s & csa_7_67_c) | (csa_7_68_c & sum_xor_283);
-  assign csa_5_194_c = (csa_6_135_c & csa_6_136_c) | (csa_6_137_c & sum_xor_280);
-  assign sum_xor_289 = csa_4_234_c ^ csa_5_194_c;
-  assign csa_5_195_c = (csa_6_138_c & csa_6_139_c) | (csa_6_140_c & sum_xor_281);
-  assign csa_3_265_s = sum_xor_289 ^ csa_5_195_c;
-  assign sum_xor_287 = csa_3_264_s ^ csa_3_265_s;
-  assign csa_5_196_c = (csa_6_141_c & csa_6_142_c) | (csa_6_143_c & sum_xor_282);
-  assign csa_5_197_c = csa_7_65_c & csa_7_66_c;
-  assign csa_3_266_s = csa_5_196_c ^ csa_5_197_c;
-  assign csa_2_287_s = sum_xor_287 ^ csa_3_266_s;
-  assign sum_xor_290 = csa_1_298_c ^ csa_1_299_s;
-  assign csa_0_311_c = (csa_1_298_c & csa_1_299_s) | (csa_2_287_s & sum_xor_290);
-  assign csa_1_299_c = (csa_2_284_c & csa_2_285_c) | (csa_2_286_s & sum_xor_285);
-  assign csa_2_286_c = (csa_3_261_c & csa_3_262_c) | (csa_3_263_c & sum_xor_286);
-  assign csa_2_287_c = (csa_3_264_s & csa_3_265_s) | (csa_3_266_s & sum_xor_287);
-  assign sum_xor_291 = csa_2_286_c ^ csa_2_287_c;
-  assign csa_3_264_c = (csa_4_231_c & csa_4_232_c) | (csa_4_233_c & sum_xor_288);
-  assign csa_3_265_c = (csa_4_234_c & csa_5_194_c) | (csa_5_195_c & sum_xor_289);
-  assign csa_2_288_s = csa_3_264_c ^ csa_3_265_c;
-  assign csa_1_300_s = sum_xor_291 ^ csa_2_288_s;
-  assign csa_3_266_c = csa_5_196_c & csa_5_197_c;
-  assign sum_xor_292 = csa_1_299_c ^ csa_1_300_s;
-  assign csa_0_312_c = (csa_1_299_c & csa_1_300_s) | (csa_3_266_c & sum_xor_292);
-  assign csa_1_300_c = (csa_2_286_c & csa_2_287_c) | (csa_2_288_s & sum_xor_291);
-  assign csa_2_288_c = csa_3_264_c & csa_3_265_c;
-  assign csa_0_313_c = csa_1_300_c & csa_2_288_c;
-  assign csa_0_302_s = sum_xor_57 ^ sum_slice_63;
-  assign csa_0_303_s = sum_xor_88 ^ csa_2_271_s;
-  assign csa_0_304_s = sum_xor_119 ^ csa_2_273_s;
-  assign csa_0_305_s = sum_xor_150 ^ csa_2_275_s;
-  assign csa_0_306_s = sum_xor_180 ^ csa_2_277_s;
-  assign csa_0_307_s = sum_xor_210 ^ csa_2_279_s;
-  assign csa_0_308_s = sum_xor_240 ^ csa_2_281_s;
-  assign csa_0_309_s = sum_xor_270 ^ csa_2_283_s;
-  assign csa_0_310_s = sum_xor_284 ^ csa_2_285_s;
-  assign csa_0_311_s = sum_xor_290 ^ csa_2_287_s;
-  assign csa_0_312_s = sum_xor_292 ^ csa_3_266_c;
-  assign csa_0_313_s = csa_1_300_c ^ csa_2_288_c;
-  assign csa_cpa = {
-        csa_0_313_c,
-        csa_0_312_c,
-        csa_0_311_c,
-        csa_0_310_c,
-        csa_0_309_c,
-        csa_0_308_c,
-        csa_0_307_c,
-        csa_0_306_c,
-        csa_0_305_c,
-        csa_0_304_c,
-        csa_0_303_c,
-        csa_0_302_c,
-        csa_0_301_c,
-        csa_0_301_s
-    }
-      + {
-          1'b1,
-          csa_0_313_s,
-          csa_0_312_s,
-          csa_0_311_s,
-          csa_0_310_s,
-          csa_0_309_s,
-          csa_0_308_s,
-          csa_0_307_s,
-          csa_0_306_s,
-          csa_0_305_s,
-          csa_0_304_s,
-          csa_0_303_s,
-          csa_0_302_s,
-          neg_i[31]
-      };
-  assign sum = csa_cpa;
+  assign u_csa0_x_cast = terms_i[8:0];
+  assign u_csa0_x = {(~u_csa0_x_cast[8]), u_csa0_x_cast[7:0]};
+  assign u_csa0_y_cast = terms_i[17:9];
+  assign u_csa0_y = {(~u_csa0_y_cast[8]), u_csa0_y_cast[7:0]};
+  assign u_csa0_z_cast = terms_i[26:18];
+  assign u_csa0_z = {(~u_csa0_z_cast[8]), u_csa0_z_cast[7:0]};
+
+  csa_w9 u_csa0 (
+    .x_i  (u_csa0_x),
+    .y_i  (u_csa0_y),
+    .z_i  (u_csa0_z),
+    .ci_i (neg_i[1]),
+    .s_o  (u_csa0_s_o),
+    .c_o  (u_csa0_c_o)
+  );
+
+  assign u_csa1_x_cast = terms_i[35:27];
+  assign u_csa1_x = {(~u_csa1_x_cast[8]), u_csa1_x_cast[7:0]};
+  assign u_csa1_y_cast = terms_i[44:36];
+  assign u_csa1_y = {(~u_csa1_y_cast[8]), u_csa1_y_cast[7:0]};
+  assign u_csa1_z_cast = terms_i[53:45];
+  assign u_csa1_z = {(~u_csa1_z_cast[8]), u_csa1_z_cast[7:0]};
+
+  csa_w9 u_csa1 (
+    .x_i  (u_csa1_x),
+    .y_i  (u_csa1_y),
+    .z_i  (u_csa1_z),
+    .ci_i (neg_i[2]),
+    .s_o  (u_csa1_s_o),
+    .c_o  (u_csa1_c_o)
+  );
+
+  assign u_csa2_x_cast = terms_i[62:54];
+  assign u_csa2_x = {(~u_csa2_x_cast[8]), u_csa2_x_cast[7:0]};
+  assign u_csa2_y_cast = terms_i[71:63];
+  assign u_csa2_y = {(~u_csa2_y_cast[8]), u_csa2_y_cast[7:0]};
+  assign u_csa2_z_cast = terms_i[80:72];
+  assign u_csa2_z = {(~u_csa2_z_cast[8]), u_csa2_z_cast[7:0]};
+
+  csa_w9 u_csa2 (
+    .x_i  (u_csa2_x),
+    .y_i  (u_csa2_y),
+    .z_i  (u_csa2_z),
+    .ci_i (neg_i[3]),
+    .s_o  (u_csa2_s_o),
+    .c_o  (u_csa2_c_o)
+  );
+
+  assign u_csa3_x_cast = terms_i[89:81];
+  assign u_csa3_x = {(~u_csa3_x_cast[8]), u_csa3_x_cast[7:0]};
+  assign u_csa3_y_cast = terms_i[98:90];
+  assign u_csa3_y = {(~u_csa3_y_cast[8]), u_csa3_y_cast[7:0]};
+  assign u_csa3_z_cast = terms_i[107:99];
+  assign u_csa3_z = {(~u_csa3_z_cast[8]), u_csa3_z_cast[7:0]};
+
+  csa_w9 u_csa3 (
+    .x_i  (u_csa3_x),
+    .y_i  (u_csa3_y),
+    .z_i  (u_csa3_z),
+    .ci_i (neg_i[4]),
+    .s_o  (u_csa3_s_o),
+    .c_o  (u_csa3_c_o)
+  );
+
+  assign u_csa4_x_cast = terms_i[116:108];
+  assign u_csa4_x = {(~u_csa4_x_cast[8]), u_csa4_x_cast[7:0]};
+  assign u_csa4_y_cast = terms_i[125:117];
+  assign u_csa4_y = {(~u_csa4_y_cast[8]), u_csa4_y_cast[7:0]};
+  assign u_csa4_z_cast = terms_i[134:126];
+  assign u_csa4_z = {(~u_csa4_z_cast[8]), u_csa4_z_cast[7:0]};
+
+  csa_w9 u_csa4 (
+    .x_i  (u_csa4_x),
+    .y_i  (u_csa4_y),
+    .z_i  (u_csa4_z),
+    .ci_i (neg_i[5]),
+    .s_o  (u_csa4_s_o),
+    .c_o  (u_csa4_c_o)
+  );
+
+  assign u_csa5_x_cast = terms_i[143:135];
+  assign u_csa5_x = {(~u_csa5_x_cast[8]), u_csa5_x_cast[7:0]};
+  assign u_csa5_y_cast = terms_i[152:144];
+  assign u_csa5_y = {(~u_csa5_y_cast[8]), u_csa5_y_cast[7:0]};
+  assign u_csa5_z_cast = terms_i[161:153];
+  assign u_csa5_z = {(~u_csa5_z_cast[8]), u_csa5_z_cast[7:0]};
+
+  csa_w9 u_csa5 (
+    .x_i  (u_csa5_x),
+    .y_i  (u_csa5_y),
+    .z_i  (u_csa5_z),
+    .ci_i (neg_i[6]),
+    .s_o  (u_csa5_s_o),
+    .c_o  (u_csa5_c_o)
+  );
+
+  assign u_csa6_x_cast = terms_i[170:162];
+  assign u_csa6_x = {(~u_csa6_x_cast[8]), u_csa6_x_cast[7:0]};
+  assign u_csa6_y_cast = terms_i[179:171];
+  assign u_csa6_y = {(~u_csa6_y_cast[8]), u_csa6_y_cast[7:0]};
+  assign u_csa6_z_cast = terms_i[188:180];
+  assign u_csa6_z = {(~u_csa6_z_cast[8]), u_csa6_z_cast[7:0]};
+
+  csa_w9 u_csa6 (
+    .x_i  (u_csa6_x),
+    .y_i  (u_csa6_y),
+    .z_i  (u_csa6_z),
+    .ci_i (neg_i[7]),
+    .s_o  (u_csa6_s_o),
+    .c_o  (u_csa6_c_o)
+  );
+
+  assign u_csa7_x_cast = terms_i[197:189];
+  assign u_csa7_x = {(~u_csa7_x_cast[8]), u_csa7_x_cast[7:0]};
+  assign u_csa7_y_cast = terms_i[206:198];
+  assign u_csa7_y = {(~u_csa7_y_cast[8]), u_csa7_y_cast[7:0]};
+  assign u_csa7_z_cast = terms_i[215:207];
+  assign u_csa7_z = {(~u_csa7_z_cast[8]), u_csa7_z_cast[7:0]};
+
+  csa_w9 u_csa7 (
+    .x_i  (u_csa7_x),
+    .y_i  (u_csa7_y),
+    .z_i  (u_csa7_z),
+    .ci_i (neg_i[8]),
+    .s_o  (u_csa7_s_o),
+    .c_o  (u_csa7_c_o)
+  );
+
+  assign u_csa8_x_cast = terms_i[224:216];
+  assign u_csa8_x = {(~u_csa8_x_cast[8]), u_csa8_x_cast[7:0]};
+  assign u_csa8_y_cast = terms_i[233:225];
+  assign u_csa8_y = {(~u_csa8_y_cast[8]), u_csa8_y_cast[7:0]};
+  assign u_csa8_z_cast = terms_i[242:234];
+  assign u_csa8_z = {(~u_csa8_z_cast[8]), u_csa8_z_cast[7:0]};
+
+  csa_w9 u_csa8 (
+    .x_i  (u_csa8_x),
+    .y_i  (u_csa8_y),
+    .z_i  (u_csa8_z),
+    .ci_i (neg_i[9]),
+    .s_o  (u_csa8_s_o),
+    .c_o  (u_csa8_c_o)
+  );
+
+  assign u_csa9_x_cast = terms_i[251:243];
+  assign u_csa9_x = {(~u_csa9_x_cast[8]), u_csa9_x_cast[7:0]};
+  assign u_csa9_y_cast = terms_i[260:252];
+  assign u_csa9_y = {(~u_csa9_y_cast[8]), u_csa9_y_cast[7:0]};
+  assign u_csa9_z_cast = terms_i[269:261];
+  assign u_csa9_z = {(~u_csa9_z_cast[8]), u_csa9_z_cast[7:0]};
+
+  csa_w9 u_csa9 (
+    .x_i  (u_csa9_x),
+    .y_i  (u_csa9_y),
+    .z_i  (u_csa9_z),
+    .ci_i (neg_i[10]),
+    .s_o  (u_csa9_s_o),
+    .c_o  (u_csa9_c_o)
+  );
+
+  assign u_csa10_x_cast = terms_i[278:270];
+  assign u_csa10_x = {(~u_csa10_x_cast[8]), u_csa10_x_cast[7:0]};
+  assign u_csa10_y_cast = terms_i[287:279];
+  assign u_csa10_y = {(~u_csa10_y_cast[8]), u_csa10_y_cast[7:0]};
+
+  csa_w9 u_csa10 (
+    .x_i  (u_csa10_x),
+    .y_i  (u_csa10_y),
+    .z_i  (u_csa0_s_o),
+    .ci_i (neg_i[11]),
+    .s_o  (u_csa10_s_o),
+    .c_o  (u_csa10_c_o)
+  );
+
+  csa_w9 u_csa11 (
+    .x_i  (u_csa1_s_o),
+    .y_i  (u_csa2_s_o),
+    .z_i  (u_csa3_s_o),
+    .ci_i (neg_i[12]),
+    .s_o  (u_csa11_s_o),
+    .c_o  (u_csa11_c_o)
+  );
+
+  csa_w10 u_csa12 (
+    .x_i  ({1'b0, u_csa4_s_o}),
+    .y_i  (u_csa0_c_o),
+    .z_i  (u_csa1_c_o),
+    .ci_i (neg_i[13]),
+    .s_o  (u_csa12_s_o),
+    .c_o  (u_csa12_c_o)
+  );
+
+  csa_w10 u_csa13 (
+    .x_i  (u_csa2_c_o),
+    .y_i  (u_csa3_c_o),
+    .z_i  (u_csa4_c_o),
+    .ci_i (neg_i[14]),
+    .s_o  (u_csa13_s_o),
+    .c_o  (u_csa13_c_o)
+  );
+
+  csa_w9 u_csa14 (
+    .x_i  (u_csa5_s_o),
+    .y_i  (u_csa6_s_o),
+    .z_i  (u_csa7_s_o),
+    .ci_i (neg_i[15]),
+    .s_o  (u_csa14_s_o),
+    .c_o  (u_csa14_c_o)
+  );
+
+  csa_w9 u_csa15 (
+    .x_i  (u_csa8_s_o),
+    .y_i  (u_csa9_s_o),
+    .z_i  (u_csa10_s_o),
+    .ci_i (neg_i[16]),
+    .s_o  (u_csa15_s_o),
+    .c_o  (u_csa15_c_o)
+  );
+
+  csa_w10 u_csa16 (
+    .x_i  ({1'b0, u_csa11_s_o}),
+    .y_i  (u_csa5_c_o),
+    .z_i  (u_csa6_c_o),
+    .ci_i (neg_i[17]),
+    .s_o  (u_csa16_s_o),
+    .c_o  (u_csa16_c_o)
+  );
+
+  csa_w10 u_csa17 (
+    .x_i  (u_csa7_c_o),
+    .y_i  (u_csa8_c_o),
+    .z_i  (u_csa9_c_o),
+    .ci_i (neg_i[18]),
+    .s_o  (u_csa17_s_o),
+    .c_o  (u_csa17_c_o)
+  );
+
+  csa_w10 u_csa18 (
+    .x_i  (u_csa10_c_o),
+    .y_i  (u_csa11_c_o),
+    .z_i  (u_csa12_s_o),
+    .ci_i (neg_i[19]),
+    .s_o  (u_csa18_s_o),
+    .c_o  (u_csa18_c_o)
+  );
+
+  csa_w11 u_csa19 (
+    .x_i  ({1'b0, u_csa13_s_o}),
+    .y_i  (u_csa12_c_o),
+    .z_i  (u_csa13_c_o),
+    .ci_i (neg_i[20]),
+    .s_o  (u_csa19_s_o),
+    .c_o  (u_csa19_c_o)
+  );
+
+  csa_w10 u_csa20 (
+    .x_i  ({1'b0, u_csa14_s_o}),
+    .y_i  ({1'b0, u_csa15_s_o}),
+    .z_i  (u_csa14_c_o),
+    .ci_i (neg_i[21]),
+    .s_o  (u_csa20_s_o),
+    .c_o  (u_csa20_c_o)
+  );
+
+  csa_w10 u_csa21 (
+    .x_i  (u_csa15_c_o),
+    .y_i  (u_csa16_s_o),
+    .z_i  (u_csa17_s_o),
+    .ci_i (neg_i[22]),
+    .s_o  (u_csa21_s_o),
+    .c_o  (u_csa21_c_o)
+  );
+
+  csa_w11 u_csa22 (
+    .x_i  ({1'b0, u_csa18_s_o}),
+    .y_i  (u_csa16_c_o),
+    .z_i  (u_csa17_c_o),
+    .ci_i (neg_i[23]),
+    .s_o  (u_csa22_s_o),
+    .c_o  (u_csa22_c_o)
+  );
+
+  csa_w12 u_csa23 (
+    .x_i  ({1'b0, u_csa18_c_o}),
+    .y_i  ({1'b0, u_csa19_s_o}),
+    .z_i  (u_csa19_c_o),
+    .ci_i (neg_i[24]),
+    .s_o  (u_csa23_s_o),
+    .c_o  (u_csa23_c_o)
+  );
+
+  csa_w11 u_csa24 (
+    .x_i  ({1'b0, u_csa20_s_o}),
+    .y_i  ({1'b0, u_csa21_s_o}),
+    .z_i  (u_csa20_c_o),
+    .ci_i (neg_i[25]),
+    .s_o  (u_csa24_s_o),
+    .c_o  (u_csa24_c_o)
+  );
+
+  csa_w12 u_csa25 (
+    .x_i  ({1'b0, u_csa21_c_o}),
+    .y_i  ({1'b0, u_csa22_s_o}),
+    .z_i  (u_csa22_c_o),
+    .ci_i (neg_i[26]),
+    .s_o  (u_csa25_s_o),
+    .c_o  (u_csa25_c_o)
+  );
+
+  csa_w14 u_csa26 (
+    .x_i  ({2'd0, u_csa23_s_o}),
+    .y_i  ({1'b0, u_csa23_c_o}),
+    .z_i  ({13'h1000, neg_i[0]}),
+    .ci_i (neg_i[27]),
+    .s_o  (u_csa26_s_o),
+    .c_o  (u_csa26_c_o)
+  );
+
+  // weight 2^S: the sum is exact modulo 2^S (range analysis)
+  assign unused_u_csa26_c = u_csa26_c_o[14];
+
+  csa_w12 u_csa27 (
+    .x_i  ({1'b0, u_csa24_s_o}),
+    .y_i  (u_csa24_c_o),
+    .z_i  (u_csa25_s_o),
+    .ci_i (neg_i[28]),
+    .s_o  (u_csa27_s_o),
+    .c_o  (u_csa27_c_o)
+  );
+
+  csa_w14 u_csa28 (
+    .x_i  ({1'b0, u_csa25_c_o}),
+    .y_i  (u_csa26_s_o),
+    .z_i  (u_csa26_c_o[13:0]),
+    .ci_i (neg_i[29]),
+    .s_o  (u_csa28_s_o),
+    .c_o  (u_csa28_c_o)
+  );
+
+  // weight 2^S: the sum is exact modulo 2^S (range analysis)
+  assign unused_u_csa28_c = u_csa28_c_o[14];
+
+  csa_w14 u_csa29 (
+    .x_i  ({2'd0, u_csa27_s_o}),
+    .y_i  ({1'b0, u_csa27_c_o}),
+    .z_i  (u_csa28_s_o),
+    .ci_i (neg_i[30]),
+    .s_o  (u_csa29_s_o),
+    .c_o  (u_csa29_c_o)
+  );
+
+  // weight 2^S: the sum is exact modulo 2^S (range analysis)
+  assign unused_u_csa29_c = u_csa29_c_o[14];
+
+  csa_w14 u_csa30 (
+    .x_i  (u_csa28_c_o[13:0]),
+    .y_i  (u_csa29_s_o),
+    .z_i  (u_csa29_c_o[13:0]),
+    .ci_i (neg_i[31]),
+    .s_o  (u_csa30_s_o),
+    .c_o  (u_csa30_c_o)
+  );
+
+  // weight 2^S: the sum is exact modulo 2^S (range analysis)
+  assign unused_u_csa30_c = u_csa30_c_o[14];
+  assign cpa = u_csa30_s_o + u_csa30_c_o[13:0];
+  assign sum = cpa;
   assign neg_o = sum[13];
   assign mag_o = sum[13] ? (-sum[12:0]) : sum[12:0];
 

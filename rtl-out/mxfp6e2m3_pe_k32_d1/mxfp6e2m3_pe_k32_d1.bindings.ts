@@ -35,12 +35,14 @@ export interface ModuleInterface {
 export const mxfp6e2m3PeK32D1 = {
   name: 'mxfp6e2m3_pe_k32_d1',
   params: {
+    acc: false,
     depth: 1,
     formatA: "mxfp6-e2m3",
     formatB: "mxfp6-e2m3",
     k: 32,
     magWidth: 17,
-    reduction: "one's-complement lanes, Dadda compression",
+    reduction: "one's-complement lanes, word-level compressor tree",
+    skid: false,
     sumWidth: 18,
   },
   ports: [

@@ -35,12 +35,14 @@ export interface ModuleInterface {
 export const mxfp6e3m2PeK32D1 = {
   name: 'mxfp6e3m2_pe_k32_d1',
   params: {
+    acc: false,
     depth: 1,
     formatA: "mxfp6-e3m2",
     formatB: "mxfp6-e3m2",
     k: 32,
     magWidth: 23,
-    reduction: "one's-complement lanes, Dadda compression",
+    reduction: "one's-complement lanes, word-level compressor tree",
+    skid: false,
     sumWidth: 24,
   },
   ports: [

@@ -10,7 +10,8 @@
 //   Inline decode to sig * 2^(sh + lsbExp) (sig 3/3 bits, sh 3/3 bits), product sigA*sigB, left shift by shA+shB.
 //   term_o = the 19-bit one's complement of the signed product (sign ? ~|P| : |P|): the product is XORed with its sign
 //     before
-//   the shift, which shifts the sign in from below; neg_o = sign, the +1 the reduction adds. Combinational.
+//   the shift, which shifts the sign in from below; neg_o = sign, the +1 the reduction adds.
+//   Stage points: dec (decoded), prod (product), out.
 //
 // Configuration:
 //   formatA   = "mxfp6-e3m2"
@@ -28,18 +29,18 @@ module mxfp6e3m2_pe_lane (
 );
 
   wire        sign;          // sign of the product
-  wire [5:0]  prod;          // exact significand product
   wire [3:0]  sh;            // alignment shift shA + shB
-  wire [2:0]  prod_slice;
-  wire        prod_redor;
-  wire [1:0]  prod_slice_1;
-  wire [2:0]  a_sig;
-  wire [2:0]  prod_slice_2;
-  wire        prod_redor_1;
-  wire [1:0]  prod_slice_3;
-  wire [2:0]  b_sig;
+  wire [5:0]  prod;          // exact significand product
+  wire [2:0]  sh_slice;
+  wire        sh_redor;
   wire [2:0]  a_sh;
+  wire [2:0]  sh_slice_1;
+  wire        sh_redor_1;
   wire [2:0]  b_sh;
+  wire [1:0]  prod_slice;
+  wire [2:0]  a_sig;
+  wire [1:0]  prod_slice_1;
+  wire [2:0]  b_sig;
   wire [17:0] term_concat;
   wire [17:0] align_s0;
   wire [17:0] align_s1;
@@ -47,18 +48,18 @@ module mxfp6e3m2_pe_lane (
   wire [17:0] align_s3;
 
   assign sign = a_i[5] ^ b_i[5];
-  assign prod_slice = a_i[4:2];
-  assign prod_redor = |prod_slice;
-  assign prod_slice_1 = a_i[1:0];
-  assign a_sig = prod_redor ? {1'b1, prod_slice_1} : {1'b0, prod_slice_1};
-  assign prod_slice_2 = b_i[4:2];
-  assign prod_redor_1 = |prod_slice_2;
-  assign prod_slice_3 = b_i[1:0];
-  assign b_sig = prod_redor_1 ? {1'b1, prod_slice_3} : {1'b0, prod_slice_3};
-  assign prod = {3'd0, a_sig} * {3'd0, b_sig};
-  assign a_sh = prod_redor ? (prod_slice - 3'd1) : 3'd0;
-  assign b_sh = prod_redor_1 ? (prod_slice_2 - 3'd1) : 3'd0;
+  assign sh_slice = a_i[4:2];
+  assign sh_redor = |sh_slice;
+  assign a_sh = sh_redor ? (sh_slice - 3'd1) : 3'd0;
+  assign sh_slice_1 = b_i[4:2];
+  assign sh_redor_1 = |sh_slice_1;
+  assign b_sh = sh_redor_1 ? (sh_slice_1 - 3'd1) : 3'd0;
   assign sh = {1'b0, a_sh} + {1'b0, b_sh};
+  assign prod_slice = a_i[1:0];
+  assign a_sig = sh_redor ? {1'b1, prod_slice} : {1'b0, prod_slice};
+  assign prod_slice_1 = b_i[1:0];
+  assign b_sig = sh_redor_1 ? {1'b1, prod_slice_1} : {1'b0, prod_slice_1};
+  assign prod = {3'd0, a_sig} * {3'd0, b_sig};
   assign term_concat = {{12{sign}}, (prod ^ {6{sign}})};
   assign align_s0 = sh[0] ? {term_concat[16:0], {1{sign}}} : term_concat;
   assign align_s1 = sh[1] ? {align_s0[15:0], {2{sign}}} : align_s0;

@@ -35,12 +35,14 @@ export interface ModuleInterface {
 export const mxfp8e2m5PeK32D1 = {
   name: 'mxfp8e2m5_pe_k32_d1',
   params: {
+    acc: false,
     depth: 1,
     formatA: "mxfp8-e2m5",
     formatB: "mxfp8-e2m5",
     k: 32,
     magWidth: 21,
-    reduction: "one's-complement lanes, Dadda compression",
+    reduction: "one's-complement lanes, word-level compressor tree",
+    skid: false,
     sumWidth: 22,
   },
   ports: [

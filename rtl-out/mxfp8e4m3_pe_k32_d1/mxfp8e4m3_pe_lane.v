@@ -10,7 +10,8 @@
 //   Inline decode to sig * 2^(sh + lsbExp) (sig 4/4 bits, sh 4/4 bits), product sigA*sigB, left shift by shA+shB.
 //   term_o = the 37-bit one's complement of the signed product (sign ? ~|P| : |P|): the product is XORed with its sign
 //     before
-//   the shift, which shifts the sign in from below; neg_o = sign, the +1 the reduction adds. Combinational.
+//   the shift, which shifts the sign in from below; neg_o = sign, the +1 the reduction adds.
+//   Stage points: dec (decoded), prod (product), out.
 //
 // Configuration:
 //   formatA   = "mxfp8-e4m3"
@@ -31,19 +32,18 @@ module mxfp8e4m3_pe_lane (
 );
 
   wire        sign;          // sign of the product
-  wire [7:0]  prod;          // exact significand product
   wire [4:0]  sh;            // alignment shift shA + shB
-  wire        inf;           // an Inf code (the product is Inf unless nan_o)
-  wire [3:0]  prod_slice;
-  wire        prod_redor;
-  wire [2:0]  prod_slice_1;
-  wire [3:0]  a_sig;
-  wire [3:0]  prod_slice_2;
-  wire        prod_redor_1;
-  wire [2:0]  prod_slice_3;
-  wire [3:0]  b_sig;
+  wire [7:0]  prod;          // exact significand product
+  wire [3:0]  sh_slice;
+  wire        sh_redor;
   wire [3:0]  a_sh;
+  wire [3:0]  sh_slice_1;
+  wire        sh_redor_1;
   wire [3:0]  b_sh;
+  wire [2:0]  prod_slice;
+  wire [3:0]  a_sig;
+  wire [2:0]  prod_slice_1;
+  wire [3:0]  b_sig;
   wire [35:0] term_concat;
   wire [35:0] align_s0;
   wire [35:0] align_s1;
@@ -54,20 +54,21 @@ module mxfp8e4m3_pe_lane (
   wire        b_nan;
   wire        b_zero;
   wire        a_zero;
+  wire        pinf_or;
 
   assign sign = a_i[7] ^ b_i[7];
-  assign prod_slice = a_i[6:3];
-  assign prod_redor = |prod_slice;
-  assign prod_slice_1 = a_i[2:0];
-  assign a_sig = prod_redor ? {1'b1, prod_slice_1} : {1'b0, prod_slice_1};
-  assign prod_slice_2 = b_i[6:3];
-  assign prod_redor_1 = |prod_slice_2;
-  assign prod_slice_3 = b_i[2:0];
-  assign b_sig = prod_redor_1 ? {1'b1, prod_slice_3} : {1'b0, prod_slice_3};
-  assign prod = {4'd0, a_sig} * {4'd0, b_sig};
-  assign a_sh = prod_redor ? (prod_slice - 4'd1) : 4'd0;
-  assign b_sh = prod_redor_1 ? (prod_slice_2 - 4'd1) : 4'd0;
+  assign sh_slice = a_i[6:3];
+  assign sh_redor = |sh_slice;
+  assign a_sh = sh_redor ? (sh_slice - 4'd1) : 4'd0;
+  assign sh_slice_1 = b_i[6:3];
+  assign sh_redor_1 = |sh_slice_1;
+  assign b_sh = sh_redor_1 ? (sh_slice_1 - 4'd1) : 4'd0;
   assign sh = {1'b0, a_sh} + {1'b0, b_sh};
+  assign prod_slice = a_i[2:0];
+  assign a_sig = sh_redor ? {1'b1, prod_slice} : {1'b0, prod_slice};
+  assign prod_slice_1 = b_i[2:0];
+  assign b_sig = sh_redor_1 ? {1'b1, prod_slice_1} : {1'b0, prod_slice_1};
+  assign prod = {4'd0, a_sig} * {4'd0, b_sig};
   assign term_concat = {{28{sign}}, (prod ^ {8{sign}})};
   assign align_s0 = sh[0] ? {term_concat[34:0], {1{sign}}} : term_concat;
   assign align_s1 = sh[1] ? {align_s0[33:0], {2{sign}}} : align_s0;
@@ -81,9 +82,9 @@ module mxfp8e4m3_pe_lane (
   assign b_zero = ~(|b_i[6:0]);
   assign a_zero = ~(|a_i[6:0]);
   assign nan_o = ((a_nan | b_nan) | (1'b0 & b_zero)) | (1'b0 & a_zero);
-  assign inf = 1'b0 | 1'b0;
-  assign pinf_o = inf & (~sign);
-  assign ninf_o = inf & sign;
+  assign pinf_or = 1'b0 | 1'b0;
+  assign pinf_o = pinf_or & (~sign);
+  assign ninf_o = pinf_or & sign;
 
 endmodule
 

@@ -11,7 +11,7 @@
 //   se_o is the clamped shared exponent for any amax_i (special and zero blocks included); it is what the element
 //     encoders use.
 //   Floor mode reads only floor(log2 amax_i): any magnitude in the binade of the block maximum gives the same result.
-//   Combinational.
+//   Stage points: lz, pa, out.
 //
 // Configuration:
 //   format    = "mxfp8-e4m3"

@@ -35,12 +35,14 @@ export interface ModuleInterface {
 export const mxfp8e4m3XMxfp8e5m2PeK32D1 = {
   name: 'mxfp8e4m3_x_mxfp8e5m2_pe_k32_d1',
   params: {
+    acc: false,
     depth: 1,
     formatA: "mxfp8-e4m3",
     formatB: "mxfp8-e5m2",
     k: 32,
     magWidth: 55,
-    reduction: "one's-complement lanes, Dadda compression",
+    reduction: "one's-complement lanes, word-level compressor tree",
+    skid: false,
     sumWidth: 56,
   },
   ports: [

@@ -6,15 +6,18 @@
 // mxfp8e4m3_x_mxfp8e5m2_pe_k32_d1
 //
 //   MX processing element, mxfp8-e4m3 x mxfp8-e5m2, k = 32, 1 register stage(s):
-//   acc_o = fp32(acc_i + fp32(X_a * X_b * sum_i P_a,i * P_b,i)), formats.md section 4. Valid/ready stream.
-//   Stages: 0 after the reduction, 0 after the rounding, 1 at the output.
+//   acc_o = fp32(acc_i + r), r = fp32(X_a * X_b * sum_i P_a,i * P_b,i), formats.md section 4. Valid/ready stream.
+//   Pipeline plan (hdl/lib/stager.ts, delay model hdl/lib/delay.ts): 265 gate levels unpipelined, 1 register stage(s),
+//     longest stage ~265 levels.
+//     register stage 1 at ~265 levels (output): out
 //
 //   Datapath: k lanes: inline decode (unpacked sig * 2^(sh + lsbExp); for mxsf the ee != 00 / ee == 00 mode
 //   select) -> exact product sigA*sigB -> alignment by shA+shB into the fixed-point word below
 //   (one's complement of negative products, made before the shift; +1 per negative lane in the reduction)
-//   -> exact reduction (Dadda column compression with the sign extensions folded into one constant, one adder)
+//   -> exact reduction (a word-level Dadda tree of csa_w* compressor cells, the sign extensions folded into one
+//     constant row, one adder)
 //   -> |S| -> leading-zero count, normalise, one FP32 rounding (half to even, gradual underflow, overflow
-//   -> Inf) with the scale exponents -> NaN scale / NaN element / Inf*0 / Inf override -> FP32 add to acc_i.
+//   -> Inf) with the scale exponents -> NaN scale / NaN element / Inf*0 / Inf override -> FP32 add to the accumulator.
 //
 //   Fixed-point width (derived from the format table):
 //     A = mxfp8-e4m3: LSB 2^-9 (lsbExp), largest |element| = 229376 * 2^-9 = 448 (code 0x7e), 8-bit codes
@@ -27,12 +30,14 @@
 //     r = (-1)^s * |S| * 2^(xa + xb + -279) with -279 = -25 - 2*127; xa + xb in [0, 508] -> 10-bit signed exponent
 //
 // Configuration:
+//   acc       = false
 //   depth     = 1
 //   formatA   = "mxfp8-e4m3"
 //   formatB   = "mxfp8-e5m2"
 //   k         = 32
 //   magWidth  = 55
-//   reduction = "one's-complement lanes, Dadda compression"
+//   reduction = "one's-complement lanes, word-level compressor tree"
+//   skid      = false
 //   sumWidth  = 56
 
 `default_nettype none
@@ -52,6 +57,8 @@ module mxfp8e4m3_x_mxfp8e5m2_pe_k32_d1 (
   output wire [31:0]  acc_o         // FP32 accumulator out: fp32(acc_i + r)
 );
 
+  wire               st1_accept;        // stage 1 can take a new beat
+  wire               st1_load;          // stage 1 loads a beat
   wire        [50:0] u_lane0_term_o;    // u_lane0.term_o
   wire               u_lane0_neg_o;     // u_lane0.neg_o
   wire               u_lane0_nan_o;     // u_lane0.nan_o
@@ -212,21 +219,30 @@ module mxfp8e4m3_x_mxfp8e5m2_pe_k32_d1 (
   wire               u_lane31_nan_o;    // u_lane31.nan_o
   wire               u_lane31_pinf_o;   // u_lane31.pinf_o
   wire               u_lane31_ninf_o;   // u_lane31.ninf_o
-  wire               u_tree_neg_o;      // u_tree.neg_o
-  wire        [54:0] u_tree_mag_o;      // u_tree.mag_o
   wire signed [9:0]  sum_exp;           // weight of |S| bit 0: xa + xb + lsbA + lsbB - 254
   wire               pos_inf;           // some product is +Inf
   wire               neg_inf;           // some product is -Inf
   wire               chunk_nan;         // NaN scale, NaN element, Inf*0, or +Inf and -Inf products
   wire               chunk_inf;         // an Inf product (and no NaN)
+  wire               u_tree_neg_o;      // u_tree.neg_o
+  wire        [54:0] u_tree_mag_o;      // u_tree.mag_o
   wire        [31:0] u_round_result_o;  // u_round.result_o
   wire        [31:0] chunk_r;           // r = fp32(S * 2^(xa+xb-254)), or NaN/Inf
   wire        [31:0] u_acc_sum_o;       // u_acc.sum_o
-  wire               out_out_ready;     // the stage after the out registers accepts
-  wire               out1_accept;       // stage 1 can take a new beat
-  wire               out1_load;         // stage 1 loads a beat
-  reg                out1_valid_q;      // stage 1 holds a beat
-  reg         [31:0] out1_acc_q;
+  reg                st1_valid_q;       // stage 1 holds a beat
+  reg         [31:0] s1_out_acc_q;
+
+  assign st1_accept = (~st1_valid_q) | out_ready_i;
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      st1_valid_q <= 1'b0;
+    end else if (st1_accept) begin
+      st1_valid_q <= in_valid_i;
+    end
+  end
+
+  assign st1_load = st1_accept & in_valid_i;
 
   mxfp8e4m3_x_mxfp8e5m2_pe_lane u_lane0 (
     .a_i    (a_i[7:0]),
@@ -548,79 +564,6 @@ module mxfp8e4m3_x_mxfp8e5m2_pe_k32_d1 (
     .ninf_o (u_lane31_ninf_o)
   );
 
-  pe_tree_t51_k32_s56_c_csa u_tree (
-    .terms_i ({
-          u_lane31_term_o,
-          u_lane30_term_o,
-          u_lane29_term_o,
-          u_lane28_term_o,
-          u_lane27_term_o,
-          u_lane26_term_o,
-          u_lane25_term_o,
-          u_lane24_term_o,
-          u_lane23_term_o,
-          u_lane22_term_o,
-          u_lane21_term_o,
-          u_lane20_term_o,
-          u_lane19_term_o,
-          u_lane18_term_o,
-          u_lane17_term_o,
-          u_lane16_term_o,
-          u_lane15_term_o,
-          u_lane14_term_o,
-          u_lane13_term_o,
-          u_lane12_term_o,
-          u_lane11_term_o,
-          u_lane10_term_o,
-          u_lane9_term_o,
-          u_lane8_term_o,
-          u_lane7_term_o,
-          u_lane6_term_o,
-          u_lane5_term_o,
-          u_lane4_term_o,
-          u_lane3_term_o,
-          u_lane2_term_o,
-          u_lane1_term_o,
-          u_lane0_term_o
-      }),
-    .neg_i   ({
-          u_lane31_neg_o,
-          u_lane30_neg_o,
-          u_lane29_neg_o,
-          u_lane28_neg_o,
-          u_lane27_neg_o,
-          u_lane26_neg_o,
-          u_lane25_neg_o,
-          u_lane24_neg_o,
-          u_lane23_neg_o,
-          u_lane22_neg_o,
-          u_lane21_neg_o,
-          u_lane20_neg_o,
-          u_lane19_neg_o,
-          u_lane18_neg_o,
-          u_lane17_neg_o,
-          u_lane16_neg_o,
-          u_lane15_neg_o,
-          u_lane14_neg_o,
-          u_lane13_neg_o,
-          u_lane12_neg_o,
-          u_lane11_neg_o,
-          u_lane10_neg_o,
-          u_lane9_neg_o,
-          u_lane8_neg_o,
-          u_lane7_neg_o,
-          u_lane6_neg_o,
-          u_lane5_neg_o,
-          u_lane4_neg_o,
-          u_lane3_neg_o,
-          u_lane2_neg_o,
-          u_lane1_neg_o,
-          u_lane0_neg_o
-      }),
-    .neg_o   (u_tree_neg_o),
-    .mag_o   (u_tree_mag_o)
-  );
-
   assign sum_exp = {1'b0, {1'b0, xa_i} + {1'b0, xb_i}} - 10'd279;
   assign pos_inf = |{
         u_lane0_pinf_o,
@@ -728,6 +671,79 @@ module mxfp8e4m3_x_mxfp8e5m2_pe_k32_d1 (
       | (pos_inf & neg_inf);
   assign chunk_inf = pos_inf | neg_inf;
 
+  pe_tree_t51_k32_s56_c_csa u_tree (
+    .terms_i ({
+          u_lane31_term_o,
+          u_lane30_term_o,
+          u_lane29_term_o,
+          u_lane28_term_o,
+          u_lane27_term_o,
+          u_lane26_term_o,
+          u_lane25_term_o,
+          u_lane24_term_o,
+          u_lane23_term_o,
+          u_lane22_term_o,
+          u_lane21_term_o,
+          u_lane20_term_o,
+          u_lane19_term_o,
+          u_lane18_term_o,
+          u_lane17_term_o,
+          u_lane16_term_o,
+          u_lane15_term_o,
+          u_lane14_term_o,
+          u_lane13_term_o,
+          u_lane12_term_o,
+          u_lane11_term_o,
+          u_lane10_term_o,
+          u_lane9_term_o,
+          u_lane8_term_o,
+          u_lane7_term_o,
+          u_lane6_term_o,
+          u_lane5_term_o,
+          u_lane4_term_o,
+          u_lane3_term_o,
+          u_lane2_term_o,
+          u_lane1_term_o,
+          u_lane0_term_o
+      }),
+    .neg_i   ({
+          u_lane31_neg_o,
+          u_lane30_neg_o,
+          u_lane29_neg_o,
+          u_lane28_neg_o,
+          u_lane27_neg_o,
+          u_lane26_neg_o,
+          u_lane25_neg_o,
+          u_lane24_neg_o,
+          u_lane23_neg_o,
+          u_lane22_neg_o,
+          u_lane21_neg_o,
+          u_lane20_neg_o,
+          u_lane19_neg_o,
+          u_lane18_neg_o,
+          u_lane17_neg_o,
+          u_lane16_neg_o,
+          u_lane15_neg_o,
+          u_lane14_neg_o,
+          u_lane13_neg_o,
+          u_lane12_neg_o,
+          u_lane11_neg_o,
+          u_lane10_neg_o,
+          u_lane9_neg_o,
+          u_lane8_neg_o,
+          u_lane7_neg_o,
+          u_lane6_neg_o,
+          u_lane5_neg_o,
+          u_lane4_neg_o,
+          u_lane3_neg_o,
+          u_lane2_neg_o,
+          u_lane1_neg_o,
+          u_lane0_neg_o
+      }),
+    .neg_o   (u_tree_neg_o),
+    .mag_o   (u_tree_mag_o)
+  );
+
   fp32_round_m55_e10 u_round (
     .sign_i   (u_tree_neg_o),
     .mag_i    (u_tree_mag_o),
@@ -743,28 +759,15 @@ module mxfp8e4m3_x_mxfp8e5m2_pe_k32_d1 (
     .sum_o (u_acc_sum_o)
   );
 
-  assign out1_accept = (~out1_valid_q) | out_out_ready;
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      out1_valid_q <= 1'b0;
-    end else if (out1_accept) begin
-      out1_valid_q <= in_valid_i;
-    end
-  end
-
-  assign out1_load = out1_accept & in_valid_i;
-
   always @(posedge clk_i) begin
-    if (out1_load) begin
-      out1_acc_q <= u_acc_sum_o;
+    if (st1_load) begin
+      s1_out_acc_q <= u_acc_sum_o;
     end
   end
 
-  assign in_ready_o = out1_accept;
-  assign acc_o = out1_acc_q;
-  assign out_out_ready = out_ready_i;
-  assign out_valid_o = out1_valid_q;
+  assign acc_o = s1_out_acc_q;
+  assign in_ready_o = st1_accept;
+  assign out_valid_o = st1_valid_q;
 
 endmodule
 

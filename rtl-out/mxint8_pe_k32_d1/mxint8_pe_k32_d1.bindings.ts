@@ -35,12 +35,14 @@ export interface ModuleInterface {
 export const mxint8PeK32D1 = {
   name: 'mxint8_pe_k32_d1',
   params: {
+    acc: false,
     depth: 1,
     formatA: "mxint8",
     formatB: "mxint8",
     k: 32,
     magWidth: 20,
-    reduction: "one's-complement lanes, Dadda compression",
+    reduction: "one's-complement lanes, word-level compressor tree",
+    skid: false,
     sumWidth: 21,
   },
   ports: [

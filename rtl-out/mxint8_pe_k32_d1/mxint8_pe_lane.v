@@ -10,7 +10,8 @@
 //   Inline decode to sig * 2^(sh + lsbExp) (sig 8/8 bits, sh 0/0 bits), product sigA*sigB, left shift by shA+shB.
 //   term_o = the 16-bit one's complement of the signed product (sign ? ~|P| : |P|): the product is XORed with its sign
 //     before
-//   the shift, which shifts the sign in from below; neg_o = sign, the +1 the reduction adds. Combinational.
+//   the shift, which shifts the sign in from below; neg_o = sign, the +1 the reduction adds.
+//   Stage points: dec (decoded), prod (product), out.
 //
 // Configuration:
 //   formatA   = "mxint8"

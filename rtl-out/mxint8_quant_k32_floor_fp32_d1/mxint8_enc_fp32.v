@@ -10,7 +10,7 @@
 //   Integer format: n = RNE(|x| * 2^(6 - se)), clamped to 127, two's complement.
 //   One variable right shift with round and sticky bits (significand pre-shift L = 0).
 //   Special inputs (NaN/Inf) give an unspecified code: the block quantizer forces +0 for special blocks.
-//   Combinational.
+//   Stage points: p, sh, n, out.
 //
 // Configuration:
 //   format = "mxint8"
@@ -25,17 +25,18 @@ module mxint8_enc_fp32 (
 );
 
   wire               e_nz;            // x is a normal number (or special)
-  wire               is_zero;         // x is +0 or -0
   wire        [4:0]  frac_lz;         // leading zeros of the fraction (subnormal x)
   wire        [4:0]  sig_msb;         // position of the leading one of the significand
+  wire               is_zero;         // x is +0 or -0
   wire signed [9:0]  p;               // floor(log2 |x * 2^-se|)
   wire signed [9:0]  p_minus_qe;      // p minus the quantum exponent
   wire signed [9:0]  sh_raw;          // L + msb(sig) - (p - qe)
   wire        [4:0]  sh;              // clamped shift amount
+  wire        [7:0]  mag_base;        // code of the binade start (0 in the floor)
+  wire               p_sat;           // above the top binade: saturate
   wire        [24:0] shifted;         // significand shifted right, round bit at [0]
   wire               sticky;          // a bit below the round bit is set
   wire        [7:0]  n;               // round half to even
-  wire        [7:0]  mag_base;        // code of the binade start (0 in the floor)
   wire        [7:0]  mag_pre;         // magnitude code before saturation
   wire               sat;             // above max normal: saturate
   wire        [6:0]  mag;             // magnitude code
@@ -94,7 +95,6 @@ module mxint8_enc_fp32 (
   wire               unused_dropped;
 
   assign e_nz = |x_i[30:23];
-  assign is_zero = ~(e_nz | (|x_i[22:0]));
   assign lzc_z0_0 = ~x_i[22];
   assign lzc_z0_1 = ~x_i[21];
   assign lzc_z1_0 = lzc_z0_0 & lzc_z0_1;
@@ -152,18 +152,20 @@ module mxint8_enc_fp32 (
           : lzc_c4_0)
     };
   assign sig_msb = e_nz ? 5'd23 : (5'd22 - frac_lz);
+  assign is_zero = ~(e_nz | (|x_i[22:0]));
   assign p_sx = {1'b0, x_i[30:23]} - 9'd127;
   assign p = (e_nz ? {p_sx[8], p_sx} : (10'd897 - {5'd0, frac_lz})) - {{2{se_i[7]}}, se_i};
   assign p_minus_qe = p + 10'd6;
   assign sh_raw = {5'd0, sig_msb} - p_minus_qe;
   assign sh = ($signed(sh_raw) < $signed(10'd0)) ? 5'd0 : (($signed(sh_raw) > $signed(10'd25)) ? 5'd25 : sh_raw[4:0]);
+  assign mag_base = 8'd0;
+  assign p_sat = $signed(p) > $signed(10'd0);
   assign shifted_concat = {e_nz, x_i[22:0], 1'b0};
   assign shifted = shifted_concat >> sh;
   assign sticky = |(shifted_concat & (~(25'h1ffffff << sh)));
   assign n = shifted[8:1] + {7'd0, shifted[0] & (sticky | shifted[1])};
-  assign mag_base = 8'd0;
   assign mag_pre = mag_base + n;
-  assign sat = ($signed(p) > $signed(10'd0)) | (mag_pre > 8'd127);
+  assign sat = p_sat | (mag_pre > 8'd127);
   assign mag = is_zero ? 7'd0 : (sat ? 7'd127 : mag_pre[6:0]);
   assign code_o = x_i[31] ? (8'd0 - {1'b0, mag}) : {1'b0, mag};
   // bits dropped by an explicit trunc/slice of an intermediate, or an unused clock/reset

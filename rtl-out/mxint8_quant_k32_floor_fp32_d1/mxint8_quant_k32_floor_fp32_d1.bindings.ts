@@ -40,6 +40,7 @@ export const mxint8QuantK32FloorFp32D1 = {
     input: "fp32",
     k: 32,
     scaleMode: "floor",
+    skid: false,
   },
   ports: [
     { name: 'clk_i', dir: 'input', width: 1, doc: 'clock, rising edge' },

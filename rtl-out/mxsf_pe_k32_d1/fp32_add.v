@@ -7,7 +7,7 @@
 //
 //   IEEE-754 binary32 addition sum_o = a_i + b_i: round half to even, subnormal inputs and outputs,
 //   NaN in -> canonical NaN 0x7fc00000, Inf + -Inf = NaN, x + -x = +0, -0 + -0 = -0, overflow to +-Inf.
-//   Combinational.
+//   Stage points: order, align, sum, norm, out.
 
 `default_nettype none
 
@@ -29,22 +29,22 @@ module fp32_add (
   wire        [26:0] y_shifted;        // y frame >> align_shift
   wire               align_sticky;     // a bit of y was shifted out
   wire        [26:0] y_aligned;        // aligned y with sticky bit
+  wire               x_nan;            // x (hence a_i or b_i) is NaN
+  wire               x_inf;            // x is +-Inf
+  wire               y_inf;            // y is +-Inf
   wire               subtract;         // effective subtraction
+  wire               nan;              // NaN operand or Inf - Inf
   wire        [27:0] sum;              // |x| +- |y| aligned, 28 bits (bit 27: carry)
   wire               sum_zero;         // exact zero (cancellation or zero operands)
   wire        [4:0]  lz;               // leading zeros of sum (28 when zero)
   wire        [4:0]  norm_shift;       // min(lz, x_exp): left shift of sum
   wire        [27:0] normalized;       // window [27:4], guard [3], sticky [2:0]
+  wire               finite_sign;      // sign: -0 only for -0 + -0; else the larger operand
   wire               round_up;         // round half to even
   wire        [24:0] rounded;          // rounded significand, up to 2^24
   wire signed [9:0]  exp_field;        // exponent field: x_exp - norm_shift (window exponent - 1) + rounding carry
   wire               overflow;         // rounds beyond the largest finite value
   wire        [30:0] finite;           // magnitude of a finite-operand sum
-  wire               finite_sign;      // sign: -0 only for -0 + -0; else the larger operand
-  wire               x_nan;            // x (hence a_i or b_i) is NaN
-  wire               x_inf;            // x is +-Inf
-  wire               y_inf;            // y is +-Inf
-  wire               nan;              // NaN operand or Inf - Inf
   wire        [26:0] y_frame;
   wire               align_gt3_w4;
   wire               align_gt3_w5;
@@ -243,7 +243,11 @@ module fp32_add (
     };
   assign align_sticky = (|(y[22:0] & align_lost_mask[22:0])) | (y_normal & align_lost_mask[23]);
   assign y_aligned = {y_shifted[26:1], (y_shifted[0] | align_sticky)};
+  assign x_nan = x[30:0] > 31'h7f800000;
+  assign x_inf = x[30:0] == 31'h7f800000;
+  assign y_inf = y[30:0] == 31'h7f800000;
   assign subtract = x[31] ^ y[31];
+  assign nan = x_nan | ((x_inf & y_inf) & subtract);
   assign x_frame = {x_normal, x[22:0], 3'd0};
   assign sum = ({1'b0, x_frame} + (subtract ? (~{1'b0, y_aligned}) : {1'b0, y_aligned})) + {27'd0, subtract};
   assign sum_zero = ~(|sum);
@@ -317,18 +321,14 @@ module fp32_add (
     };
   assign norm_shift = (x_exp < {3'd0, lz}) ? x_exp[4:0] : lz;
   assign normalized = sum << norm_shift;
+  assign finite_sign = sum_zero ? (x[31] & y[31]) : x[31];
   assign round_up = normalized[3] & ((|normalized[2:0]) | normalized[4]);
   assign rounded = {1'b0, normalized[27:4]} + {24'd0, round_up};
   assign exp_field_sx = {1'b0, x_exp} - {4'd0, norm_shift};
   assign exp_field = {exp_field_sx[8], exp_field_sx} + {8'd0, rounded[24:23]};
   assign overflow = $signed(exp_field) > $signed(10'd254);
   assign finite = sum_zero ? 31'd0 : (overflow ? 31'h7f800000 : {exp_field[7:0], rounded[22:0]});
-  assign finite_sign = sum_zero ? (x[31] & y[31]) : x[31];
-  assign x_nan = x[30:0] > 31'h7f800000;
-  assign x_inf = x[30:0] == 31'h7f800000;
-  assign y_inf = y[30:0] == 31'h7f800000;
-  assign nan = x_nan | ((x_inf & y_inf) & subtract);
-  assign sum_o = nan ? 32'h7fc00000 : (x_inf ? x : {finite_sign, finite});
+  assign sum_o = nan ? 32'h7fc00000 : (x_inf ? {x[31], 31'h7f800000} : {finite_sign, finite});
 
 endmodule
 

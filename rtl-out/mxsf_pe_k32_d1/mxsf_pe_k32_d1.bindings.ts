@@ -35,12 +35,14 @@ export interface ModuleInterface {
 export const mxsfPeK32D1 = {
   name: 'mxsf_pe_k32_d1',
   params: {
+    acc: false,
     depth: 1,
     formatA: "mxsf",
     formatB: "mxsf",
     k: 32,
     magWidth: 29,
-    reduction: "one's-complement lanes, Dadda compression",
+    reduction: "one's-complement lanes, word-level compressor tree",
+    skid: false,
     sumWidth: 30,
   },
   ports: [

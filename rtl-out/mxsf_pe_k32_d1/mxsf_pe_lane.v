@@ -10,7 +10,8 @@
 //   Inline decode to sig * 2^(sh + lsbExp) (sig 6/6 bits, sh 3/3 bits), product sigA*sigB, left shift by shA+shB.
 //   term_o = the 25-bit one's complement of the signed product (sign ? ~|P| : |P|): the product is XORed with its sign
 //     before
-//   the shift, which shifts the sign in from below; neg_o = sign, the +1 the reduction adds. Combinational.
+//   the shift, which shifts the sign in from below; neg_o = sign, the +1 the reduction adds.
+//   Stage points: dec (decoded), prod (product), out.
 //
 // Configuration:
 //   formatA   = "mxsf"
@@ -28,28 +29,28 @@ module mxsf_pe_lane (
 );
 
   wire        sign;          // sign of the product
-  wire [11:0] prod;          // exact significand product
   wire [3:0]  sh;            // alignment shift shA + shB
-  wire [1:0]  prod_slice;
-  wire        prod_redor;
-  wire [4:0]  prod_slice_1;
-  wire [2:0]  prod_slice_2;
-  wire        prod_redor_1;
-  wire [1:0]  prod_slice_3;
-  wire [5:0]  a_s_sig;
-  wire [5:0]  a_sig;
-  wire [1:0]  prod_slice_4;
-  wire        prod_redor_2;
-  wire [4:0]  prod_slice_5;
-  wire [2:0]  prod_slice_6;
-  wire        prod_redor_3;
-  wire [1:0]  prod_slice_7;
-  wire [5:0]  b_s_sig;
-  wire [5:0]  b_sig;
+  wire [11:0] prod;          // exact significand product
+  wire [1:0]  sh_slice;
+  wire        sh_redor;
+  wire [4:0]  sh_slice_2;
+  wire [2:0]  sh_slice_1;
+  wire        sh_redor_1;
   wire [2:0]  a_s_sh;
   wire [2:0]  a_sh;
+  wire [1:0]  sh_slice_3;
+  wire        sh_redor_2;
+  wire [4:0]  sh_slice_5;
+  wire [2:0]  sh_slice_4;
+  wire        sh_redor_3;
   wire [2:0]  b_s_sh;
   wire [2:0]  b_sh;
+  wire [1:0]  prod_slice;
+  wire [5:0]  a_s_sig;
+  wire [5:0]  a_sig;
+  wire [1:0]  prod_slice_1;
+  wire [5:0]  b_s_sig;
+  wire [5:0]  b_sig;
   wire [23:0] term_concat;
   wire [23:0] align_s0;
   wire [23:0] align_s1;
@@ -57,28 +58,28 @@ module mxsf_pe_lane (
   wire [23:0] align_s3;
 
   assign sign = a_i[7] ^ b_i[7];
-  assign prod_slice = a_i[6:5];
-  assign prod_redor = |prod_slice;
-  assign prod_slice_1 = a_i[4:0];
-  assign prod_slice_2 = prod_slice_1[4:2];
-  assign prod_redor_1 = |prod_slice_2;
-  assign prod_slice_3 = prod_slice_1[1:0];
-  assign a_s_sig = prod_redor_1 ? {3'd0, {1'b1, prod_slice_3}} : {4'd0, prod_slice_3};
-  assign a_sig = prod_redor ? {1'b1, prod_slice_1} : a_s_sig;
-  assign prod_slice_4 = b_i[6:5];
-  assign prod_redor_2 = |prod_slice_4;
-  assign prod_slice_5 = b_i[4:0];
-  assign prod_slice_6 = prod_slice_5[4:2];
-  assign prod_redor_3 = |prod_slice_6;
-  assign prod_slice_7 = prod_slice_5[1:0];
-  assign b_s_sig = prod_redor_3 ? {3'd0, {1'b1, prod_slice_7}} : {4'd0, prod_slice_7};
-  assign b_sig = prod_redor_2 ? {1'b1, prod_slice_5} : b_s_sig;
-  assign prod = {6'd0, a_sig} * {6'd0, b_sig};
-  assign a_s_sh = prod_redor_1 ? (prod_slice_2 - 3'd1) : 3'd0;
-  assign a_sh = prod_redor ? ({1'b0, prod_slice} + 3'd3) : a_s_sh;
-  assign b_s_sh = prod_redor_3 ? (prod_slice_6 - 3'd1) : 3'd0;
-  assign b_sh = prod_redor_2 ? ({1'b0, prod_slice_4} + 3'd3) : b_s_sh;
+  assign sh_slice = a_i[6:5];
+  assign sh_redor = |sh_slice;
+  assign sh_slice_2 = a_i[4:0];
+  assign sh_slice_1 = sh_slice_2[4:2];
+  assign sh_redor_1 = |sh_slice_1;
+  assign a_s_sh = sh_redor_1 ? (sh_slice_1 - 3'd1) : 3'd0;
+  assign a_sh = sh_redor ? ({1'b0, sh_slice} + 3'd3) : a_s_sh;
+  assign sh_slice_3 = b_i[6:5];
+  assign sh_redor_2 = |sh_slice_3;
+  assign sh_slice_5 = b_i[4:0];
+  assign sh_slice_4 = sh_slice_5[4:2];
+  assign sh_redor_3 = |sh_slice_4;
+  assign b_s_sh = sh_redor_3 ? (sh_slice_4 - 3'd1) : 3'd0;
+  assign b_sh = sh_redor_2 ? ({1'b0, sh_slice_3} + 3'd3) : b_s_sh;
   assign sh = {1'b0, a_sh} + {1'b0, b_sh};
+  assign prod_slice = sh_slice_2[1:0];
+  assign a_s_sig = sh_redor_1 ? {3'd0, {1'b1, prod_slice}} : {4'd0, prod_slice};
+  assign a_sig = sh_redor ? {1'b1, sh_slice_2} : a_s_sig;
+  assign prod_slice_1 = sh_slice_5[1:0];
+  assign b_s_sig = sh_redor_3 ? {3'd0, {1'b1, prod_slice_1}} : {4'd0, prod_slice_1};
+  assign b_sig = sh_redor_2 ? {1'b1, sh_slice_5} : b_s_sig;
+  assign prod = {6'd0, a_sig} * {6'd0, b_sig};
   assign term_concat = {{12{sign}}, (prod ^ {12{sign}})};
   assign align_s0 = sh[0] ? {term_concat[22:0], {1{sign}}} : term_concat;
   assign align_s1 = sh[1] ? {align_s0[21:0], {2{sign}}} : align_s0;

@@ -40,6 +40,7 @@ export const mxsfQuantK32FloorBf16D1 = {
     input: "bf16",
     k: 32,
     scaleMode: "floor",
+    skid: false,
   },
   ports: [
     { name: 'clk_i', dir: 'input', width: 1, doc: 'clock, rising edge' },

@@ -11,6 +11,9 @@
 //   A NaN/Inf in the block gives scale 0xFF and +0 codes; an all-zero block gives scale 0x00 and signed zeros.
 //   Element i of x_i is bits [i*32+31:i*32]; code i of codes_o is bits [i*8+7:i*8].
 //   Valid/ready stream, 1 register stage(s); one block per cycle.
+//   Pipeline plan (hdl/lib/stager.ts, delay model hdl/lib/delay.ts): 154 gate levels unpipelined, 1 register stage(s),
+//     longest stage ~154 levels.
+//     register stage 1 at ~154 levels (output): out
 //
 // Configuration:
 //   depth     = 1
@@ -18,6 +21,7 @@
 //   input     = "fp32"
 //   k         = 32
 //   scaleMode = "floor"
+//   skid      = false
 
 `default_nettype none
 
@@ -33,13 +37,12 @@ module mxsf_quant_k32_floor_fp32_d1 (
   output wire [255:0]  codes_o       // 32 mxsf codes, element 0 in the LSBs
 );
 
-  wire        [7:0]   e_max;            // largest exponent field
-  wire        [22:0]  frac_or;          // OR of the fractions
+  wire                st1_accept;       // stage 1 can take a new beat
+  wire                st1_load;         // stage 1 loads a beat
   wire        [30:0]  amax;             // a magnitude in the binade of the block maximum
   wire                special;          // a NaN or an Inf in the block
   wire        [7:0]   u_scale_scale_o;  // u_scale.scale_o
   wire signed [7:0]   u_scale_se_o;     // u_scale.se_o
-  wire                mid_ready;        // the encoder half takes a beat
   wire        [7:0]   u_enc0_code_o;    // u_enc0.code_o
   wire        [7:0]   u_enc1_code_o;    // u_enc1.code_o
   wire        [7:0]   u_enc2_code_o;    // u_enc2.code_o
@@ -73,156 +76,273 @@ module mxsf_quant_k32_floor_fp32_d1 (
   wire        [7:0]   u_enc30_code_o;   // u_enc30.code_o
   wire        [7:0]   u_enc31_code_o;   // u_enc31.code_o
   wire        [255:0] codes;            // element codes (+0 for a special block)
-  wire                out1_accept;      // stage 1 can take a new beat
-  wire                out1_load;        // stage 1 loads a beat
-  reg                 out1_valid_q;     // stage 1 holds a beat
-  reg         [7:0]   out1_scale_q;
-  reg         [255:0] out1_codes_q;
-  wire        [7:0]   e_max_slice;
-  wire        [7:0]   e_max_slice_1;
+  reg                 st1_valid_q;      // stage 1 holds a beat
+  reg         [7:0]   s1_out_scale_q;
+  reg         [255:0] s1_out_codes_q;
+  wire        [7:0]   amax_slice;
+  wire        [7:0]   amax_slice_1;
   wire        [7:0]   emax_l0_0;
-  wire        [7:0]   e_max_slice_2;
-  wire        [7:0]   e_max_slice_3;
+  wire        [7:0]   amax_slice_2;
+  wire        [7:0]   amax_slice_3;
   wire        [7:0]   emax_l0_1;
-  wire        [7:0]   emax_l1_16;
-  wire        [7:0]   e_max_slice_4;
-  wire        [7:0]   e_max_slice_5;
+  wire        [7:0]   emax_l1_0;
+  wire        [7:0]   amax_slice_4;
+  wire        [7:0]   amax_slice_5;
   wire        [7:0]   emax_l0_2;
-  wire        [7:0]   e_max_slice_6;
-  wire        [7:0]   e_max_slice_7;
+  wire        [7:0]   amax_slice_6;
+  wire        [7:0]   amax_slice_7;
   wire        [7:0]   emax_l0_3;
-  wire        [7:0]   emax_l1_17;
-  wire        [7:0]   emax_l2_24;
-  wire        [7:0]   e_max_slice_8;
-  wire        [7:0]   e_max_slice_9;
+  wire        [7:0]   emax_l1_1;
+  wire        [7:0]   emax_l2_0;
+  wire        [7:0]   amax_slice_8;
+  wire        [7:0]   amax_slice_9;
   wire        [7:0]   emax_l0_4;
-  wire        [7:0]   e_max_slice_10;
-  wire        [7:0]   e_max_slice_11;
+  wire        [7:0]   amax_slice_10;
+  wire        [7:0]   amax_slice_11;
   wire        [7:0]   emax_l0_5;
-  wire        [7:0]   emax_l1_18;
-  wire        [7:0]   e_max_slice_12;
-  wire        [7:0]   e_max_slice_13;
+  wire        [7:0]   emax_l1_2;
+  wire        [7:0]   amax_slice_12;
+  wire        [7:0]   amax_slice_13;
   wire        [7:0]   emax_l0_6;
-  wire        [7:0]   e_max_slice_14;
-  wire        [7:0]   e_max_slice_15;
+  wire        [7:0]   amax_slice_14;
+  wire        [7:0]   amax_slice_15;
   wire        [7:0]   emax_l0_7;
-  wire        [7:0]   emax_l1_19;
-  wire        [7:0]   emax_l2_25;
-  wire        [7:0]   emax_l3_28;
-  wire        [7:0]   e_max_slice_16;
-  wire        [7:0]   e_max_slice_17;
+  wire        [7:0]   emax_l1_3;
+  wire        [7:0]   emax_l2_1;
+  wire        [7:0]   emax_l3_0;
+  wire        [7:0]   amax_slice_16;
+  wire        [7:0]   amax_slice_17;
   wire        [7:0]   emax_l0_8;
-  wire        [7:0]   e_max_slice_18;
-  wire        [7:0]   e_max_slice_19;
+  wire        [7:0]   amax_slice_18;
+  wire        [7:0]   amax_slice_19;
   wire        [7:0]   emax_l0_9;
-  wire        [7:0]   emax_l1_20;
-  wire        [7:0]   e_max_slice_20;
-  wire        [7:0]   e_max_slice_21;
+  wire        [7:0]   emax_l1_4;
+  wire        [7:0]   amax_slice_20;
+  wire        [7:0]   amax_slice_21;
   wire        [7:0]   emax_l0_10;
-  wire        [7:0]   e_max_slice_22;
-  wire        [7:0]   e_max_slice_23;
+  wire        [7:0]   amax_slice_22;
+  wire        [7:0]   amax_slice_23;
   wire        [7:0]   emax_l0_11;
-  wire        [7:0]   emax_l1_21;
-  wire        [7:0]   emax_l2_26;
-  wire        [7:0]   e_max_slice_24;
-  wire        [7:0]   e_max_slice_25;
+  wire        [7:0]   emax_l1_5;
+  wire        [7:0]   emax_l2_2;
+  wire        [7:0]   amax_slice_24;
+  wire        [7:0]   amax_slice_25;
   wire        [7:0]   emax_l0_12;
-  wire        [7:0]   e_max_slice_26;
-  wire        [7:0]   e_max_slice_27;
+  wire        [7:0]   amax_slice_26;
+  wire        [7:0]   amax_slice_27;
   wire        [7:0]   emax_l0_13;
-  wire        [7:0]   emax_l1_22;
-  wire        [7:0]   e_max_slice_28;
-  wire        [7:0]   e_max_slice_29;
+  wire        [7:0]   emax_l1_6;
+  wire        [7:0]   amax_slice_28;
+  wire        [7:0]   amax_slice_29;
   wire        [7:0]   emax_l0_14;
-  wire        [7:0]   e_max_slice_30;
-  wire        [7:0]   e_max_slice_31;
+  wire        [7:0]   amax_slice_30;
+  wire        [7:0]   amax_slice_31;
   wire        [7:0]   emax_l0_15;
-  wire        [7:0]   emax_l1_23;
-  wire        [7:0]   emax_l2_27;
-  wire        [7:0]   emax_l3_29;
-  wire        [7:0]   emax_l4_30;
+  wire        [7:0]   emax_l1_7;
+  wire        [7:0]   emax_l2_3;
+  wire        [7:0]   emax_l3_1;
+  wire        [7:0]   emax_l4_0;
+  wire        [22:0]  frac_l0_0;
+  wire        [22:0]  frac_l0_1;
+  wire        [22:0]  frac_l1_0;
+  wire        [22:0]  frac_l0_2;
+  wire        [22:0]  frac_l0_3;
+  wire        [22:0]  frac_l1_1;
+  wire        [22:0]  frac_l2_0;
+  wire        [22:0]  frac_l0_4;
+  wire        [22:0]  frac_l0_5;
+  wire        [22:0]  frac_l1_2;
+  wire        [22:0]  frac_l0_6;
+  wire        [22:0]  frac_l0_7;
+  wire        [22:0]  frac_l1_3;
+  wire        [22:0]  frac_l2_1;
+  wire        [22:0]  frac_l3_0;
+  wire        [22:0]  frac_l0_8;
+  wire        [22:0]  frac_l0_9;
+  wire        [22:0]  frac_l1_4;
+  wire        [22:0]  frac_l0_10;
+  wire        [22:0]  frac_l0_11;
+  wire        [22:0]  frac_l1_5;
+  wire        [22:0]  frac_l2_2;
+  wire        [22:0]  frac_l0_12;
+  wire        [22:0]  frac_l0_13;
+  wire        [22:0]  frac_l1_6;
+  wire        [22:0]  frac_l0_14;
+  wire        [22:0]  frac_l0_15;
+  wire        [22:0]  frac_l1_7;
+  wire        [22:0]  frac_l2_3;
+  wire        [22:0]  frac_l3_1;
+  wire        [22:0]  frac_l4_0;
+  wire                special_l0_0;
+  wire                special_l0_1;
+  wire                special_l1_0;
+  wire                special_l0_2;
+  wire                special_l0_3;
+  wire                special_l1_1;
+  wire                special_l2_0;
+  wire                special_l0_4;
+  wire                special_l0_5;
+  wire                special_l1_2;
+  wire                special_l0_6;
+  wire                special_l0_7;
+  wire                special_l1_3;
+  wire                special_l2_1;
+  wire                special_l3_0;
+  wire                special_l0_8;
+  wire                special_l0_9;
+  wire                special_l1_4;
+  wire                special_l0_10;
+  wire                special_l0_11;
+  wire                special_l1_5;
+  wire                special_l2_2;
+  wire                special_l0_12;
+  wire                special_l0_13;
+  wire                special_l1_6;
+  wire                special_l0_14;
+  wire                special_l0_15;
+  wire                special_l1_7;
+  wire                special_l2_3;
+  wire                special_l3_1;
+  wire                special_l4_0;
 
-  assign e_max_slice = x_i[30:23];
-  assign e_max_slice_1 = x_i[62:55];
-  assign emax_l0_0 = (e_max_slice >= e_max_slice_1) ? e_max_slice : e_max_slice_1;
-  assign e_max_slice_2 = x_i[94:87];
-  assign e_max_slice_3 = x_i[126:119];
-  assign emax_l0_1 = (e_max_slice_2 >= e_max_slice_3) ? e_max_slice_2 : e_max_slice_3;
-  assign emax_l1_16 = (emax_l0_0 >= emax_l0_1) ? emax_l0_0 : emax_l0_1;
-  assign e_max_slice_4 = x_i[158:151];
-  assign e_max_slice_5 = x_i[190:183];
-  assign emax_l0_2 = (e_max_slice_4 >= e_max_slice_5) ? e_max_slice_4 : e_max_slice_5;
-  assign e_max_slice_6 = x_i[222:215];
-  assign e_max_slice_7 = x_i[254:247];
-  assign emax_l0_3 = (e_max_slice_6 >= e_max_slice_7) ? e_max_slice_6 : e_max_slice_7;
-  assign emax_l1_17 = (emax_l0_2 >= emax_l0_3) ? emax_l0_2 : emax_l0_3;
-  assign emax_l2_24 = (emax_l1_16 >= emax_l1_17) ? emax_l1_16 : emax_l1_17;
-  assign e_max_slice_8 = x_i[286:279];
-  assign e_max_slice_9 = x_i[318:311];
-  assign emax_l0_4 = (e_max_slice_8 >= e_max_slice_9) ? e_max_slice_8 : e_max_slice_9;
-  assign e_max_slice_10 = x_i[350:343];
-  assign e_max_slice_11 = x_i[382:375];
-  assign emax_l0_5 = (e_max_slice_10 >= e_max_slice_11) ? e_max_slice_10 : e_max_slice_11;
-  assign emax_l1_18 = (emax_l0_4 >= emax_l0_5) ? emax_l0_4 : emax_l0_5;
-  assign e_max_slice_12 = x_i[414:407];
-  assign e_max_slice_13 = x_i[446:439];
-  assign emax_l0_6 = (e_max_slice_12 >= e_max_slice_13) ? e_max_slice_12 : e_max_slice_13;
-  assign e_max_slice_14 = x_i[478:471];
-  assign e_max_slice_15 = x_i[510:503];
-  assign emax_l0_7 = (e_max_slice_14 >= e_max_slice_15) ? e_max_slice_14 : e_max_slice_15;
-  assign emax_l1_19 = (emax_l0_6 >= emax_l0_7) ? emax_l0_6 : emax_l0_7;
-  assign emax_l2_25 = (emax_l1_18 >= emax_l1_19) ? emax_l1_18 : emax_l1_19;
-  assign emax_l3_28 = (emax_l2_24 >= emax_l2_25) ? emax_l2_24 : emax_l2_25;
-  assign e_max_slice_16 = x_i[542:535];
-  assign e_max_slice_17 = x_i[574:567];
-  assign emax_l0_8 = (e_max_slice_16 >= e_max_slice_17) ? e_max_slice_16 : e_max_slice_17;
-  assign e_max_slice_18 = x_i[606:599];
-  assign e_max_slice_19 = x_i[638:631];
-  assign emax_l0_9 = (e_max_slice_18 >= e_max_slice_19) ? e_max_slice_18 : e_max_slice_19;
-  assign emax_l1_20 = (emax_l0_8 >= emax_l0_9) ? emax_l0_8 : emax_l0_9;
-  assign e_max_slice_20 = x_i[670:663];
-  assign e_max_slice_21 = x_i[702:695];
-  assign emax_l0_10 = (e_max_slice_20 >= e_max_slice_21) ? e_max_slice_20 : e_max_slice_21;
-  assign e_max_slice_22 = x_i[734:727];
-  assign e_max_slice_23 = x_i[766:759];
-  assign emax_l0_11 = (e_max_slice_22 >= e_max_slice_23) ? e_max_slice_22 : e_max_slice_23;
-  assign emax_l1_21 = (emax_l0_10 >= emax_l0_11) ? emax_l0_10 : emax_l0_11;
-  assign emax_l2_26 = (emax_l1_20 >= emax_l1_21) ? emax_l1_20 : emax_l1_21;
-  assign e_max_slice_24 = x_i[798:791];
-  assign e_max_slice_25 = x_i[830:823];
-  assign emax_l0_12 = (e_max_slice_24 >= e_max_slice_25) ? e_max_slice_24 : e_max_slice_25;
-  assign e_max_slice_26 = x_i[862:855];
-  assign e_max_slice_27 = x_i[894:887];
-  assign emax_l0_13 = (e_max_slice_26 >= e_max_slice_27) ? e_max_slice_26 : e_max_slice_27;
-  assign emax_l1_22 = (emax_l0_12 >= emax_l0_13) ? emax_l0_12 : emax_l0_13;
-  assign e_max_slice_28 = x_i[926:919];
-  assign e_max_slice_29 = x_i[958:951];
-  assign emax_l0_14 = (e_max_slice_28 >= e_max_slice_29) ? e_max_slice_28 : e_max_slice_29;
-  assign e_max_slice_30 = x_i[990:983];
-  assign e_max_slice_31 = x_i[1022:1015];
-  assign emax_l0_15 = (e_max_slice_30 >= e_max_slice_31) ? e_max_slice_30 : e_max_slice_31;
-  assign emax_l1_23 = (emax_l0_14 >= emax_l0_15) ? emax_l0_14 : emax_l0_15;
-  assign emax_l2_27 = (emax_l1_22 >= emax_l1_23) ? emax_l1_22 : emax_l1_23;
-  assign emax_l3_29 = (emax_l2_26 >= emax_l2_27) ? emax_l2_26 : emax_l2_27;
-  assign emax_l4_30 = (emax_l3_28 >= emax_l3_29) ? emax_l3_28 : emax_l3_29;
-  assign e_max = emax_l4_30;
-  assign frac_or = ((((x_i[22:0] | x_i[54:32]) | (x_i[86:64] | x_i[118:96]))
-      | ((x_i[150:128] | x_i[182:160]) | (x_i[214:192] | x_i[246:224])))
-      | (((x_i[278:256] | x_i[310:288]) | (x_i[342:320] | x_i[374:352]))
-        | ((x_i[406:384] | x_i[438:416]) | (x_i[470:448] | x_i[502:480]))))
-      | ((((x_i[534:512] | x_i[566:544]) | (x_i[598:576] | x_i[630:608]))
-        | ((x_i[662:640] | x_i[694:672]) | (x_i[726:704] | x_i[758:736])))
-        | (((x_i[790:768] | x_i[822:800]) | (x_i[854:832] | x_i[886:864]))
-          | ((x_i[918:896] | x_i[950:928]) | (x_i[982:960] | x_i[1014:992]))));
-  assign amax = {e_max, ((|e_max) ? 23'd0 : frac_or)};
-  assign special = (((((&x_i[30:23]) | (&x_i[62:55])) | ((&x_i[94:87]) | (&x_i[126:119])))
-      | (((&x_i[158:151]) | (&x_i[190:183])) | ((&x_i[222:215]) | (&x_i[254:247]))))
-      | ((((&x_i[286:279]) | (&x_i[318:311])) | ((&x_i[350:343]) | (&x_i[382:375])))
-        | (((&x_i[414:407]) | (&x_i[446:439])) | ((&x_i[478:471]) | (&x_i[510:503])))))
-      | (((((&x_i[542:535]) | (&x_i[574:567])) | ((&x_i[606:599]) | (&x_i[638:631])))
-        | (((&x_i[670:663]) | (&x_i[702:695])) | ((&x_i[734:727]) | (&x_i[766:759]))))
-        | ((((&x_i[798:791]) | (&x_i[830:823])) | ((&x_i[862:855]) | (&x_i[894:887])))
-          | (((&x_i[926:919]) | (&x_i[958:951])) | ((&x_i[990:983]) | (&x_i[1022:1015])))));
+  assign st1_accept = (~st1_valid_q) | out_ready_i;
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      st1_valid_q <= 1'b0;
+    end else if (st1_accept) begin
+      st1_valid_q <= in_valid_i;
+    end
+  end
+
+  assign st1_load = st1_accept & in_valid_i;
+  assign amax_slice = x_i[30:23];
+  assign amax_slice_1 = x_i[62:55];
+  assign emax_l0_0 = (amax_slice >= amax_slice_1) ? amax_slice : amax_slice_1;
+  assign amax_slice_2 = x_i[94:87];
+  assign amax_slice_3 = x_i[126:119];
+  assign emax_l0_1 = (amax_slice_2 >= amax_slice_3) ? amax_slice_2 : amax_slice_3;
+  assign emax_l1_0 = (emax_l0_0 >= emax_l0_1) ? emax_l0_0 : emax_l0_1;
+  assign amax_slice_4 = x_i[158:151];
+  assign amax_slice_5 = x_i[190:183];
+  assign emax_l0_2 = (amax_slice_4 >= amax_slice_5) ? amax_slice_4 : amax_slice_5;
+  assign amax_slice_6 = x_i[222:215];
+  assign amax_slice_7 = x_i[254:247];
+  assign emax_l0_3 = (amax_slice_6 >= amax_slice_7) ? amax_slice_6 : amax_slice_7;
+  assign emax_l1_1 = (emax_l0_2 >= emax_l0_3) ? emax_l0_2 : emax_l0_3;
+  assign emax_l2_0 = (emax_l1_0 >= emax_l1_1) ? emax_l1_0 : emax_l1_1;
+  assign amax_slice_8 = x_i[286:279];
+  assign amax_slice_9 = x_i[318:311];
+  assign emax_l0_4 = (amax_slice_8 >= amax_slice_9) ? amax_slice_8 : amax_slice_9;
+  assign amax_slice_10 = x_i[350:343];
+  assign amax_slice_11 = x_i[382:375];
+  assign emax_l0_5 = (amax_slice_10 >= amax_slice_11) ? amax_slice_10 : amax_slice_11;
+  assign emax_l1_2 = (emax_l0_4 >= emax_l0_5) ? emax_l0_4 : emax_l0_5;
+  assign amax_slice_12 = x_i[414:407];
+  assign amax_slice_13 = x_i[446:439];
+  assign emax_l0_6 = (amax_slice_12 >= amax_slice_13) ? amax_slice_12 : amax_slice_13;
+  assign amax_slice_14 = x_i[478:471];
+  assign amax_slice_15 = x_i[510:503];
+  assign emax_l0_7 = (amax_slice_14 >= amax_slice_15) ? amax_slice_14 : amax_slice_15;
+  assign emax_l1_3 = (emax_l0_6 >= emax_l0_7) ? emax_l0_6 : emax_l0_7;
+  assign emax_l2_1 = (emax_l1_2 >= emax_l1_3) ? emax_l1_2 : emax_l1_3;
+  assign emax_l3_0 = (emax_l2_0 >= emax_l2_1) ? emax_l2_0 : emax_l2_1;
+  assign amax_slice_16 = x_i[542:535];
+  assign amax_slice_17 = x_i[574:567];
+  assign emax_l0_8 = (amax_slice_16 >= amax_slice_17) ? amax_slice_16 : amax_slice_17;
+  assign amax_slice_18 = x_i[606:599];
+  assign amax_slice_19 = x_i[638:631];
+  assign emax_l0_9 = (amax_slice_18 >= amax_slice_19) ? amax_slice_18 : amax_slice_19;
+  assign emax_l1_4 = (emax_l0_8 >= emax_l0_9) ? emax_l0_8 : emax_l0_9;
+  assign amax_slice_20 = x_i[670:663];
+  assign amax_slice_21 = x_i[702:695];
+  assign emax_l0_10 = (amax_slice_20 >= amax_slice_21) ? amax_slice_20 : amax_slice_21;
+  assign amax_slice_22 = x_i[734:727];
+  assign amax_slice_23 = x_i[766:759];
+  assign emax_l0_11 = (amax_slice_22 >= amax_slice_23) ? amax_slice_22 : amax_slice_23;
+  assign emax_l1_5 = (emax_l0_10 >= emax_l0_11) ? emax_l0_10 : emax_l0_11;
+  assign emax_l2_2 = (emax_l1_4 >= emax_l1_5) ? emax_l1_4 : emax_l1_5;
+  assign amax_slice_24 = x_i[798:791];
+  assign amax_slice_25 = x_i[830:823];
+  assign emax_l0_12 = (amax_slice_24 >= amax_slice_25) ? amax_slice_24 : amax_slice_25;
+  assign amax_slice_26 = x_i[862:855];
+  assign amax_slice_27 = x_i[894:887];
+  assign emax_l0_13 = (amax_slice_26 >= amax_slice_27) ? amax_slice_26 : amax_slice_27;
+  assign emax_l1_6 = (emax_l0_12 >= emax_l0_13) ? emax_l0_12 : emax_l0_13;
+  assign amax_slice_28 = x_i[926:919];
+  assign amax_slice_29 = x_i[958:951];
+  assign emax_l0_14 = (amax_slice_28 >= amax_slice_29) ? amax_slice_28 : amax_slice_29;
+  assign amax_slice_30 = x_i[990:983];
+  assign amax_slice_31 = x_i[1022:1015];
+  assign emax_l0_15 = (amax_slice_30 >= amax_slice_31) ? amax_slice_30 : amax_slice_31;
+  assign emax_l1_7 = (emax_l0_14 >= emax_l0_15) ? emax_l0_14 : emax_l0_15;
+  assign emax_l2_3 = (emax_l1_6 >= emax_l1_7) ? emax_l1_6 : emax_l1_7;
+  assign emax_l3_1 = (emax_l2_2 >= emax_l2_3) ? emax_l2_2 : emax_l2_3;
+  assign emax_l4_0 = (emax_l3_0 >= emax_l3_1) ? emax_l3_0 : emax_l3_1;
+  assign frac_l0_0 = x_i[22:0] | x_i[54:32];
+  assign frac_l0_1 = x_i[86:64] | x_i[118:96];
+  assign frac_l1_0 = frac_l0_0 | frac_l0_1;
+  assign frac_l0_2 = x_i[150:128] | x_i[182:160];
+  assign frac_l0_3 = x_i[214:192] | x_i[246:224];
+  assign frac_l1_1 = frac_l0_2 | frac_l0_3;
+  assign frac_l2_0 = frac_l1_0 | frac_l1_1;
+  assign frac_l0_4 = x_i[278:256] | x_i[310:288];
+  assign frac_l0_5 = x_i[342:320] | x_i[374:352];
+  assign frac_l1_2 = frac_l0_4 | frac_l0_5;
+  assign frac_l0_6 = x_i[406:384] | x_i[438:416];
+  assign frac_l0_7 = x_i[470:448] | x_i[502:480];
+  assign frac_l1_3 = frac_l0_6 | frac_l0_7;
+  assign frac_l2_1 = frac_l1_2 | frac_l1_3;
+  assign frac_l3_0 = frac_l2_0 | frac_l2_1;
+  assign frac_l0_8 = x_i[534:512] | x_i[566:544];
+  assign frac_l0_9 = x_i[598:576] | x_i[630:608];
+  assign frac_l1_4 = frac_l0_8 | frac_l0_9;
+  assign frac_l0_10 = x_i[662:640] | x_i[694:672];
+  assign frac_l0_11 = x_i[726:704] | x_i[758:736];
+  assign frac_l1_5 = frac_l0_10 | frac_l0_11;
+  assign frac_l2_2 = frac_l1_4 | frac_l1_5;
+  assign frac_l0_12 = x_i[790:768] | x_i[822:800];
+  assign frac_l0_13 = x_i[854:832] | x_i[886:864];
+  assign frac_l1_6 = frac_l0_12 | frac_l0_13;
+  assign frac_l0_14 = x_i[918:896] | x_i[950:928];
+  assign frac_l0_15 = x_i[982:960] | x_i[1014:992];
+  assign frac_l1_7 = frac_l0_14 | frac_l0_15;
+  assign frac_l2_3 = frac_l1_6 | frac_l1_7;
+  assign frac_l3_1 = frac_l2_2 | frac_l2_3;
+  assign frac_l4_0 = frac_l3_0 | frac_l3_1;
+  assign amax = {emax_l4_0, ((|emax_l4_0) ? 23'd0 : frac_l4_0)};
+  assign special_l0_0 = (&x_i[30:23]) | (&x_i[62:55]);
+  assign special_l0_1 = (&x_i[94:87]) | (&x_i[126:119]);
+  assign special_l1_0 = special_l0_0 | special_l0_1;
+  assign special_l0_2 = (&x_i[158:151]) | (&x_i[190:183]);
+  assign special_l0_3 = (&x_i[222:215]) | (&x_i[254:247]);
+  assign special_l1_1 = special_l0_2 | special_l0_3;
+  assign special_l2_0 = special_l1_0 | special_l1_1;
+  assign special_l0_4 = (&x_i[286:279]) | (&x_i[318:311]);
+  assign special_l0_5 = (&x_i[350:343]) | (&x_i[382:375]);
+  assign special_l1_2 = special_l0_4 | special_l0_5;
+  assign special_l0_6 = (&x_i[414:407]) | (&x_i[446:439]);
+  assign special_l0_7 = (&x_i[478:471]) | (&x_i[510:503]);
+  assign special_l1_3 = special_l0_6 | special_l0_7;
+  assign special_l2_1 = special_l1_2 | special_l1_3;
+  assign special_l3_0 = special_l2_0 | special_l2_1;
+  assign special_l0_8 = (&x_i[542:535]) | (&x_i[574:567]);
+  assign special_l0_9 = (&x_i[606:599]) | (&x_i[638:631]);
+  assign special_l1_4 = special_l0_8 | special_l0_9;
+  assign special_l0_10 = (&x_i[670:663]) | (&x_i[702:695]);
+  assign special_l0_11 = (&x_i[734:727]) | (&x_i[766:759]);
+  assign special_l1_5 = special_l0_10 | special_l0_11;
+  assign special_l2_2 = special_l1_4 | special_l1_5;
+  assign special_l0_12 = (&x_i[798:791]) | (&x_i[830:823]);
+  assign special_l0_13 = (&x_i[862:855]) | (&x_i[894:887]);
+  assign special_l1_6 = special_l0_12 | special_l0_13;
+  assign special_l0_14 = (&x_i[926:919]) | (&x_i[958:951]);
+  assign special_l0_15 = (&x_i[990:983]) | (&x_i[1022:1015]);
+  assign special_l1_7 = special_l0_14 | special_l0_15;
+  assign special_l2_3 = special_l1_6 | special_l1_7;
+  assign special_l3_1 = special_l2_2 | special_l2_3;
+  assign special_l4_0 = special_l3_0 | special_l3_1;
+  assign special = special_l4_0;
 
   mxsf_scale_floor_fp32 u_scale (
     .amax_i    (amax),
@@ -459,30 +579,18 @@ module mxsf_quant_k32_floor_fp32_d1 (
           u_enc1_code_o,
           u_enc0_code_o
       };
-  assign out1_accept = (~out1_valid_q) | out_ready_i;
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      out1_valid_q <= 1'b0;
-    end else if (out1_accept) begin
-      out1_valid_q <= in_valid_i;
-    end
-  end
-
-  assign out1_load = out1_accept & in_valid_i;
 
   always @(posedge clk_i) begin
-    if (out1_load) begin
-      out1_scale_q <= u_scale_scale_o;
-      out1_codes_q <= codes;
+    if (st1_load) begin
+      s1_out_scale_q <= u_scale_scale_o;
+      s1_out_codes_q <= codes;
     end
   end
 
-  assign mid_ready = out1_accept;
-  assign in_ready_o = mid_ready;
-  assign out_valid_o = out1_valid_q;
-  assign scale_o = out1_scale_q;
-  assign codes_o = out1_codes_q;
+  assign in_ready_o = st1_accept;
+  assign out_valid_o = st1_valid_q;
+  assign scale_o = s1_out_scale_q;
+  assign codes_o = s1_out_codes_q;
 
 endmodule
 

@@ -40,6 +40,7 @@ export const mxsfQuantK32RceilFp32D1 = {
     input: "fp32",
     k: 32,
     scaleMode: "rceil",
+    skid: false,
   },
   ports: [
     { name: 'clk_i', dir: 'input', width: 1, doc: 'clock, rising edge' },

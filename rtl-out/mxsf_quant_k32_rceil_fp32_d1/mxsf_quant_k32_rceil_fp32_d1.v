@@ -10,6 +10,9 @@
 //   A NaN/Inf in the block gives scale 0xFF and +0 codes; an all-zero block gives scale 0x00 and signed zeros.
 //   Element i of x_i is bits [i*32+31:i*32]; code i of codes_o is bits [i*8+7:i*8].
 //   Valid/ready stream, 1 register stage(s); one block per cycle.
+//   Pipeline plan (hdl/lib/stager.ts, delay model hdl/lib/delay.ts): 185 gate levels unpipelined, 1 register stage(s),
+//     longest stage ~185 levels.
+//     register stage 1 at ~185 levels (output): out
 //
 // Configuration:
 //   depth     = 1
@@ -17,6 +20,7 @@
 //   input     = "fp32"
 //   k         = 32
 //   scaleMode = "rceil"
+//   skid      = false
 
 `default_nettype none
 
@@ -32,11 +36,12 @@ module mxsf_quant_k32_rceil_fp32_d1 (
   output wire [255:0]  codes_o       // 32 mxsf codes, element 0 in the LSBs
 );
 
+  wire                st1_accept;       // stage 1 can take a new beat
+  wire                st1_load;         // stage 1 loads a beat
   wire        [30:0]  amax;             // largest magnitude (NaN/Inf dominate; the block is special then anyway)
   wire                special;          // a NaN or an Inf in the block
   wire        [7:0]   u_scale_scale_o;  // u_scale.scale_o
   wire signed [7:0]   u_scale_se_o;     // u_scale.se_o
-  wire                mid_ready;        // the encoder half takes a beat
   wire        [7:0]   u_enc0_code_o;    // u_enc0.code_o
   wire        [7:0]   u_enc1_code_o;    // u_enc1.code_o
   wire        [7:0]   u_enc2_code_o;    // u_enc2.code_o
@@ -70,147 +75,211 @@ module mxsf_quant_k32_rceil_fp32_d1 (
   wire        [7:0]   u_enc30_code_o;   // u_enc30.code_o
   wire        [7:0]   u_enc31_code_o;   // u_enc31.code_o
   wire        [255:0] codes;            // element codes (+0 for a special block)
-  wire                out1_accept;      // stage 1 can take a new beat
-  wire                out1_load;        // stage 1 loads a beat
-  reg                 out1_valid_q;     // stage 1 holds a beat
-  reg         [7:0]   out1_scale_q;
-  reg         [255:0] out1_codes_q;
+  reg                 st1_valid_q;      // stage 1 holds a beat
+  reg         [7:0]   s1_out_scale_q;
+  reg         [255:0] s1_out_codes_q;
   wire        [30:0]  amax_slice;
   wire        [30:0]  amax_slice_1;
   wire        [30:0]  amax_l0_0;
   wire        [30:0]  amax_slice_2;
   wire        [30:0]  amax_slice_3;
   wire        [30:0]  amax_l0_1;
-  wire        [30:0]  amax_l1_16;
+  wire        [30:0]  amax_l1_0;
   wire        [30:0]  amax_slice_4;
   wire        [30:0]  amax_slice_5;
   wire        [30:0]  amax_l0_2;
   wire        [30:0]  amax_slice_6;
   wire        [30:0]  amax_slice_7;
   wire        [30:0]  amax_l0_3;
-  wire        [30:0]  amax_l1_17;
-  wire        [30:0]  amax_l2_24;
+  wire        [30:0]  amax_l1_1;
+  wire        [30:0]  amax_l2_0;
   wire        [30:0]  amax_slice_8;
   wire        [30:0]  amax_slice_9;
   wire        [30:0]  amax_l0_4;
   wire        [30:0]  amax_slice_10;
   wire        [30:0]  amax_slice_11;
   wire        [30:0]  amax_l0_5;
-  wire        [30:0]  amax_l1_18;
+  wire        [30:0]  amax_l1_2;
   wire        [30:0]  amax_slice_12;
   wire        [30:0]  amax_slice_13;
   wire        [30:0]  amax_l0_6;
   wire        [30:0]  amax_slice_14;
   wire        [30:0]  amax_slice_15;
   wire        [30:0]  amax_l0_7;
-  wire        [30:0]  amax_l1_19;
-  wire        [30:0]  amax_l2_25;
-  wire        [30:0]  amax_l3_28;
+  wire        [30:0]  amax_l1_3;
+  wire        [30:0]  amax_l2_1;
+  wire        [30:0]  amax_l3_0;
   wire        [30:0]  amax_slice_16;
   wire        [30:0]  amax_slice_17;
   wire        [30:0]  amax_l0_8;
   wire        [30:0]  amax_slice_18;
   wire        [30:0]  amax_slice_19;
   wire        [30:0]  amax_l0_9;
-  wire        [30:0]  amax_l1_20;
+  wire        [30:0]  amax_l1_4;
   wire        [30:0]  amax_slice_20;
   wire        [30:0]  amax_slice_21;
   wire        [30:0]  amax_l0_10;
   wire        [30:0]  amax_slice_22;
   wire        [30:0]  amax_slice_23;
   wire        [30:0]  amax_l0_11;
-  wire        [30:0]  amax_l1_21;
-  wire        [30:0]  amax_l2_26;
+  wire        [30:0]  amax_l1_5;
+  wire        [30:0]  amax_l2_2;
   wire        [30:0]  amax_slice_24;
   wire        [30:0]  amax_slice_25;
   wire        [30:0]  amax_l0_12;
   wire        [30:0]  amax_slice_26;
   wire        [30:0]  amax_slice_27;
   wire        [30:0]  amax_l0_13;
-  wire        [30:0]  amax_l1_22;
+  wire        [30:0]  amax_l1_6;
   wire        [30:0]  amax_slice_28;
   wire        [30:0]  amax_slice_29;
   wire        [30:0]  amax_l0_14;
   wire        [30:0]  amax_slice_30;
   wire        [30:0]  amax_slice_31;
   wire        [30:0]  amax_l0_15;
-  wire        [30:0]  amax_l1_23;
-  wire        [30:0]  amax_l2_27;
-  wire        [30:0]  amax_l3_29;
-  wire        [30:0]  amax_l4_30;
+  wire        [30:0]  amax_l1_7;
+  wire        [30:0]  amax_l2_3;
+  wire        [30:0]  amax_l3_1;
+  wire        [30:0]  amax_l4_0;
+  wire                special_l0_0;
+  wire                special_l0_1;
+  wire                special_l1_0;
+  wire                special_l0_2;
+  wire                special_l0_3;
+  wire                special_l1_1;
+  wire                special_l2_0;
+  wire                special_l0_4;
+  wire                special_l0_5;
+  wire                special_l1_2;
+  wire                special_l0_6;
+  wire                special_l0_7;
+  wire                special_l1_3;
+  wire                special_l2_1;
+  wire                special_l3_0;
+  wire                special_l0_8;
+  wire                special_l0_9;
+  wire                special_l1_4;
+  wire                special_l0_10;
+  wire                special_l0_11;
+  wire                special_l1_5;
+  wire                special_l2_2;
+  wire                special_l0_12;
+  wire                special_l0_13;
+  wire                special_l1_6;
+  wire                special_l0_14;
+  wire                special_l0_15;
+  wire                special_l1_7;
+  wire                special_l2_3;
+  wire                special_l3_1;
+  wire                special_l4_0;
 
+  assign st1_accept = (~st1_valid_q) | out_ready_i;
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      st1_valid_q <= 1'b0;
+    end else if (st1_accept) begin
+      st1_valid_q <= in_valid_i;
+    end
+  end
+
+  assign st1_load = st1_accept & in_valid_i;
   assign amax_slice = x_i[30:0];
   assign amax_slice_1 = x_i[62:32];
   assign amax_l0_0 = (amax_slice >= amax_slice_1) ? amax_slice : amax_slice_1;
   assign amax_slice_2 = x_i[94:64];
   assign amax_slice_3 = x_i[126:96];
   assign amax_l0_1 = (amax_slice_2 >= amax_slice_3) ? amax_slice_2 : amax_slice_3;
-  assign amax_l1_16 = (amax_l0_0 >= amax_l0_1) ? amax_l0_0 : amax_l0_1;
+  assign amax_l1_0 = (amax_l0_0 >= amax_l0_1) ? amax_l0_0 : amax_l0_1;
   assign amax_slice_4 = x_i[158:128];
   assign amax_slice_5 = x_i[190:160];
   assign amax_l0_2 = (amax_slice_4 >= amax_slice_5) ? amax_slice_4 : amax_slice_5;
   assign amax_slice_6 = x_i[222:192];
   assign amax_slice_7 = x_i[254:224];
   assign amax_l0_3 = (amax_slice_6 >= amax_slice_7) ? amax_slice_6 : amax_slice_7;
-  assign amax_l1_17 = (amax_l0_2 >= amax_l0_3) ? amax_l0_2 : amax_l0_3;
-  assign amax_l2_24 = (amax_l1_16 >= amax_l1_17) ? amax_l1_16 : amax_l1_17;
+  assign amax_l1_1 = (amax_l0_2 >= amax_l0_3) ? amax_l0_2 : amax_l0_3;
+  assign amax_l2_0 = (amax_l1_0 >= amax_l1_1) ? amax_l1_0 : amax_l1_1;
   assign amax_slice_8 = x_i[286:256];
   assign amax_slice_9 = x_i[318:288];
   assign amax_l0_4 = (amax_slice_8 >= amax_slice_9) ? amax_slice_8 : amax_slice_9;
   assign amax_slice_10 = x_i[350:320];
   assign amax_slice_11 = x_i[382:352];
   assign amax_l0_5 = (amax_slice_10 >= amax_slice_11) ? amax_slice_10 : amax_slice_11;
-  assign amax_l1_18 = (amax_l0_4 >= amax_l0_5) ? amax_l0_4 : amax_l0_5;
+  assign amax_l1_2 = (amax_l0_4 >= amax_l0_5) ? amax_l0_4 : amax_l0_5;
   assign amax_slice_12 = x_i[414:384];
   assign amax_slice_13 = x_i[446:416];
   assign amax_l0_6 = (amax_slice_12 >= amax_slice_13) ? amax_slice_12 : amax_slice_13;
   assign amax_slice_14 = x_i[478:448];
   assign amax_slice_15 = x_i[510:480];
   assign amax_l0_7 = (amax_slice_14 >= amax_slice_15) ? amax_slice_14 : amax_slice_15;
-  assign amax_l1_19 = (amax_l0_6 >= amax_l0_7) ? amax_l0_6 : amax_l0_7;
-  assign amax_l2_25 = (amax_l1_18 >= amax_l1_19) ? amax_l1_18 : amax_l1_19;
-  assign amax_l3_28 = (amax_l2_24 >= amax_l2_25) ? amax_l2_24 : amax_l2_25;
+  assign amax_l1_3 = (amax_l0_6 >= amax_l0_7) ? amax_l0_6 : amax_l0_7;
+  assign amax_l2_1 = (amax_l1_2 >= amax_l1_3) ? amax_l1_2 : amax_l1_3;
+  assign amax_l3_0 = (amax_l2_0 >= amax_l2_1) ? amax_l2_0 : amax_l2_1;
   assign amax_slice_16 = x_i[542:512];
   assign amax_slice_17 = x_i[574:544];
   assign amax_l0_8 = (amax_slice_16 >= amax_slice_17) ? amax_slice_16 : amax_slice_17;
   assign amax_slice_18 = x_i[606:576];
   assign amax_slice_19 = x_i[638:608];
   assign amax_l0_9 = (amax_slice_18 >= amax_slice_19) ? amax_slice_18 : amax_slice_19;
-  assign amax_l1_20 = (amax_l0_8 >= amax_l0_9) ? amax_l0_8 : amax_l0_9;
+  assign amax_l1_4 = (amax_l0_8 >= amax_l0_9) ? amax_l0_8 : amax_l0_9;
   assign amax_slice_20 = x_i[670:640];
   assign amax_slice_21 = x_i[702:672];
   assign amax_l0_10 = (amax_slice_20 >= amax_slice_21) ? amax_slice_20 : amax_slice_21;
   assign amax_slice_22 = x_i[734:704];
   assign amax_slice_23 = x_i[766:736];
   assign amax_l0_11 = (amax_slice_22 >= amax_slice_23) ? amax_slice_22 : amax_slice_23;
-  assign amax_l1_21 = (amax_l0_10 >= amax_l0_11) ? amax_l0_10 : amax_l0_11;
-  assign amax_l2_26 = (amax_l1_20 >= amax_l1_21) ? amax_l1_20 : amax_l1_21;
+  assign amax_l1_5 = (amax_l0_10 >= amax_l0_11) ? amax_l0_10 : amax_l0_11;
+  assign amax_l2_2 = (amax_l1_4 >= amax_l1_5) ? amax_l1_4 : amax_l1_5;
   assign amax_slice_24 = x_i[798:768];
   assign amax_slice_25 = x_i[830:800];
   assign amax_l0_12 = (amax_slice_24 >= amax_slice_25) ? amax_slice_24 : amax_slice_25;
   assign amax_slice_26 = x_i[862:832];
   assign amax_slice_27 = x_i[894:864];
   assign amax_l0_13 = (amax_slice_26 >= amax_slice_27) ? amax_slice_26 : amax_slice_27;
-  assign amax_l1_22 = (amax_l0_12 >= amax_l0_13) ? amax_l0_12 : amax_l0_13;
+  assign amax_l1_6 = (amax_l0_12 >= amax_l0_13) ? amax_l0_12 : amax_l0_13;
   assign amax_slice_28 = x_i[926:896];
   assign amax_slice_29 = x_i[958:928];
   assign amax_l0_14 = (amax_slice_28 >= amax_slice_29) ? amax_slice_28 : amax_slice_29;
   assign amax_slice_30 = x_i[990:960];
   assign amax_slice_31 = x_i[1022:992];
   assign amax_l0_15 = (amax_slice_30 >= amax_slice_31) ? amax_slice_30 : amax_slice_31;
-  assign amax_l1_23 = (amax_l0_14 >= amax_l0_15) ? amax_l0_14 : amax_l0_15;
-  assign amax_l2_27 = (amax_l1_22 >= amax_l1_23) ? amax_l1_22 : amax_l1_23;
-  assign amax_l3_29 = (amax_l2_26 >= amax_l2_27) ? amax_l2_26 : amax_l2_27;
-  assign amax_l4_30 = (amax_l3_28 >= amax_l3_29) ? amax_l3_28 : amax_l3_29;
-  assign amax = amax_l4_30;
-  assign special = (((((&x_i[30:23]) | (&x_i[62:55])) | ((&x_i[94:87]) | (&x_i[126:119])))
-      | (((&x_i[158:151]) | (&x_i[190:183])) | ((&x_i[222:215]) | (&x_i[254:247]))))
-      | ((((&x_i[286:279]) | (&x_i[318:311])) | ((&x_i[350:343]) | (&x_i[382:375])))
-        | (((&x_i[414:407]) | (&x_i[446:439])) | ((&x_i[478:471]) | (&x_i[510:503])))))
-      | (((((&x_i[542:535]) | (&x_i[574:567])) | ((&x_i[606:599]) | (&x_i[638:631])))
-        | (((&x_i[670:663]) | (&x_i[702:695])) | ((&x_i[734:727]) | (&x_i[766:759]))))
-        | ((((&x_i[798:791]) | (&x_i[830:823])) | ((&x_i[862:855]) | (&x_i[894:887])))
-          | (((&x_i[926:919]) | (&x_i[958:951])) | ((&x_i[990:983]) | (&x_i[1022:1015])))));
+  assign amax_l1_7 = (amax_l0_14 >= amax_l0_15) ? amax_l0_14 : amax_l0_15;
+  assign amax_l2_3 = (amax_l1_6 >= amax_l1_7) ? amax_l1_6 : amax_l1_7;
+  assign amax_l3_1 = (amax_l2_2 >= amax_l2_3) ? amax_l2_2 : amax_l2_3;
+  assign amax_l4_0 = (amax_l3_0 >= amax_l3_1) ? amax_l3_0 : amax_l3_1;
+  assign amax = amax_l4_0;
+  assign special_l0_0 = (&x_i[30:23]) | (&x_i[62:55]);
+  assign special_l0_1 = (&x_i[94:87]) | (&x_i[126:119]);
+  assign special_l1_0 = special_l0_0 | special_l0_1;
+  assign special_l0_2 = (&x_i[158:151]) | (&x_i[190:183]);
+  assign special_l0_3 = (&x_i[222:215]) | (&x_i[254:247]);
+  assign special_l1_1 = special_l0_2 | special_l0_3;
+  assign special_l2_0 = special_l1_0 | special_l1_1;
+  assign special_l0_4 = (&x_i[286:279]) | (&x_i[318:311]);
+  assign special_l0_5 = (&x_i[350:343]) | (&x_i[382:375]);
+  assign special_l1_2 = special_l0_4 | special_l0_5;
+  assign special_l0_6 = (&x_i[414:407]) | (&x_i[446:439]);
+  assign special_l0_7 = (&x_i[478:471]) | (&x_i[510:503]);
+  assign special_l1_3 = special_l0_6 | special_l0_7;
+  assign special_l2_1 = special_l1_2 | special_l1_3;
+  assign special_l3_0 = special_l2_0 | special_l2_1;
+  assign special_l0_8 = (&x_i[542:535]) | (&x_i[574:567]);
+  assign special_l0_9 = (&x_i[606:599]) | (&x_i[638:631]);
+  assign special_l1_4 = special_l0_8 | special_l0_9;
+  assign special_l0_10 = (&x_i[670:663]) | (&x_i[702:695]);
+  assign special_l0_11 = (&x_i[734:727]) | (&x_i[766:759]);
+  assign special_l1_5 = special_l0_10 | special_l0_11;
+  assign special_l2_2 = special_l1_4 | special_l1_5;
+  assign special_l0_12 = (&x_i[798:791]) | (&x_i[830:823]);
+  assign special_l0_13 = (&x_i[862:855]) | (&x_i[894:887]);
+  assign special_l1_6 = special_l0_12 | special_l0_13;
+  assign special_l0_14 = (&x_i[926:919]) | (&x_i[958:951]);
+  assign special_l0_15 = (&x_i[990:983]) | (&x_i[1022:1015]);
+  assign special_l1_7 = special_l0_14 | special_l0_15;
+  assign special_l2_3 = special_l1_6 | special_l1_7;
+  assign special_l3_1 = special_l2_2 | special_l2_3;
+  assign special_l4_0 = special_l3_0 | special_l3_1;
+  assign special = special_l4_0;
 
   mxsf_scale_rceil_fp32 u_scale (
     .amax_i    (amax),
@@ -447,30 +516,18 @@ module mxsf_quant_k32_rceil_fp32_d1 (
           u_enc1_code_o,
           u_enc0_code_o
       };
-  assign out1_accept = (~out1_valid_q) | out_ready_i;
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      out1_valid_q <= 1'b0;
-    end else if (out1_accept) begin
-      out1_valid_q <= in_valid_i;
-    end
-  end
-
-  assign out1_load = out1_accept & in_valid_i;
 
   always @(posedge clk_i) begin
-    if (out1_load) begin
-      out1_scale_q <= u_scale_scale_o;
-      out1_codes_q <= codes;
+    if (st1_load) begin
+      s1_out_scale_q <= u_scale_scale_o;
+      s1_out_codes_q <= codes;
     end
   end
 
-  assign mid_ready = out1_accept;
-  assign in_ready_o = mid_ready;
-  assign out_valid_o = out1_valid_q;
-  assign scale_o = out1_scale_q;
-  assign codes_o = out1_codes_q;
+  assign in_ready_o = st1_accept;
+  assign out_valid_o = st1_valid_q;
+  assign scale_o = s1_out_scale_q;
+  assign codes_o = s1_out_codes_q;
 
 endmodule
 

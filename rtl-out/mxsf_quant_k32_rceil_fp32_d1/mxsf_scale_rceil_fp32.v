@@ -10,7 +10,7 @@
 //   scale_o = 0xFF when special_i, 0x00 when amax_i = 0, else se + 127.
 //   se_o is the clamped shared exponent for any amax_i (special and zero blocks included); it is what the element
 //     encoders use.
-//   Combinational.
+//   Stage points: lz, pa, out.
 //
 // Configuration:
 //   format    = "mxsf"

@@ -174,8 +174,8 @@ describe('a hand-modified design is caught, with the seed that repeats the run',
     cpSync(qDir, broken, { recursive: true });
     const top = path.join(broken, `${path.basename(qDir)}.v`);
     const text = readFileSync(top, 'utf8');
-    expect(text).toContain('assign codes_o = out1_codes_q;');
-    writeFileSync(top, text.replace('assign codes_o = out1_codes_q;', "assign codes_o = out1_codes_q ^ 64'd1;"));
+    expect(text).toContain('assign codes_o = s2_out_codes_q;');
+    writeFileSync(top, text.replace('assign codes_o = s2_out_codes_q;', "assign codes_o = s2_out_codes_q ^ 64'd1;"));
     const r = await run(['sim', 'quantize', '--design', rel(broken), ...ICARUS, '--input', 'm.json', '--seed', '7', '--stall', '20', '--output', 'broken.json']);
     expect(r.code).toBe(1);
     const lines = r.stderr.trimEnd().split('\n');
@@ -278,11 +278,11 @@ describe('design errors: one line', () => {
     [['sim', 'quantize', '--design', 'notes.txt'], 1, 'mxgen: --design notes.txt: not a folder; give the folder DIR/<top> that holds manifest.json'],
     [['sim', 'quantize', '--design', '.'], 1, "mxgen: .: no manifest.json here; --design takes a folder written by 'mxgen generate' (DIR/<top>)"],
     [['sim', 'quantize', '--design', 'bad/width'], 1, 'mxgen: bad/width/manifest.json: ports[8] is output codes_o[31:0], but a mxsf k = 8 block quantizer (rceil, fp32 input) has output codes_o[63:0] there'],
-    [['sim', 'quantize', '--design', 'bad/k'], 1, 'mxgen: bad/k/manifest.json: params.k must be an integer in 1..4096, got "8"'],
+    [['sim', 'quantize', '--design', 'bad/k'], 1, "mxgen: bad/k/manifest.json: params.k: must be an integer in 1..1024 (got '8')"],
     [
       ['sim', 'quantize', '--design', 'bad/format'],
       1,
-      "mxgen: bad/format/manifest.json: params.format 'mxsff' is not a format; choose one of: mxfp8-e5m2, mxfp8-e4m3, mxfp6-e3m2, mxfp6-e2m3, mxfp4-e2m1, mxint8, mxfp8-e2m5, mxsf; did you mean 'mxsf'?",
+      "mxgen: bad/format/manifest.json: params.format: must be one of mxfp8-e5m2, mxfp8-e4m3, mxfp6-e3m2, mxfp6-e2m3, mxfp4-e2m1, mxint8, mxfp8-e2m5, mxsf (got 'mxsff'); did you mean 'mxsf'?",
     ],
     [['sim', 'quantize', '--design', 'bad/missing'], 1, "mxgen: bad/missing/manifest.json: files[3] 'gone.v' is not in the folder"],
     [['sim', 'quantize', '--design', 'bad/unit'], 1, "mxgen: --design bad/unit: the design is a decoder (mxsf_quant_k8_rceil_fp32_d2); 'mxgen sim quantize' runs quantizer or tile designs"],

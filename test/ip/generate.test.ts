@@ -173,6 +173,8 @@ describe('parameters and config files: one line naming the key and the allowed v
     [['generate', 'tile', '--format', 'mxsf', '--tile', '128x8'], /^mxgen: --tile: each tile edge must be at most 64/],
     [['generate', 'tile', '--format', 'mxsf', '--buffers', '3'], /^mxgen: --buffers: must be one of 1, 2 \(got 3\)$/],
     [['generate', 'pe', '--format', 'mxsf', '--prefix', '9x'], /^mxgen: --prefix: /],
+    [['generate', 'pe', '--format', 'mxsf', '--k', '2', '--skid', '--depth', '0'], /^mxgen: --depth: --skid needs --depth 1 or more/],
+    [['generate', 'pe', '--format', 'bf16', '--k', '1', '--depth', '16'], /^mxgen: --depth: this unit has 12 distinct places for register cuts here; choose a depth of at most 12 \(got 16\)$/],
     [['generate', 'pex'], /^mxgen: generate: unknown unit 'pex'; did you mean 'pe'\?/],
   ];
   for (const [argv, msg] of bad) {
@@ -216,7 +218,7 @@ describe('parameters and config files: one line naming the key and the allowed v
     expect(readdirSync(path.join(work, 'ip')).sort()).toEqual(['mxgen-index.json', 'soc_mxfp8e4m3_quant_k16_floor_fp32_d1', 'soc_mxsf_pe_k16_d3']);
     const m = manifestSchema.parse(JSON.parse(readFileSync(path.join(work, 'ip', 'soc_mxsf_pe_k16_d3', 'manifest.json'), 'utf8')));
     expect(m.command).toBe('mxgen generate --config c.json, designs[0]');
-    expect(m.params).toEqual({ format: 'mxsf', k: 16, depth: 3 });
+    expect(m.params).toEqual({ format: 'mxsf', k: 16, depth: 3, skid: false, accumulate: 'port' });
     expect(m.latency).toEqual({ cycles: 3, note: expect.any(String) });
   });
 
@@ -229,7 +231,7 @@ describe('parameters and config files: one line naming the key and the allowed v
     const units = JSON.parse(r.stdout) as { name: string; parameters: { name: string; option: string; allowed: string }[] }[];
     expect(units.map((u) => u.name)).toEqual(UNITS.map((u) => u.name));
     const pe = units.find((u) => u.name === 'pe')!;
-    expect(pe.parameters.map((p) => p.option)).toEqual(['--format', '--format-b', '--k', '--depth']);
+    expect(pe.parameters.map((p) => p.option)).toEqual(['--format', '--format-b', '--k', '--depth', '--skid', '--accumulate']);
     expect(pe.parameters.find((p) => p.name === 'k')!.allowed).toBe('an integer in 1..64');
   });
 });

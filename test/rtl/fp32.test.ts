@@ -10,9 +10,10 @@
 //   add:   every pair of FP32_SPECIALS (+-0, subnormal/normal extremes, +-Inf, quiet and signalling NaNs),
 //          ties at every exponent difference 0..30, exact and near cancellation, overflow, subnormal sums;
 //   mul:   every pair of BF16_SPECIALS, exponent sums at the FP32 subnormal and overflow boundaries;
-// plus seeded random vectors (SEED=N to change; the seed is printed with any mismatch).
+// plus seeded random vectors (SEED=N to change; the seed is printed with any mismatch). Then the units
+// pipelined by the planner (register stages inside them) at several depths, with random stalls.
 import { describe, expect, test } from 'vitest';
-import type { Module } from '../../generator/hdl/index';
+import { type Module, type StageSpec, allModules } from '../../generator/hdl/index';
 import { bf16MulModule, fp32AddModule, fp32RoundModule } from '../../generator/rtl/fp32/index';
 import {
   type UnitVectors,
@@ -21,6 +22,7 @@ import {
   bundleVectors,
   emitUnit,
   mulVectors,
+  pipelinedFp32Unit,
   roundVectors,
   simulateUnit,
 } from '../../generator/rtl/fp32/check';
@@ -179,5 +181,22 @@ describe('bit-exact simulation of all units side by side', () => {
     const r = await simulateUnit(sim, top, files, v, SEED, `corners + ${RANDOM} random per unit, seed ${SEED}`);
     if (r.mismatches > 0) throw new Error(r.text); // names the inputs, expected/actual per port and the seed
     expect(r.vectors).toBe(v.inputs.length);
+  });
+});
+
+describe('pipelined units (register stages placed by the planner, inside the unit): Icarus with random stalls, lint', () => {
+  const plans = [
+    { what: 'fp32_add', factory: (s: StageSpec) => fp32AddModule(s), vectors: (m: Module) => addVectors(m, [...addCorners(), ...addRandom(3000, SEED + 7)]) },
+    { what: 'fp32_round_m30_e9', factory: (s: StageSpec) => fp32RoundModule(30, 9, s), vectors: (m: Module) => roundVectors(m, [...roundCorners(30, 9), ...roundRandom(30, 9, 3000, SEED + 8)]) },
+    { what: 'bf16_mul_fp32', factory: (s: StageSpec) => bf16MulModule(s), vectors: (m: Module) => mulVectors(m, [...bf16MulCorners(), ...bf16MulRandom(3000, SEED + 9)]) },
+  ];
+  const cases = plans.flatMap((p) => [[p, 2, false], [p, 4, true], [p, 6, false]] as const);
+  test.each(cases.map(([p, d, skid]) => [`${p.what} depth ${d}${skid ? ' skid' : ''}`, p, d, skid] as const))('%s', async (_, p, depth, skid) => {
+    const top = pipelinedFp32Unit(p.factory, depth, skid);
+    expect(allModules(top).some((m) => /_c\d/.test(m.name))).toBe(true); // cut inside the unit
+    const files = emitUnit(top);
+    const r = await simulateUnit('icarus', top, files, p.vectors(top), SEED, `${top.name} stall 30%`, 30);
+    if (r.mismatches > 0) throw new Error(r.text);
+    if (depth === 4) await expectLintClean(top, files);
   });
 });

@@ -6,17 +6,19 @@ import { describe, expect, test } from 'vitest';
 import {
   FORMAT_NAMES, FORMAT_TABLE, classifyCode, codeBits, decodeTable, lsbExp, maxNormal, type FormatName,
 } from '../../generator/golden/index';
-import { emitVerilog, evalExpr, fromBits } from '../../generator/hdl/index';
+import { rmSync } from 'node:fs';
+import { allModules, emitVerilog, evalExpr, fromBits, writeDesign } from '../../generator/hdl/index';
+import { lintVerilog, synthesize } from '../../generator/sim/index';
+import { scratchDir } from '../../generator/sim/paths';
 import { unpackedLayout } from '../../generator/rtl/common/unpacked';
 import { bf16PeModule } from '../../generator/rtl/pe/bf16-pe';
 import { MIXED_PAIRS, peReferenceConfigs, peSynthConfigs } from '../../generator/rtl/pe/configs';
 import { decodeElementModel, shiftWidth } from '../../generator/rtl/pe/decode';
 import { type PeArch, laneModule, laneTermWidth } from '../../generator/rtl/pe/mx-chunk';
-import { mxPeModule } from '../../generator/rtl/pe/mx-pe';
-import { simulateOnce } from '../../generator/rtl/pe/run';
-import { stagePlan } from '../../generator/rtl/pe/stages';
+import { mxPeModule, mxPePlanned } from '../../generator/rtl/pe/mx-pe';
+import { PeSimulator, simulateOnce } from '../../generator/rtl/pe/run';
 import {
-  type PeCase, type PeKind, exhaustivePairs, peInputPacker, peModel, randomBf16Cases, randomMxCases,
+  type PeCase, type PeKind, accRunModel, exhaustivePairs, packAccRuns, peInputPacker, peModel, randomAccRuns, randomBf16Cases, randomMxCases,
 } from '../../generator/rtl/pe/vectors';
 import { peWidths } from '../../generator/rtl/pe/widths';
 
@@ -130,12 +132,42 @@ describe('module structure', () => {
     expect(ports).toMatchObject({ a_i: 256, b_i: 256, xa_i: 8, xb_i: 8, acc_i: 32, acc_o: 32, in_valid_i: 1, out_ready_i: 1 });
   });
 
-  test('pipeline plan puts registers after the reduction, the rounding and at the output', () => {
-    expect(stagePlan(0)).toEqual({ reduce: 0, round: 0, out: 0 });
-    expect(stagePlan(1)).toEqual({ reduce: 0, round: 0, out: 1 });
-    expect(stagePlan(3)).toEqual({ reduce: 1, round: 1, out: 1 });
-    expect(stagePlan(5)).toEqual({ reduce: 1, round: 1, out: 3 });
-    expect(() => stagePlan(-1)).toThrow();
+  test('pipeline plans: the longest estimated stage shrinks with the depth; cuts land inside lanes, tree, rounding and adder', () => {
+    const max: number[] = [];
+    for (const depth of [1, 2, 3, 4, 6, 8]) {
+      const { module, plan } = mxPePlanned({ formatA: 'mxsf', formatB: 'mxsf', k: 32, depth });
+      expect(module.name).toBe(`mxsf_pe_k32_d${depth}`);
+      expect(plan.boundaries).toHaveLength(depth);
+      expect(plan.maxStage).toBeLessThanOrEqual(plan.total / depth + 40); // within one point spacing of the ideal
+      max.push(plan.maxStage);
+      const subs = allModules(module).map((x) => x.name);
+      if (depth >= 6) expect(subs.filter((n) => /_c\d/.test(n)).length).toBeGreaterThanOrEqual(2);
+    }
+    for (let i = 1; i < max.length; i++) expect(max[i]).toBeLessThan(max[i - 1]!);
+    expect(max[3]! * 3).toBeLessThan(max[0]!); // d = 4: under a third of d = 1 in the model
+    expect(() => mxPeModule({ formatA: 'mxsf', formatB: 'mxsf', k: 8, depth: -1 })).toThrow(/depth/);
+    expect(() => mxPeModule({ formatA: 'mxsf', formatB: 'mxsf', k: 8, depth: 0, skid: true })).toThrow(/depth >= 1/);
+    expect(() => bf16PeModule({ k: 8, depth: 0, acc: true })).toThrow(/depth >= 1/);
+  });
+
+  test('skid option: in_ready_o has no combinational path from out_ready_i (and has one without)', () => {
+    for (const depth of [1, 3]) {
+      const plain = mxPeModule({ formatA: 'mxsf', formatB: 'mxsf', k: 8, depth });
+      const skid = mxPeModule({ formatA: 'mxsf', formatB: 'mxsf', k: 8, depth, skid: true });
+      expect(skid.name).toBe(`mxsf_pe_k8_d${depth}_skid`);
+      expect([...(plain.combPaths.get('in_ready_o') ?? [])]).toContain('out_ready_i');
+      expect([...(skid.combPaths.get('in_ready_o') ?? [])]).toEqual([]);
+      for (const m of [bf16PeModule({ k: 4, depth, skid: true }), mxPeModule({ formatA: 'mxfp8-e5m2', formatB: 'mxfp8-e5m2', k: 8, depth, skid: true, acc: true })])
+        expect([...(m.combPaths.get('in_ready_o') ?? [])]).toEqual([]);
+    }
+  });
+
+  test('accumulate-in-place ports and names', () => {
+    const m = mxPeModule({ formatA: 'mxsf', formatB: 'mxsf', k: 8, depth: 3, acc: true });
+    expect(m.name).toBe('mxsf_pe_k8_d3_acc');
+    const ports = m.interface().ports.map((p) => `${p.dir} ${p.name} ${p.width}`);
+    expect(ports).toEqual(expect.arrayContaining(['input acc_i 32', 'input first_i 1', 'input last_i 1', 'output acc_o 32']));
+    expect(bf16PeModule({ k: 4, depth: 2, acc: true, skid: true }).name).toBe('bf16_pe_k4_d2_acc_skid');
   });
 
   test('reference configurations: k = 32 for every format, the mixed pair and bf16; synthesis also k = 8', () => {
@@ -166,9 +198,32 @@ describe('simulation (Icarus) against the golden model', () => {
     await simCheck(kind, mxPeModule({ formatA: a, formatB: b, k: 1, depth: 1 }), 1, exhaustivePairs(kind, 5), 10);
   });
 
-  test.each(PAIRS.map(([a, b], i) => [a, b, i % 4] as const))('%s x %s: random and corner chunks at k = 8, depth %i', async (a, b, depth) => {
+  test.each(PAIRS.map(([a, b], i) => [a, b, i % 6, i % 3 === 1] as const))('%s x %s: random and corner chunks at k = 8, depth %i, skid %s', async (a, b, depth, skid) => {
     const kind = { kind: 'mx', formatA: a, formatB: b } as const;
-    await simCheck(kind, mxPeModule({ formatA: a, formatB: b, k: 8, depth }), 8, randomMxCases(kind, 8, 300, 11 + depth), depth === 2 ? 30 : 0);
+    await simCheck(kind, mxPeModule({ formatA: a, formatB: b, k: 8, depth, skid: skid && depth > 0 }), 8, randomMxCases(kind, 8, 300, 11 + depth), depth % 2 ? 30 : 0);
+  });
+
+  test.each([
+    ['mxsf', 1, false], ['mxsf', 4, true], ['mxfp8-e5m2', 3, false], ['mxint8', 2, true], ['bf16', 1, true], ['bf16', 5, false],
+  ] as const)('accumulate in place, %s, depth %i, skid %s: runs of 1..9 chunks, one acc_o per run, stalls', async (f, depth, skid) => {
+    const kind: PeKind = f === 'bf16' ? { kind: 'bf16' } : { kind: 'mx', formatA: f, formatB: f };
+    const k = f === 'bf16' ? 4 : 8;
+    const top = f === 'bf16' ? bf16PeModule({ k, depth, skid, acc: true }) : mxPeModule({ formatA: f, formatB: f, k, depth, skid, acc: true });
+    const runs = randomAccRuns(kind, k, 150, 9, 31 + depth);
+    const vectors = packAccRuns(kind, k, runs, 5);
+    const model = accRunModel(kind);
+    const sim = new PeSimulator(top);
+    try {
+      for (const stall of [0, 35]) {
+        const r = await sim.run(vectors, { sim: 'icarus', seed: depth + stall, stallPercent: stall, expectedOutputs: runs.length });
+        const bad = runs.map((run, i) => [i, model(run), Number(r.outputs[i])] as const).filter(([, e, a]) => e !== a);
+        expect(bad.slice(0, 3).map(([i, e, a]) => `run #${i} (${runs[i]!.chunks.length} chunks) expected ${e.toString(16)} got ${a.toString(16)}`)).toEqual([]);
+        // one chunk per cycle: no stall for consecutive chunks of one output (the adder loop closes in one cycle)
+        if (stall === 0) expect(r.cycles).toBeLessThanOrEqual(vectors.length + depth + 2);
+      }
+    } finally {
+      sim.dispose();
+    }
   });
 
   test.each([
@@ -186,3 +241,35 @@ describe('simulation (Icarus) against the golden model', () => {
     await simCheck({ kind: 'bf16' }, bf16PeModule({ k: 4, depth: 3 }), 4, randomBf16Cases(4, 400, 9), 25);
   });
 });
+
+describe('pipelined PEs are lint-clean (verilator -Wall) and latch-free', () => {
+  const tops = () => [
+    mxPeModule({ formatA: 'mxsf', formatB: 'mxsf', k: 8, depth: 4, skid: true }),
+    mxPeModule({ formatA: 'mxfp8-e5m2', formatB: 'mxfp8-e5m2', k: 8, depth: 6 }),
+    mxPeModule({ formatA: 'mxfp8-e4m3', formatB: 'mxfp8-e5m2', k: 4, depth: 3, acc: true, skid: true }),
+    mxPeModule({ formatA: 'mxint8', formatB: 'mxint8', k: 4, depth: 8, arch: { sign: 'negate', tree: 'adders' } }),
+    bf16PeModule({ k: 4, depth: 5, acc: true }),
+  ];
+  test('lint', async () => {
+    for (const top of tops()) {
+      const dir = scratchDir(`lint-${top.name}-`);
+      try {
+        await lintVerilog(writeDesign(top, dir, { bindings: false }), top.name); // throws LintError naming every message
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+  test('a k = 2 mxsf PE at depth 4 with skid and accumulate-in-place synthesizes without latches', async () => {
+    const top = mxPeModule({ formatA: 'mxsf', formatB: 'mxsf', k: 2, depth: 4, acc: true, skid: true });
+    const dir = scratchDir(`synth-${top.name}-`);
+    try {
+      const r = await synthesize(writeDesign(top, dir, { bindings: false }), top.name);
+      expect(r.latches).toBe(0);
+      expect(r.flops).toBeGreaterThan(100);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+

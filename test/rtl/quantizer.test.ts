@@ -96,17 +96,22 @@ describe('shared scale (reference interpreter) against the golden scale', () => 
 });
 
 describe('small quantizers under Icarus: corner and random blocks, random stalls, every pipeline depth', () => {
-  const cases: readonly { format: FormatName; scaleMode: ScaleMode; input: QuantInput; k: number; depths: number[] }[] = [
-    { format: 'mxsf', scaleMode: 'floor', input: 'fp32', k: 4, depths: [0, 1, 2, 3] },
-    { format: 'mxfp8-e5m2', scaleMode: 'rceil', input: 'bf16', k: 5, depths: [2] },
-    { format: 'mxint8', scaleMode: 'rceil', input: 'fp32', k: 3, depths: [0] },
-    { format: 'mxfp4-e2m1', scaleMode: 'floor', input: 'bf16', k: 8, depths: [3] },
+  const cases: readonly { format: FormatName; scaleMode: ScaleMode; input: QuantInput; k: number; depths: number[]; skid?: boolean }[] = [
+    { format: 'mxsf', scaleMode: 'floor', input: 'fp32', k: 4, depths: [0, 1, 2, 3, 4, 6] },
+    { format: 'mxsf', scaleMode: 'rceil', input: 'fp32', k: 4, depths: [1, 5], skid: true },
+    { format: 'mxfp8-e5m2', scaleMode: 'rceil', input: 'bf16', k: 5, depths: [2, 4] },
+    { format: 'mxint8', scaleMode: 'rceil', input: 'fp32', k: 3, depths: [0, 3], skid: false },
+    { format: 'mxfp4-e2m1', scaleMode: 'floor', input: 'bf16', k: 8, depths: [3, 8], skid: true },
   ];
   for (const { depths, ...c } of cases) {
     for (const depth of depths) {
-      test(`${blockQuantizerName({ ...c, depth })}`, async () => {
+      test(`${blockQuantizerName({ ...c, depth, skid: (c.skid ?? false) && depth > 0 })}`, async () => {
+        if (c.skid && depth > 0) {
+          const top = blockQuantizerModule({ ...c, depth, skid: true });
+          expect([...(top.combPaths.get('in_ready_o') ?? [])]).toEqual([]); // no path from out_ready_i
+        }
         const blocks = [...cornerBlocks(c.format, c.k, c.scaleMode, c.input), ...randomBlocks(c.format, c.k, c.input, 600, depth + 1)];
-        await withQuantizerRtl({ ...c, depth }, async (rtl) => {
+        await withQuantizerRtl({ ...c, depth, skid: (c.skid ?? false) && depth > 0 }, async (rtl) => {
           for (const stall of [30, 0]) {
             const r = await runQuantizerBlocks(rtl, blocks, { sim: 'icarus', seed: depth * 10 + stall, stallPercent: stall });
             const rep = checkAgainstGolden(rtl, blocks, r, depth, `icarus stall ${stall}%`);

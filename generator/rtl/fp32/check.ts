@@ -2,7 +2,7 @@
 // packs the cases into port words, simulates, and compares bit for bit. Shared by the unit tests and
 // the `make sim` suite.
 import { join } from 'node:path';
-import { type Expr, type Module, ModuleBuilder, writeDesign } from '../../hdl/index';
+import { type Expr, type Module, ModuleBuilder, type StagedFactory, UNSTAGED, pipelinedUnit, writeDesign } from '../../hdl/index';
 import { type SimulatorName, compareOutputs, dataPorts, packPorts, runSimulation } from '../../sim/index';
 import { WORK_DIR } from '../../sim/paths';
 import { type AddCase, type MulCase, type RoundCase, addGolden, bf16MulGolden, roundGolden } from './vectors';
@@ -55,11 +55,29 @@ export interface CheckResult {
 }
 
 /** Simulates `v.inputs` on `sim` and compares with `v.expected`. `seed` is the vector seed, for the report. */
-export async function simulateUnit(sim: SimulatorName, m: Module, files: readonly string[], v: UnitVectors, seed: number, describe: string): Promise<CheckResult> {
+export async function simulateUnit(
+  sim: SimulatorName,
+  m: Module,
+  files: readonly string[],
+  v: UnitVectors,
+  seed: number,
+  describe: string,
+  /** random input stalls and output back-pressure (pipelined units) */
+  stallPercent = 0,
+): Promise<CheckResult> {
   const iface = m.interface();
-  const r = await runSimulation({ sim, iface, rtlFiles: files, vectors: v.inputs, seed: seed | 0 });
+  const r = await runSimulation({ sim, iface, rtlFiles: files, vectors: v.inputs, seed: seed | 0, stallPercent });
   const rep = compareOutputs({ expected: v.expected, actual: r.outputs, iface, inputs: v.inputs, seed, describe: `${sim} ${describe}` });
   return { vectors: v.inputs.length, mismatches: rep.mismatches, seconds: r.seconds, buildSeconds: r.buildSeconds, text: rep.text };
+}
+
+/**
+ * A unit pipelined to `depth` register stages by the planner (hdl/lib/stager.ts), inside a stream wrapper:
+ * `<unit>_pipe_d<depth>[_skid]`, the unit's data ports plus the valid/ready handshake.
+ */
+export function pipelinedFp32Unit(factory: StagedFactory, depth: number, skid = false): Module {
+  const name = factory(UNSTAGED).name;
+  return pipelinedUnit({ name: `${name}_pipe_d${depth}${skid ? '_skid' : ''}`, depth, skid, factory }).module;
 }
 
 /**

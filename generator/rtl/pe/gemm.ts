@@ -4,6 +4,8 @@
 // chunk index: the first chunks of all M x N elements, then the second chunks fed with the first
 // results as accumulators, and so on. A partial chunk at the K edge is padded with +0 codes, which leave
 // the exact sum unchanged. BF16: the inputs are rounded FP32 -> BF16 (half to even) here, before the PE.
+// With `accumulate: 'in-place'` the accumulate-in-place PE holds the accumulator instead: each output element is
+// one run of beats (its chunks in increasing k, first_i on the first with acc_i = C, last_i on the last).
 
 import {
   BASELINE_BF16, chunkLength, fp32BitsToBf16Bits, makeMatrix, quantize, scaleAt, type BlockShape, type FormatName, type Matrix,
@@ -15,7 +17,7 @@ import { bf16PeModule } from './bf16-pe';
 import { mxPeModule } from './mx-pe';
 import { MAX_SIM_GEMM_K } from './names';
 import { PeSimulator } from './run';
-import { type PeCase, type PeKind, peInputPacker } from './vectors';
+import { type PeCase, type PeKind, peAccInputPacker, peInputPacker } from './vectors';
 
 /** Pipeline depth of the simulated PE (the reference configuration's). */
 export const SIM_GEMM_DEPTH = 1;
@@ -32,6 +34,14 @@ export interface SimGemmOptions {
   readonly sim: SimulatorName;
   readonly seed?: number;
   readonly stallPercent?: number;
+  /**
+   * 'host' (default): one simulator run per chunk index, the accumulators carried by the caller through acc_i;
+   * 'in-place': the accumulate-in-place PE (acc: true), each output's chunks as one run of beats (first_i/last_i).
+   */
+  readonly accumulate?: 'host' | 'in-place';
+  /** PE pipeline depth (default SIM_GEMM_DEPTH) and skid option */
+  readonly depth?: number;
+  readonly skid?: boolean;
 }
 
 export interface SimGemmResult {
@@ -110,24 +120,45 @@ export async function simGemm(a: Matrix, b: Matrix, o: SimGemmOptions): Promise<
   const k = Math.min(kBlock, a.cols);
   if (k > MAX_SIM_GEMM_K) throw new Error(`chunk length ${k} is above ${MAX_SIM_GEMM_K}: too large a PE to build and simulate`);
   const formatB = o.formatB ?? o.formatA;
+  const inPlace = o.accumulate === 'in-place';
+  const pe = { depth: o.depth ?? SIM_GEMM_DEPTH, skid: o.skid ?? false, acc: inPlace };
   let ops: Operands;
   let top: Module;
   if (o.formatA === BASELINE_BF16 || formatB === BASELINE_BF16) {
     if (o.formatA !== formatB) throw new Error(`'${BASELINE_BF16}' cannot be mixed with an MX format`);
     ops = bf16Operands(a, b, k);
-    top = bf16PeModule({ k, depth: SIM_GEMM_DEPTH });
+    top = bf16PeModule({ k, ...pe });
   } else {
     const fb = formatB as FormatName;
     const qa = quantize(a, o.formatA, o.blockA, o.scaleMode);
     const qb = quantize(b, fb, o.blockB, o.scaleMode);
     ops = mxOperands(qa, qb, k);
-    top = mxPeModule({ formatA: o.formatA, formatB: fb, k, depth: SIM_GEMM_DEPTH });
+    top = mxPeModule({ formatA: o.formatA, formatB: fb, k, ...pe });
   }
   const { M, N, chunks } = ops;
   const acc = new Uint32Array(M * N);
   if (o.c) acc.set(o.c.bits);
-  const pack = peInputPacker(ops.kind, k);
   const sim = new PeSimulator(top);
+  if (inPlace) {
+    // one run of `chunks` beats per output element, acc_i = C on the first; outputs in element order
+    const packAcc = peAccInputPacker(ops.kind, k);
+    const per = Math.max(1, Math.floor(BATCH / chunks));
+    try {
+      for (let from = 0; from < M * N; from += per) {
+        const to = Math.min(M * N, from + per);
+        const vectors: bigint[] = [];
+        for (let e = from; e < to; e++) {
+          for (let ch = 0; ch < chunks; ch++) vectors.push(packAcc(ops.chunk(Math.floor(e / N), e % N, ch, ch === 0 ? acc[e]! : 0), ch === 0, ch === chunks - 1));
+        }
+        const r = await sim.run(vectors, { sim: o.sim, seed: (o.seed ?? 1) + from, stallPercent: o.stallPercent ?? 0, expectedOutputs: to - from });
+        for (let e = from; e < to; e++) acc[e] = Number(r.outputs[e - from]!);
+      }
+    } finally {
+      sim.dispose();
+    }
+    return { result: makeMatrix(M, N, acc), top: top.name, transactions: M * N * chunks, chunks, k };
+  }
+  const pack = peInputPacker(ops.kind, k);
   try {
     for (let ch = 0; ch < chunks; ch++) {
       for (let from = 0; from < M * N; from += BATCH) {

@@ -14,6 +14,8 @@ export function pairLabel(formatA: string, formatB: string): string {
 }
 
 export const mxPeName = (formatA: string, formatB: string, k: number, depth: number): string => `${pairId(formatA, formatB)}_pe_k${k}_d${depth}`;
+/** Name suffix of the PE options: `_acc` (accumulate in place), `_skid` (skid output buffer). */
+export const peOptionSuffix = (o: { readonly acc?: boolean; readonly skid?: boolean }): string => `${o.acc ? '_acc' : ''}${o.skid ? '_skid' : ''}`;
 export const mxChunkName = (formatA: string, formatB: string, k: number): string => `${pairId(formatA, formatB)}_chunk_k${k}`;
 export const bf16PeName = (k: number, depth: number): string => `${BASELINE_BF16}_pe_k${k}_d${depth}`;
 

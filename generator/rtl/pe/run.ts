@@ -14,6 +14,8 @@ export interface SimulatePeOptions {
   readonly seed: number;
   readonly stallPercent?: number;
   readonly waves?: boolean;
+  /** output beats to wait for (default one per input beat; accumulate-in-place PEs emit one per run) */
+  readonly expectedOutputs?: number;
 }
 
 /** A module written once to a scratch directory, simulated as often as needed; call dispose() at the end. */
@@ -35,6 +37,7 @@ export class PeSimulator {
       seed: o.seed,
       stallPercent: o.stallPercent ?? 0,
       ...(o.waves !== undefined ? { waves: o.waves } : {}),
+      ...(o.expectedOutputs !== undefined ? { expectedOutputs: o.expectedOutputs } : {}),
     });
   }
 

@@ -1,10 +1,12 @@
 // `mxgen generate pe`: the dot-product processing element, one chunk of k element pairs with their two
-// scales per beat, accumulated into FP32 (`--format bf16` is the BF16 baseline PE).
+// scales per beat, accumulated into FP32 (`--format bf16` is the BF16 baseline PE). Options: a skid output
+// buffer, and the accumulator held inside for runs of chunks (the PE array's cell).
 import { z } from 'zod';
 import { BASELINE_BF16, FORMAT_NAMES, type FormatName } from '../../formats/table';
+import { plannedOnce } from '../../ip/planned';
 import { defineUnit } from '../../ip/unit';
-import { bf16PeModule } from './bf16-pe';
-import { mxPeModule } from './mx-pe';
+import { bf16PePlanned } from './bf16-pe';
+import { mxPePlanned } from './mx-pe';
 
 export interface PeParams {
   readonly format: FormatName | typeof BASELINE_BF16;
@@ -12,8 +14,15 @@ export interface PeParams {
   readonly formatB?: FormatName;
   readonly k: number;
   readonly depth: number;
-  readonly [key: string]: string | number | undefined;
+  readonly skid: boolean;
+  readonly accumulate: 'port' | 'in-place';
+  readonly [key: string]: string | number | boolean | undefined;
 }
+
+const planned = plannedOnce((p: PeParams) => {
+  const opts = { k: p.k, depth: p.depth, skid: p.skid, acc: p.accumulate === 'in-place' };
+  return p.format === BASELINE_BF16 ? bf16PePlanned(opts) : mxPePlanned({ formatA: p.format, formatB: p.formatB ?? p.format, ...opts });
+});
 
 export const peUnit = defineUnit<PeParams>({
   name: 'pe',
@@ -22,15 +31,24 @@ export const peUnit = defineUnit<PeParams>({
     format: z.enum([...FORMAT_NAMES, BASELINE_BF16]).describe('element format of A (bf16: the BF16 baseline PE)'),
     formatB: z.enum(FORMAT_NAMES).optional().describe('element format of B (default: the format of A)'),
     k: z.number().int().min(1).max(64).default(32).describe('chunk length: element pairs per beat'),
-    depth: z.number().int().min(0).max(8).default(1).describe('pipeline register stages'),
+    depth: z.number().int().min(0).max(16).default(1).describe('pipeline register stages, placed where they balance delay'),
+    skid: z.boolean().default(false).describe('skid output buffer: in_ready_o has no combinational path from out_ready_i'),
+    accumulate: z
+      .enum(['port', 'in-place'])
+      .default('port')
+      .describe('port: acc_o = acc_i + chunk per beat; in-place: the FP32 accumulator inside, first_i/last_i delimit a run of chunks'),
   }),
-  check: (p) =>
-    p.format === BASELINE_BF16 && p.formatB !== undefined
-      ? ['formatB', `the ${BASELINE_BF16} baseline PE has no second format; leave --format-b out`]
-      : undefined,
-  build: (p) =>
-    p.format === BASELINE_BF16
-      ? bf16PeModule({ k: p.k, depth: p.depth })
-      : mxPeModule({ formatA: p.format, formatB: p.formatB ?? p.format, k: p.k, depth: p.depth }),
-  latency: (p) => (p.depth === 0 ? { cycles: 0, note: 'combinational path from the operands to acc_o' } : { cycles: p.depth, note: 'from an accepted chunk to its accumulator result' }),
+  check: (p) => {
+    if (p.format === BASELINE_BF16 && p.formatB !== undefined) return ['formatB', `the ${BASELINE_BF16} baseline PE has no second format; leave --format-b out`];
+    if ((p.skid || p.accumulate === 'in-place') && p.depth < 1) return ['depth', `${p.skid ? '--skid' : '--accumulate in-place'} needs --depth 1 or more (it lives in the output register)`];
+    const bad = planned.depthProblem(p, p.depth);
+    return bad ? ['depth', bad] : undefined;
+  },
+  build: (p) => planned.module(p),
+  latency: (p) =>
+    p.depth === 0
+      ? { cycles: 0, note: 'combinational path from the operands to acc_o' }
+      : p.accumulate === 'in-place'
+        ? { cycles: p.depth, note: "from a run's last chunk (last_i) to its accumulator result; one chunk per cycle within and across runs" }
+        : { cycles: p.depth, note: 'from an accepted chunk to its accumulator result' },
 });

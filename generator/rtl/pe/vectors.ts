@@ -352,3 +352,69 @@ export function bf16ProductGrid(seed: number): PeCase[] {
   }
   return out;
 }
+
+// ---- accumulate-in-place PEs (acc: true) ----
+
+/**
+ * One output of an accumulate-in-place PE: the start value (acc_i of the first chunk) and its chunks in
+ * order (their `acc` fields are not used). The PE emits one acc_o per run.
+ */
+export interface AccRun {
+  readonly start: number;
+  readonly chunks: readonly PeCase[];
+}
+
+/** acc_o of a run: acc = start, then acc = fp32(acc + r) per chunk in order (formats.md section 4, step 4). */
+export function accRunModel(p: PeKind): (run: AccRun) => number {
+  const model = peModel(p);
+  return (run) => run.chunks.reduce((acc, c) => model({ ...c, acc }), run.start);
+}
+
+/** Packs one chunk beat of an accumulate-in-place PE: the ports of the plain PE, then first_i and last_i. */
+export function peAccInputPacker(p: PeKind, k: number): (c: PeCase, first: boolean, last: boolean) => bigint {
+  const plain = peInputPacker(p, k);
+  const bits = elementBits(p);
+  const shift = BigInt(k * (bits.a + bits.b) + (isBf16(p) ? 0 : 16) + 32);
+  return (c, first, last) => plain(c) | (BigInt(first ? 1 : 0) << shift) | (BigInt(last ? 1 : 0) << (shift + 1n));
+}
+
+/** The input beats of a list of runs (acc_i carries the start value on first chunks, garbage otherwise). */
+export function packAccRuns(p: PeKind, k: number, runs: readonly AccRun[], seed: number): bigint[] {
+  const pack = peAccInputPacker(p, k);
+  const rng = new Prng(seed);
+  const out: bigint[] = [];
+  for (const run of runs) {
+    run.chunks.forEach((c, i) => {
+      // on chunks after the first, acc_i must be ignored: feed a random pattern there
+      const acc = i === 0 ? run.start : rng.u32();
+      out.push(pack({ ...c, acc }, i === 0, i === run.chunks.length - 1));
+    });
+  }
+  return out;
+}
+
+/**
+ * Runs of random length (1..maxLen, with many single-chunk and some long runs) of random and corner chunks;
+ * a quarter of the chunks after the first repeat the previous chunk with B negated, so the accumulator
+ * cancels exactly (to +-0 or to the value before) and rounding-sensitive sums occur.
+ */
+export function randomAccRuns(p: PeKind, k: number, count: number, maxLen: number, seed: number): AccRun[] {
+  const rng = new Prng(seed);
+  const lengths = Array.from({ length: count }, () => (rng.chance(0.3) ? 1 : rng.chance(0.2) ? maxLen : 1 + rng.int(maxLen)));
+  const total = lengths.reduce((s, n) => s + n, 0);
+  const pool = isBf16(p) ? randomBf16Cases(k, total, seed + 1) : randomMxCases(p, k, total, seed + 1);
+  const negB = (c: PeCase): PeCase => {
+    if (isBf16(p)) return { ...c, b: Array.from(c.b, (x) => x ^ 0x8000) };
+    const fb = FORMAT_TABLE[p.formatB];
+    return { ...c, b: Array.from(c.b, (x) => (fb.kind === 'int' && x === 0x80 ? 0 : negCode(fb, x))) };
+  };
+  let next = 0;
+  return lengths.map((n) => {
+    const chunks: PeCase[] = [];
+    for (let i = 0; i < n; i++) {
+      const c = pool[next++]!;
+      chunks.push(i > 0 && rng.chance(0.25) ? negB(chunks[i - 1]!) : c);
+    }
+    return { start: pool[next - n]!.acc, chunks };
+  });
+}

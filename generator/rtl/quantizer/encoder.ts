@@ -15,7 +15,8 @@
 // binade, which is exact), n in the floor; above max normal it saturates. Zeros keep their sign; MXINT8
 // converts the magnitude to two's complement (a negative value rounding to zero gives 0).
 
-import { ModuleBuilder, bitsFor, concat, leadingZeros, lit, mux, priority, type Expr, type Module } from '../../hdl';
+import { bitsFor, concat, leadingZeros, lit, mux, priority, type Expr, type Module } from '../../hdl';
+import { type StageSpec, UNSTAGED, stagedModule } from '../../hdl/lib/stager';
 import { codeBits, emaxElem, maxMagCode, regionLayout, type FormatName, type FormatSpec, FORMAT_TABLE, E8M0 } from '../../golden';
 import { signedWidth } from '../common/unpacked';
 import { formatId } from '../../formats/table';
@@ -124,7 +125,7 @@ export function elementEncoderName(format: FormatName, input: QuantInput): strin
   return `${formatId(format)}_enc_${input}`;
 }
 
-export function elementEncoderModule(format: FormatName, input: QuantInput): Module {
+export function elementEncoderModule(format: FormatName, input: QuantInput, spec: StageSpec = UNSTAGED): Module {
   const f = FORMAT_TABLE[format];
   const inp = inputFloat(input);
   const plan = encoderPlan(f, inp);
@@ -132,7 +133,7 @@ export function elementEncoderModule(format: FormatName, input: QuantInput): Mod
   const manW = inp.manBits;
   const B = codeBits(f);
   const regionText = plan.regions.map((r) => `[2^${r.emin}, 2^${r.emax}] ${r.manBits} mantissa bits`).join('; ');
-  const m = new ModuleBuilder(elementEncoderName(format, input), {
+  return stagedModule(elementEncoderName(format, input), {
     doc: [
       `Encodes one ${inp.name.toUpperCase()} value x_i scaled by 2^-se_i into a ${format} element code (contract 1.2):`,
       'round half to even, saturation to max normal, signed zero kept, subnormal inputs exact.',
@@ -141,98 +142,115 @@ export function elementEncoderModule(format: FormatName, input: QuantInput): Mod
         : `Regions (top down): ${regionText}; floor quantum 2^${plan.fq}.`,
       `One variable right shift with round and sticky bits (significand pre-shift L = ${plan.L}).`,
       'Special inputs (NaN/Inf) give an unspecified code: the block quantizer forces +0 for special blocks.',
-      'Combinational.',
+      'Stage points: p, sh, n, out.',
     ].join('\n'),
     config: { format, input },
+  }, spec, (m, st) => {
+    const x = m.input('x_i', W, `one ${inp.name} value`);
+    const se = m.input('se_i', SE_SHAPE, 'clamped shared exponent of the block (signed)');
+    const codeO = m.output('code_o', B, `${format} element code`);
+
+    const e = x.slice(W - 2, manW);
+    const frac0 = x.slice(manW - 1, 0);
+    const eNZ0 = m.let('e_nz', e.any(), 'x is a normal number (or special)');
+    const lz = m.let('frac_lz', leadingZeros(frac0, 'lzc'), 'leading zeros of the fraction (subnormal x)');
+
+    // msb position of sig = {e != 0, frac}: manW for normals, manW - 1 - lz for subnormals
+    const MW = bitsFor(manW);
+    const msb0 = m.let('sig_msb', mux(eNZ0, lit(manW, MW), lit(manW - 1, MW).sub(lz).trunc(MW).asUnsigned()), 'position of the leading one of the significand');
+
+    // p = floor(log2 |x|) - se
+    const P = signedWidth(plan.pMin, plan.pMax);
+    const sP = { width: P, signed: true } as const;
+    const pX = mux(eNZ0, e.sub(inp.bias).resize(P), lit(-inp.bias, sP).sub(lz).resize(P));
+    const a = st.point('p', {
+      sign: x.msb(),
+      frac: frac0,
+      eNZ: eNZ0,
+      isZero: m.let('is_zero', eNZ0.or(frac0.any()).not(), 'x is +0 or -0'),
+      msb: msb0,
+      p: m.let('p', pX.sub(se).resize(P), 'floor(log2 |x * 2^-se|)'),
+    });
+    const { p, msb } = a;
+
+    // region selection, top down (priority: the first region whose emin p reaches); the floor below
+    const ge = plan.regions.map((r, i) => m.let(`p_ge_r${i}`, p.ge(r.emin), `p >= ${r.emin}: region ${i} or above`));
+    const inRegion = <T extends Expr>(values: readonly T[], floor: Expr): Expr =>
+      priority(plan.regions.map((_, i) => [ge[i]!, values[i]!] as const), floor);
+
+    // p - qe: the region's mantissa width, or p - fq in the floor (truncated garbage elsewhere, never selected)
+    const maxM = Math.max(0, ...plan.regions.map((r) => r.manBits));
+    const T = signedWidth(Math.min(0, plan.pMin - plan.fq), Math.max(maxM, plan.floorTop - plan.fq));
+    const sT = { width: T, signed: true } as const;
+    const pq = m.let('p_minus_qe', inRegion(plan.regions.map((r) => lit(r.manBits, sT)), p.sub(plan.fq).resize(T)), 'p minus the quantum exponent');
+
+    // right-shift amount of the (pre-shifted) significand, clamped to [0, shMax]
+    const shLo = plan.L - Math.max(maxM, plan.floorTop - plan.fq);
+    const shHi = plan.L + manW - Math.min(0, plan.pMin - plan.fq);
+    const SH = signedWidth(shLo, shHi);
+    const shRaw = m.let('sh_raw', (plan.L > 0 ? msb.zext(bitsFor(manW + plan.L)).add(plan.L) : msb).sub(pq).resize(SH), 'L + msb(sig) - (p - qe)');
+    const SHW = bitsFor(plan.shMax);
+    const sh0 = m.let(
+      'sh',
+      priority(
+        [
+          [shRaw.lt(0), lit(0, SHW)],
+          [shRaw.gt(plan.shMax), lit(plan.shMax, SHW)],
+        ],
+        shRaw.resize(SHW).asUnsigned(),
+      ),
+      'clamped shift amount',
+    );
+
+    // magnitude code: ((p - emin) << manBits) + n in a region, n in the floor
+    const MPB = plan.magPreBits;
+    const bases = plan.regions.map((r) => {
+      const D = bitsFor(r.emax - r.emin);
+      return p.sub(r.emin).resize(D).asUnsigned().shl(r.manBits).resize(MPB);
+    });
+    const b = st.point('sh', {
+      sign: a.sign,
+      isZero: a.isZero,
+      sig: concat(a.eNZ, a.frac),
+      sh: sh0,
+      base: m.let('mag_base', inRegion(bases, lit(0, MPB)), 'code of the binade start (0 in the floor)'),
+      pSat: m.let('p_sat', p.gt(plan.emax), 'above the top binade: saturate'),
+    });
+    const sh = b.sh;
+
+    // n = RNE(sig * 2^L >> sh): one shifter, the round bit below the kept bits, sticky from a mask
+    const sig = b.sig;
+    const sigX = plan.L > 0 ? sig.shl(plan.L) : sig;
+    const SW = plan.sigWidth;
+    const t = concat(sigX, lit(0, 1));
+    const shifted = m.let('shifted', t.shrBy(sh), 'significand shifted right, round bit at [0]');
+    const q = shifted.slice(SW, 1);
+    const round = shifted.bit(0);
+    const ones = lit((1n << BigInt(SW + 1)) - 1n, SW + 1);
+    const sticky = m.let('sticky', t.and(ones.shlBy(sh).not()).any(), 'a bit below the round bit is set');
+    const inc = round.and(sticky.or(q.bit(0)));
+    const c = st.point('n', { sign: b.sign, isZero: b.isZero, base: b.base, pSat: b.pSat, n: m.let('n', q.add(inc).resize(plan.nBits), 'round half to even') });
+    const { sign, isZero, n } = c;
+    const magPre = m.let('mag_pre', c.base.add(n.resize(MPB)).resize(MPB), 'magnitude code before saturation');
+    const sat = m.let('sat', c.pSat.or(magPre.gt(plan.maxMag)), 'above max normal: saturate');
+    const mag = m.let(
+      'mag',
+      priority(
+        [
+          [isZero, lit(0, plan.magBits)],
+          [sat, lit(plan.maxMag, plan.magBits)],
+        ],
+        magPre.resize(plan.magBits),
+      ),
+      'magnitude code',
+    );
+    let code: Expr;
+    if (plan.kind === 'float') {
+      code = concat(sign, mag);
+    } else {
+      const magB = mag.zext(B);
+      code = mux(sign, lit(0, B).sub(magB).trunc(B).asUnsigned(), magB);
+    }
+    m.assign(codeO, st.finish({ code }).code);
   });
-  const x = m.input('x_i', W, `one ${inp.name} value`);
-  const se = m.input('se_i', SE_SHAPE, 'clamped shared exponent of the block (signed)');
-  const codeO = m.output('code_o', B, `${format} element code`);
-
-  const sign = x.msb();
-  const e = x.slice(W - 2, manW);
-  const frac = x.slice(manW - 1, 0);
-  const eNZ = m.let('e_nz', e.any(), 'x is a normal number (or special)');
-  const isZero = m.let('is_zero', eNZ.or(frac.any()).not(), 'x is +0 or -0');
-  const lz = m.let('frac_lz', leadingZeros(frac, 'lzc'), 'leading zeros of the fraction (subnormal x)');
-
-  // msb position of sig = {e != 0, frac}: manW for normals, manW - 1 - lz for subnormals
-  const MW = bitsFor(manW);
-  const msb = m.let('sig_msb', mux(eNZ, lit(manW, MW), lit(manW - 1, MW).sub(lz).trunc(MW).asUnsigned()), 'position of the leading one of the significand');
-
-  // p = floor(log2 |x|) - se
-  const P = signedWidth(plan.pMin, plan.pMax);
-  const sP = { width: P, signed: true } as const;
-  const pX = mux(eNZ, e.sub(inp.bias).resize(P), lit(-inp.bias, sP).sub(lz).resize(P));
-  const p = m.let('p', pX.sub(se).resize(P), 'floor(log2 |x * 2^-se|)');
-
-  // region selection, top down (priority: the first region whose emin p reaches); the floor below
-  const ge = plan.regions.map((r, i) => m.let(`p_ge_r${i}`, p.ge(r.emin), `p >= ${r.emin}: region ${i} or above`));
-  const inRegion = <T extends Expr>(values: readonly T[], floor: Expr): Expr =>
-    priority(plan.regions.map((_, i) => [ge[i]!, values[i]!] as const), floor);
-
-  // p - qe: the region's mantissa width, or p - fq in the floor (truncated garbage elsewhere, never selected)
-  const maxM = Math.max(0, ...plan.regions.map((r) => r.manBits));
-  const T = signedWidth(Math.min(0, plan.pMin - plan.fq), Math.max(maxM, plan.floorTop - plan.fq));
-  const sT = { width: T, signed: true } as const;
-  const pq = m.let('p_minus_qe', inRegion(plan.regions.map((r) => lit(r.manBits, sT)), p.sub(plan.fq).resize(T)), 'p minus the quantum exponent');
-
-  // right-shift amount of the (pre-shifted) significand, clamped to [0, shMax]
-  const shLo = plan.L - Math.max(maxM, plan.floorTop - plan.fq);
-  const shHi = plan.L + manW - Math.min(0, plan.pMin - plan.fq);
-  const SH = signedWidth(shLo, shHi);
-  const shRaw = m.let('sh_raw', (plan.L > 0 ? msb.zext(bitsFor(manW + plan.L)).add(plan.L) : msb).sub(pq).resize(SH), 'L + msb(sig) - (p - qe)');
-  const SHW = bitsFor(plan.shMax);
-  const sh = m.let(
-    'sh',
-    priority(
-      [
-        [shRaw.lt(0), lit(0, SHW)],
-        [shRaw.gt(plan.shMax), lit(plan.shMax, SHW)],
-      ],
-      shRaw.resize(SHW).asUnsigned(),
-    ),
-    'clamped shift amount',
-  );
-
-  // n = RNE(sig * 2^L >> sh): one shifter, the round bit below the kept bits, sticky from a mask
-  const sig = concat(eNZ, frac);
-  const sigX = plan.L > 0 ? sig.shl(plan.L) : sig;
-  const SW = plan.sigWidth;
-  const t = concat(sigX, lit(0, 1));
-  const shifted = m.let('shifted', t.shrBy(sh), 'significand shifted right, round bit at [0]');
-  const q = shifted.slice(SW, 1);
-  const round = shifted.bit(0);
-  const ones = lit((1n << BigInt(SW + 1)) - 1n, SW + 1);
-  const sticky = m.let('sticky', t.and(ones.shlBy(sh).not()).any(), 'a bit below the round bit is set');
-  const inc = round.and(sticky.or(q.bit(0)));
-  const n = m.let('n', q.add(inc).resize(plan.nBits), 'round half to even');
-
-  // magnitude code: ((p - emin) << manBits) + n in a region, n in the floor
-  const MPB = plan.magPreBits;
-  const bases = plan.regions.map((r) => {
-    const D = bitsFor(r.emax - r.emin);
-    return p.sub(r.emin).resize(D).asUnsigned().shl(r.manBits).resize(MPB);
-  });
-  const base = m.let('mag_base', inRegion(bases, lit(0, MPB)), 'code of the binade start (0 in the floor)');
-  const magPre = m.let('mag_pre', base.add(n.resize(MPB)).resize(MPB), 'magnitude code before saturation');
-  const sat = m.let('sat', p.gt(plan.emax).or(magPre.gt(plan.maxMag)), 'above max normal: saturate');
-  const mag = m.let(
-    'mag',
-    priority(
-      [
-        [isZero, lit(0, plan.magBits)],
-        [sat, lit(plan.maxMag, plan.magBits)],
-      ],
-      magPre.resize(plan.magBits),
-    ),
-    'magnitude code',
-  );
-  if (plan.kind === 'float') {
-    m.assign(codeO, concat(sign, mag));
-  } else {
-    const magB = mag.zext(B);
-    m.assign(codeO, mux(sign, lit(0, B).sub(magB).trunc(B).asUnsigned(), magB));
-  }
-  return m.build();
 }

@@ -3,4 +3,4 @@
 export { INPUT_FLOATS, QUANT_INPUTS, SE_SHAPE, inputFloat, type InputFloat, type QuantInput } from './common';
 export { sharedScaleModule, sharedScaleName, rceilConstants, type RceilConstants } from './scale';
 export { elementEncoderModule, elementEncoderName, encoderPlan, type EncoderPlan, type EncoderRegion } from './encoder';
-export { blockQuantizerModule, blockQuantizerName, midStages, type QuantizerConfig } from './quantizer';
+export { blockQuantizerModule, blockQuantizerName, blockQuantizerPlanned, type QuantizerConfig } from './quantizer';

@@ -6,7 +6,8 @@
 // signed zero codes (the encoders keep the sign). Valid/ready stream; `depth` register stages: with depth >= 2,
 // floor(depth / 2) of them cut the datapath after the scale selection, the rest sit at the output.
 
-import { ModuleBuilder, concat, lit, maxTree, mux, pack, pipeline, reduceTree, type Expr, type Module } from '../../hdl';
+import { ModuleBuilder, concat, lit, mux, pack, stageControl, type Expr, type Module } from '../../hdl';
+import { type PipelinePlan, type StageSpec, Stager, planDoc, plannedPipeline } from '../../hdl/lib/stager';
 import { codeBits, E8M0, FORMAT_TABLE, type FormatName } from '../../golden';
 import type { ScaleMode } from '../../golden/scale';
 import { formatId } from '../../formats/table';
@@ -20,18 +21,22 @@ export interface QuantizerConfig {
   readonly k: number;
   readonly scaleMode: ScaleMode;
   readonly input: QuantInput;
-  /** register stages between in_valid/x_i and out_valid/scale_o/codes_o (0 = combinational) */
+  /** register stages between in_valid/x_i and out_valid/scale_o/codes_o (0 = combinational), placed by the pipeline planner */
   readonly depth: number;
+  /** the output register is a skid buffer: in_ready_o does not depend combinationally on out_ready_i (suffix _skid) */
+  readonly skid?: boolean;
 }
 
 export function blockQuantizerName(c: QuantizerConfig): string {
-  return `${formatId(c.format)}_quant_k${c.k}_${c.scaleMode}_${c.input}_d${c.depth}`;
+  return `${formatId(c.format)}_quant_k${c.k}_${c.scaleMode}_${c.input}_d${c.depth}${c.skid ? '_skid' : ''}`;
 }
 
-/** Register stages after the scale selection (the rest are output registers). */
-export const midStages = (depth: number): number => Math.floor(depth / 2);
-
 export function blockQuantizerModule(c: QuantizerConfig): Module {
+  return blockQuantizerPlanned(c).module;
+}
+
+/** The block quantizer and its pipeline plan. */
+export function blockQuantizerPlanned(c: QuantizerConfig): { module: Module; plan: PipelinePlan } {
   const f = FORMAT_TABLE[c.format];
   if (!f) throw new Error(`unknown format '${c.format}'`);
   if (!Number.isInteger(c.k) || c.k < 1 || c.k > 4096) throw new Error(`block size k must be an integer in 1..4096, got ${c.k}`);
@@ -41,66 +46,75 @@ export function blockQuantizerModule(c: QuantizerConfig): Module {
   const W = inp.width;
   const B = codeBits(f);
   const k = c.k;
-  const scaleMod = sharedScaleModule(c.format, c.scaleMode, c.input);
-  const encMod = elementEncoderModule(c.format, c.input);
-  const mid = midStages(c.depth);
+  if (c.skid && c.depth < 1) throw new Error('the skid option needs pipeline depth >= 1 (it is the output register)');
+  const skid = c.skid ?? false;
+  return plannedPipeline(c.depth, (spec, depth, plan) => {
+    const m = new ModuleBuilder(blockQuantizerName(c), {
+      doc: [
+        `Block quantizer: ${k} ${inp.name.toUpperCase()} values -> one E8M0 scale + ${k} ${c.format} codes (scale mode ${c.scaleMode}).`,
+        c.scaleMode === 'floor'
+          ? 'Block maximum binade from a max tree of the exponent fields (OR of the fractions for subnormal blocks), shared scale, per-element round half to even with saturation.'
+          : 'amax tree on the magnitude bits, shared scale, per-element round half to even with saturation.',
+        'A NaN/Inf in the block gives scale 0xFF and +0 codes; an all-zero block gives scale 0x00 and signed zeros.',
+        `Element i of x_i is bits [i*${W}+${W - 1}:i*${W}]; code i of codes_o is bits [i*${B}+${B - 1}:i*${B}].`,
+        `Valid/ready stream, ${c.depth} register stage(s)${skid ? ', skid output buffer' : ''}; one block per cycle.`,
+        planDoc(plan),
+      ].join('\n'),
+      config: { format: c.format, k, scaleMode: c.scaleMode, input: c.input, depth: c.depth, skid },
+    });
+    const hs = m.stream();
+    const x = m.input('x_i', k * W, `${k} ${inp.name} values, element 0 in the LSBs`);
+    const scaleO = m.output('scale_o', E8M0.bits, 'E8M0 scale code of the block');
+    const codesO = m.output('codes_o', k * B, `${k} ${c.format} codes, element 0 in the LSBs`);
+    const ctl = stageControl(m, { name: 'st', depth, inValid: hs.inValid, outReady: hs.outReady, skid: skid && depth > 0 });
+    const st = new Stager(m, spec, { load: ctl.load, ...(ctl.skid ? { skid: { stage: depth, ...ctl.skid } } : {}) });
 
-  const m = new ModuleBuilder(blockQuantizerName(c), {
-    doc: [
-      `Block quantizer: ${k} ${inp.name.toUpperCase()} values -> one E8M0 scale + ${k} ${c.format} codes (scale mode ${c.scaleMode}).`,
+    const xs = x.chunks(W);
+    const manW = inp.manBits;
+    // The block maximum and the special flag as level-by-level trees, a stage point after each level (x travels
+    // along: the encoders need it). floor mode: the largest exponent field, and the OR of the fractions (when every
+    // element is subnormal, the leading one of the OR is that of the largest fraction); rceil: a magnitude max tree.
+    const trees: Record<string, { layer: Expr[]; op: (a: Expr, b: Expr, name: string) => Expr }> = {
+      ...(c.scaleMode === 'floor'
+        ? {
+            emax: { layer: xs.map((v) => v.slice(W - 2, manW)), op: (a, b, n) => mux(a.ge(b), a, b).named(n) },
+            frac: { layer: xs.map((v) => v.slice(manW - 1, 0)), op: (a, b, n) => a.or(b).named(n) },
+          }
+        : { amax: { layer: xs.map((v) => v.slice(W - 2, 0)), op: (a, b, n) => mux(a.ge(b), a, b).named(n) } }),
+      special: { layer: xs.map((v) => v.slice(W - 2, manW).all()), op: (a, b, n) => a.or(b).named(n) },
+    };
+    let xLive: Expr = x;
+    for (let level = 0; Object.values(trees).some((t) => t.layer.length > 1); level++) {
+      const live: Record<string, Expr> = { x: xLive };
+      for (const [name, t] of Object.entries(trees)) {
+        const next: Expr[] = [];
+        for (let i = 0; i + 1 < t.layer.length; i += 2) next.push(t.op(t.layer[i]!, t.layer[i + 1]!, `${name}_l${level}_${i / 2}`));
+        if (t.layer.length % 2 === 1) next.push(t.layer[t.layer.length - 1]!);
+        next.forEach((e, i) => (live[`${name}${i}`] = e));
+        t.layer = next;
+      }
+      const p = st.point(`amax_l${level}`, live);
+      xLive = p['x']!;
+      for (const [name, t] of Object.entries(trees)) t.layer = t.layer.map((_, i) => p[`${name}${i}`]!);
+    }
+    const top = (name: string): Expr => trees[name]!.layer[0]!;
+    const amax =
       c.scaleMode === 'floor'
-        ? 'Block maximum binade from a max tree of the exponent fields (OR of the fractions for subnormal blocks), shared scale, per-element round half to even with saturation.'
-        : 'amax tree on the magnitude bits, shared scale, per-element round half to even with saturation.',
-      'A NaN/Inf in the block gives scale 0xFF and +0 codes; an all-zero block gives scale 0x00 and signed zeros.',
-      `Element i of x_i is bits [i*${W}+${W - 1}:i*${W}]; code i of codes_o is bits [i*${B}+${B - 1}:i*${B}].`,
-      `Valid/ready stream, ${c.depth} register stage(s)${mid > 0 ? ` (${mid} after the scale selection)` : ''}; one block per cycle.`,
-    ].join('\n'),
-    config: { format: c.format, k, scaleMode: c.scaleMode, input: c.input, depth: c.depth },
+        ? m.let('amax', concat(top('emax'), mux(top('emax').any(), lit(0, manW), top('frac'))), 'a magnitude in the binade of the block maximum')
+        : m.let('amax', top('amax'), 'largest magnitude (NaN/Inf dominate; the block is special then anyway)');
+    const special = m.let('special', top('special'), 'a NaN or an Inf in the block');
+    const uScale = st.instance((s: StageSpec) => sharedScaleModule(c.format, c.scaleMode, c.input, s), 'u_scale', { amax_i: amax, special_i: special });
+    const sc = st.point('scale', { x: xLive, se: uScale.out('se_o'), scale: uScale.out('scale_o'), special });
+    const encFactory = (s: StageSpec): Module => elementEncoderModule(c.format, c.input, s);
+    const encXs = sc.x.chunks(W);
+    const codes = encXs.map((v, i) => st.instance(encFactory, `u_enc${i}`, { x_i: v, se_i: sc.se }).out('code_o'));
+    const cd = st.point('codes', { codes: pack(codes), scale: sc.scale, special: sc.special });
+    const codesAll = m.let('codes', mux(cd.special, lit(0, k * B), cd.codes), 'element codes (+0 for a special block)');
+    const out = st.finish({ scale: cd.scale, codes: codesAll });
+    m.assign(hs.inReady, ctl.inReady);
+    m.assign(hs.outValid, ctl.outValid);
+    m.assign(scaleO, out.scale);
+    m.assign(codesO, out.codes);
+    return st.attach(m.build());
   });
-  const hs = m.stream();
-  const x = m.input('x_i', k * W, `${k} ${inp.name} values, element 0 in the LSBs`);
-  const scaleO = m.output('scale_o', E8M0.bits, 'E8M0 scale code of the block');
-  const codesO = m.output('codes_o', k * B, `${k} ${c.format} codes, element 0 in the LSBs`);
-
-  const xs = x.chunks(W);
-  const manW = inp.manBits;
-  let amax: Expr;
-  if (c.scaleMode === 'floor') {
-    // floor(log2 amax) is all the floor rule reads: the largest exponent field, and when every element is
-    // subnormal, the OR of the fractions (its leading one is the leading one of the largest fraction)
-    const eMax = m.let('e_max', maxTree(xs.map((v) => v.slice(W - 2, manW)), 'emax'), 'largest exponent field');
-    const fracOr = m.let('frac_or', reduceTree(xs.map((v) => v.slice(manW - 1, 0)), (a, b) => a.or(b)), 'OR of the fractions');
-    amax = m.let('amax', concat(eMax, mux(eMax.any(), lit(0, manW), fracOr)), 'a magnitude in the binade of the block maximum');
-  } else {
-    amax = m.let('amax', maxTree(xs.map((v) => v.slice(W - 2, 0)), 'amax'), 'largest magnitude (NaN/Inf dominate; the block is special then anyway)');
-  }
-  const specials = xs.map((v) => v.slice(W - 2, inp.manBits).all());
-  const special = m.let('special', reduceTree(specials, (a, b) => a.or(b)), 'a NaN or an Inf in the block');
-  const uScale = m.instance(scaleMod, 'u_scale', { amax_i: amax, special_i: special });
-
-  // optional cut after the scale selection
-  const midReady = m.wire('mid_ready', 1, 'the encoder half takes a beat');
-  const p1 = pipeline(m, {
-    name: 'mid',
-    depth: mid,
-    inValid: hs.inValid,
-    outReady: midReady,
-    data: { x, se: uScale.out('se_o'), scale: uScale.out('scale_o'), special },
-  });
-  const encXs = p1.data.x.chunks(W);
-  const codes = encXs.map((v, i) => m.instance(encMod, `u_enc${i}`, { x_i: v, se_i: p1.data.se }).out('code_o'));
-  const codesAll = m.let('codes', mux(p1.data.special, lit(0, k * B), pack(codes)), 'element codes (+0 for a special block)');
-  const p2 = pipeline(m, {
-    name: 'out',
-    depth: c.depth - mid,
-    inValid: p1.outValid,
-    outReady: hs.outReady,
-    data: { scale: p1.data.scale, codes: codesAll },
-  });
-  m.assign(midReady, p2.inReady);
-  m.assign(hs.inReady, p1.inReady);
-  m.assign(hs.outValid, p2.outValid);
-  m.assign(scaleO, p2.data.scale);
-  m.assign(codesO, p2.data.codes);
-  return m.build();
 }

@@ -2,10 +2,11 @@
 // configurations the PEs use, fp32_add and bf16_mul_fp32, bit-exact against the golden model
 // (dyadicToFp32Bits, fp32AddBits, Math.fround of BF16 products). Each unit gets its corner table plus
 // seeded random vectors (generators in generator/rtl/fp32/vectors.ts), streamed in batches of at most
-// 1 M vectors so the 10 M 'long' level stays within memory.
+// 1 M vectors so the 10 M 'long' level stays within memory. Then fp32_add, fp32_round_m70_e10 and bf16_mul_fp32
+// pipelined by the planner (depth 4 with a skid buffer, 3, 5) under 20 % random stalls.
 
 import { bf16MulModule, fp32AddModule, fp32RoundModule } from '../../rtl/fp32/index';
-import { type UnitVectors, addVectors, emitUnit, mulVectors, roundVectors, simulateUnit } from '../../rtl/fp32/check';
+import { type UnitVectors, addVectors, emitUnit, mulVectors, pipelinedFp32Unit, roundVectors, simulateUnit } from '../../rtl/fp32/check';
 import { addCorners, addRandom, bf16MulCorners, bf16MulRandom, roundCorners, roundRandom } from '../../rtl/fp32/vectors';
 import type { Module } from '../../hdl/index';
 import type { SimulatorName } from '../../sim';
@@ -29,6 +30,8 @@ export const FP32_ROUND_SUITE_CONFIGS: readonly (readonly [number, number])[] = 
 interface UnitPlan {
   readonly module: Module;
   readonly what: string;
+  /** random stalls and back-pressure (pipelined units) */
+  readonly stall?: number;
   readonly corners: (m: Module) => UnitVectors;
   readonly random: (m: Module, n: number, seed: number) => UnitVectors;
 }
@@ -53,6 +56,28 @@ function plans(): UnitPlan[] {
       corners: (m) => mulVectors(m, bf16MulCorners()),
       random: (m, n, seed) => mulVectors(m, bf16MulRandom(n, seed)),
     },
+    // the same units pipelined by the planner (register stages inside them), with random stalls
+    {
+      module: pipelinedFp32Unit((s) => fp32AddModule(s), 4, true),
+      what: 'corners+random, stall 20%',
+      stall: 20,
+      corners: (m) => addVectors(m, addCorners()),
+      random: (m, n, seed) => addVectors(m, addRandom(n, seed)),
+    },
+    {
+      module: pipelinedFp32Unit((s) => fp32RoundModule(70, 10, s), 3),
+      what: 'corners+random, stall 20%',
+      stall: 20,
+      corners: (m) => roundVectors(m, roundCorners(70, 10)),
+      random: (m, n, seed) => roundVectors(m, roundRandom(70, 10, n, seed)),
+    },
+    {
+      module: pipelinedFp32Unit((s) => bf16MulModule(s), 5),
+      what: 'corners+random, stall 20%',
+      stall: 20,
+      corners: (m) => mulVectors(m, bf16MulCorners()),
+      random: (m, n, seed) => mulVectors(m, bf16MulRandom(n, seed)),
+    },
   ];
 }
 
@@ -72,7 +97,7 @@ async function runUnit(ctx: SuiteContext, plan: UnitPlan, unit: number, sim: Sim
     const seed = batchSeed(ctx.seed, unit, batch);
     const rnd = plan.random(m, n, seed);
     const v = batch === 0 ? concatVectors(plan.corners(m), rnd) : rnd;
-    const r = await simulateUnit(sim, m, files, v, seed, `batch ${batch} (suite seed ${ctx.seed})`);
+    const r = await simulateUnit(sim, m, files, v, seed, `batch ${batch} (suite seed ${ctx.seed})`, plan.stall ?? 0);
     vectors += r.vectors;
     mismatches += r.mismatches;
     if (r.mismatches > 0 && report === undefined) report = r.text;
@@ -89,7 +114,7 @@ function concatVectors(a: UnitVectors, b: UnitVectors): UnitVectors {
 
 export const fp32Suite: Suite = {
   name: 'fp32',
-  summary: 'fp32_round (4 configs), fp32_add, bf16_mul_fp32 vs the golden model',
+  summary: 'fp32_round (4 configs), fp32_add, bf16_mul_fp32 vs the golden model, combinational and pipelined (depths 3-5, skid, stalls)',
   async run(ctx) {
     const runs: SuiteRun[] = [];
     const ps = plans();

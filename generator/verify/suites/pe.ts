@@ -5,11 +5,14 @@
 //     the bf16 PE gets every sign/exponent pair of its operands; both simulators;
 //   - random and corner chunks at k = 32 for every PE (cancellation to zero, FP32-subnormal and
 //     overflowing results, NaN scales, NaN/Inf codes, accumulator +-0, +-Inf, NaN, acc = -r):
-//     ci: 100k per PE on Verilator and 1k on Icarus (slow on the wide compressor trees, 20-80 vectors/s for
-//     mxfp8-e5m2 at k = 32); long: 10 M per PE on Verilator, 50k on Icarus;
+//     ci: 100k per PE on Verilator and 1k on Icarus (Icarus runs the k = 32 PEs at 75-300 vectors/s with the
+//     word-level csa_w tree; 20-80/s with the inline full adders before); long: 10 M on Verilator, 50k on Icarus;
 //   - GEMM through the PE (generator/rtl/pe/gemm.ts, what `mxgen sim gemm` runs) for 1x32/32x1 and 8x8 tiles,
 //     several chunks per output with the accumulator carried and a padded last chunk, against golden gemm();
-//   - pipeline depths vary between runs (0..3) and some runs stall the handshake at random.
+//   - pipeline depths vary between runs (0..5; register stages placed by the planner), some with the skid output
+//     buffer, and some runs stall the handshake at random;
+//   - accumulate in place (k = 8, depth 1..5, skid on even targets): runs of 1..12 chunks (ci: 20k runs on
+//     Verilator, 500 on Icarus; long: 1M / 20k) against the fold of step 4, and the 8x8 GEMM through that PE.
 
 import {
   BASELINE_BF16, FORMAT_NAMES, FP32_CANONICAL_NAN, FORMAT_TABLE, chunkDot, floatToBits, gemm, gemmBf16, makeMatrix, type FormatName, type Matrix,
@@ -22,25 +25,25 @@ import { MIXED_PAIRS } from '../../rtl/pe/configs';
 import { mxPeModule } from '../../rtl/pe/mx-pe';
 import { PeSimulator } from '../../rtl/pe/run';
 import {
-  type PeCase, type PeKind, bf16ProductGrid, exhaustivePairs, peInputPacker, peModel, randomBf16Cases, randomMxCases,
+  type PeCase, type PeKind, accRunModel, bf16ProductGrid, exhaustivePairs, packAccRuns, peInputPacker, peModel, randomAccRuns, randomBf16Cases, randomMxCases,
 } from '../../rtl/pe/vectors';
 import type { Suite, SuiteContext, SuiteRun } from '../suite';
 import { Prng } from '../../util/prng';
 
 interface PeTarget {
   readonly kind: PeKind;
-  readonly build: (k: number, depth: number) => Module;
+  readonly build: (k: number, depth: number, opts?: { skid?: boolean; acc?: boolean }) => Module;
 }
 
 function targets(): PeTarget[] {
   const mx = (formatA: FormatName, formatB: FormatName): PeTarget => ({
     kind: { kind: 'mx', formatA, formatB },
-    build: (k, depth) => mxPeModule({ formatA, formatB, k, depth }),
+    build: (k, depth, opts = {}) => mxPeModule({ formatA, formatB, k, depth, ...opts }),
   });
   return [
     ...FORMAT_NAMES.map((f) => mx(f, f)),
     ...MIXED_PAIRS.map(([a, b]) => mx(a, b)),
-    { kind: { kind: 'bf16' }, build: (k, depth) => bf16PeModule({ k, depth }) },
+    { kind: { kind: 'bf16' }, build: (k, depth, opts = {}) => bf16PeModule({ k, depth, ...opts }) },
   ];
 }
 
@@ -54,10 +57,25 @@ interface Check {
   readonly target: PeTarget;
   readonly k: number;
   readonly depth: number;
+  readonly skid: boolean;
   readonly stall: number;
   readonly total: number;
   /** cases [from, from + n) of this check */
   readonly cases: (from: number, n: number) => PeCase[];
+}
+
+/** Runs of chunks through the accumulate-in-place PE (one acc_o per run). */
+interface AccCheck {
+  readonly type: 'acc';
+  readonly label: string;
+  readonly sim: SimulatorName;
+  readonly target: PeTarget;
+  readonly k: number;
+  readonly depth: number;
+  readonly skid: boolean;
+  readonly stall: number;
+  readonly runs: number;
+  readonly maxLen: number;
 }
 
 /** Classes of FP32 results, to show which corners a run reached. */
@@ -76,6 +94,8 @@ interface GemmCheck {
   readonly sim: SimulatorName;
   readonly target: PeTarget;
   readonly shape: '1x32' | '8x8';
+  /** the accumulate-in-place PE, depth and skid option (default: host accumulation at SIM_GEMM_DEPTH) */
+  readonly inPlace?: { readonly depth: number; readonly skid: boolean };
 }
 
 /** A random FP32 matrix: Gaussian-like values over a wide exponent spread, zeros, and rare FP32 subnormals. */
@@ -110,7 +130,10 @@ async function runGemmCheck(c: GemmCheck, ctx: SuiteContext, seed: number): Prom
   const kind = c.target.kind;
   const formatA = kind.kind === 'mx' ? kind.formatA : BASELINE_BF16;
   const formatB = kind.kind === 'mx' ? kind.formatB : BASELINE_BF16;
-  const r = await simGemm(a, b, { formatA, formatB, blockA, blockB, scaleMode: 'floor', c: cm, sim: c.sim, seed, stallPercent: 10 });
+  const r = await simGemm(a, b, {
+    formatA, formatB, blockA, blockB, scaleMode: 'floor', c: cm, sim: c.sim, seed, stallPercent: 10,
+    ...(c.inPlace ? { accumulate: 'in-place' as const, depth: c.inPlace.depth, skid: c.inPlace.skid } : {}),
+  });
   const golden =
     kind.kind === 'mx'
       ? gemm(a, b, { formatA: kind.formatA, formatB: kind.formatB, blockA, blockB, scaleMode: 'floor', c: cm })
@@ -134,8 +157,44 @@ async function runGemmCheck(c: GemmCheck, ctx: SuiteContext, seed: number): Prom
   };
 }
 
+async function runAccCheck(c: AccCheck, ctx: SuiteContext, seed: number): Promise<SuiteRun> {
+  const top = c.target.build(c.k, c.depth, { acc: true, skid: c.skid });
+  const sim = new PeSimulator(top);
+  const t0 = performance.now();
+  const kind = c.target.kind;
+  const runs = randomAccRuns(kind, c.k, c.runs, c.maxLen, seed);
+  const vectors = packAccRuns(kind, c.k, runs, seed + 1);
+  const model = accRunModel(kind);
+  const shown: string[] = [];
+  let mismatches = 0;
+  let cycles = 0;
+  try {
+    const r = await sim.run(vectors, { sim: c.sim, seed, stallPercent: c.stall, waves: ctx.waves, expectedOutputs: runs.length });
+    cycles = r.cycles;
+    runs.forEach((run, i) => {
+      const e = model(run);
+      const a = Number(r.outputs[i]);
+      if (e === a) return;
+      mismatches++;
+      if (shown.length < 3) shown.push(`  run #${i}: ${run.chunks.length} chunks from acc 0x${run.start.toString(16)}: expected 0x${e.toString(16)} actual 0x${a.toString(16)}`);
+    });
+  } finally {
+    sim.dispose();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  ctx.log(`${c.sim.padEnd(9)} ${top.name.padEnd(36)} ${c.label.padEnd(26)} ${String(runs.length).padStart(8)} runs (${vectors.length} chunks, ${cycles} cycles) ${mismatches} bad ${seconds.toFixed(1).padStart(6)} s  stall ${c.stall}%`);
+  return {
+    label: `${top.name} ${c.label}`,
+    sim: c.sim,
+    vectors: runs.length,
+    mismatches,
+    seconds,
+    ...(mismatches ? { report: [`${top.name} ${c.label} (${c.sim}, seed ${seed}, stall ${c.stall}%): ${mismatches} of ${runs.length} runs differ`, ...shown].join('\n') } : {}),
+  };
+}
+
 async function runCheck(c: Check, ctx: SuiteContext, seed: number): Promise<SuiteRun> {
-  const top = c.target.build(c.k, c.depth);
+  const top = c.target.build(c.k, c.depth, { skid: c.skid });
   const sim = new PeSimulator(top);
   const pack = peInputPacker(c.target.kind, c.k);
   const model = peModel(c.target.kind);
@@ -186,37 +245,44 @@ async function runCheck(c: Check, ctx: SuiteContext, seed: number): Promise<Suit
   return { label: `${top.name} ${c.label}`, sim: c.sim, vectors, mismatches, seconds, ...(report ? { report } : {}) };
 }
 
-function checksFor(t: PeTarget, sim: SimulatorName, ctx: SuiteContext, idx: number): (Check | GemmCheck)[] {
+function checksFor(t: PeTarget, sim: SimulatorName, ctx: SuiteContext, idx: number): (Check | GemmCheck | AccCheck)[] {
   const long = ctx.level === 'long';
   const seed = ctx.seed * 1000 + idx * 10;
-  const out: (Check | GemmCheck)[] = [];
-  // exhaustive pairs (k = 1); every other target stalls
+  const out: (Check | GemmCheck | AccCheck)[] = [];
+  // exhaustive pairs (k = 1); every other target stalls; the depth varies over the targets (skid on odd ones)
   const ex = t.kind.kind === 'mx' ? exhaustivePairs(t.kind, seed) : bf16ProductGrid(seed);
+  const exDepth = sim === 'verilator' ? 1 + (idx % 5) : idx % 4;
   out.push({
     type: 'vectors',
     label: t.kind.kind === 'mx' ? 'exhaustive pairs k=1' : 'sign/exp pairs k=1',
-    sim, target: t, k: 1, depth: sim === 'verilator' ? 2 : 1, stall: idx % 2 ? 25 : 0, total: ex.length,
+    sim, target: t, k: 1, depth: exDepth, skid: exDepth > 0 && idx % 2 === 1, stall: idx % 2 ? 25 : 0, total: ex.length,
     cases: (from, n) => ex.slice(from, from + n),
   });
   // random and corner chunks (k = 32)
   const total = sim === 'verilator' ? (long ? 10_000_000 : 100_000) : long ? 50_000 : 1_000;
   // Verilator: depth 1, the configuration `mxgen sim gemm` and the gemm checks below build (one build for both)
-  const depth = sim === 'verilator' ? 1 : idx % 2 ? 3 : 0;
+  const depth = sim === 'verilator' ? 1 : [0, 3, 1, 4, 2, 5][idx % 6]!;
   const kind = t.kind;
   out.push({
     type: 'vectors',
     label: 'random+corner k=32',
-    sim, target: t, k: 32, depth, stall: idx % 3 === 0 ? 20 : 0, total,
+    sim, target: t, k: 32, depth, skid: sim === 'icarus' && depth > 0 && idx % 3 === 2, stall: idx % 3 === 0 ? 20 : 0, total,
     cases: (from, n) => (kind.kind === 'mx' ? randomMxCases(kind, 32, n, seed + 1 + from) : randomBf16Cases(32, n, seed + 1 + from)),
   });
   out.push({ type: 'gemm', label: 'gemm 1x32 x 32x1', sim, target: t, shape: '1x32' });
   out.push({ type: 'gemm', label: 'gemm 8x8 x 8x8', sim, target: t, shape: '8x8' });
+  // accumulate in place (k = 8): runs of 1..12 chunks with random stalls, and the 8x8 GEMM through the same PE
+  const accDepth = 1 + ((idx + (sim === 'icarus' ? 2 : 0)) % 5);
+  const accSkid = idx % 2 === 0;
+  const runs = sim === 'verilator' ? (long ? 1_000_000 : 20_000) : long ? 20_000 : 500;
+  out.push({ type: 'acc', label: 'acc-in-place runs k=8', sim, target: t, k: 8, depth: accDepth, skid: accSkid, stall: idx % 2 ? 30 : 10, runs, maxLen: 12 });
+  out.push({ type: 'gemm', label: 'gemm 8x8 acc-in-place', sim, target: t, shape: '8x8', inPlace: { depth: accDepth, skid: accSkid } });
   return out;
 }
 
 export const peSuite: Suite = {
   name: 'pe',
-  summary: 'MX and BF16 processing elements: exhaustive code pairs (k=1), random and corner chunks (k=32), GEMM 1x32 and 8x8 through the PE, vs the golden model',
+  summary: 'MX and BF16 processing elements: exhaustive code pairs (k=1), random and corner chunks (k=32), GEMM 1x32 and 8x8 through the PE, accumulate-in-place runs and GEMM (k=8), depths 0..5, skid, vs the golden model',
   async run(ctx) {
     const checks = ctx.sims.flatMap((sim) => targets().flatMap((t, i) => checksFor(t, sim, ctx, i)));
     // two simulator processes at a time (builds dominate at ci level)
@@ -226,7 +292,8 @@ export const peSuite: Suite = {
       while (next < checks.length) {
         const i = next++;
         const c = checks[i]!;
-        runs[i] = c.type === 'gemm' ? await runGemmCheck(c, ctx, ctx.seed * 7919 + i) : await runCheck(c, ctx, ctx.seed * 7919 + i);
+        runs[i] =
+          c.type === 'gemm' ? await runGemmCheck(c, ctx, ctx.seed * 7919 + i) : c.type === 'acc' ? await runAccCheck(c, ctx, ctx.seed * 7919 + i) : await runCheck(c, ctx, ctx.seed * 7919 + i);
       }
     };
     await Promise.all([worker(), worker()]);

@@ -9,6 +9,9 @@
 //   ci:   verilator 100k, icarus 10k       long: verilator 10M, icarus 100k
 // Runs are cut into chunks of at most 50k blocks, each with its own seed and stall probability (30, 0, 50, 10 %).
 // The ports come from the in-memory module (the generator's own port interface), the Verilog from rtl-out/.
+// Then pipelined quantizers (register stages placed by the planner; ci: mxsf floor FP32 depth 4 with a skid buffer,
+// mxfp8-e5m2 rceil BF16 depth 3, verilator 20k and icarus 2k random blocks; long: three more, 1M / 20k), built
+// into scratch directories.
 // Then `mxgen sim quantize` (in-process) for every format and both scale modes on a 4x70 matrix, each simulator.
 
 import { codeBits, FORMAT_NAMES, FORMAT_TABLE, makeMatrix, quantize, type Matrix } from '../../golden';
@@ -16,7 +19,7 @@ import { diffSummary, simQuantize } from '../../drivers/sim-quantize';
 import { compareOutputs, dataPorts, packPorts, runSimulation, unpackPorts, type SimulatorName } from '../../sim';
 import { quantizerReferenceSet, REFERENCE_K } from '../../rtl/quantizer/configs';
 import { blockQuantizerModule, blockQuantizerName, type QuantizerConfig } from '../../rtl/quantizer/quantizer';
-import { describeBlockMismatch, referenceRtlFiles, type QuantizerRtl } from '../../rtl/quantizer/run';
+import { describeBlockMismatch, referenceRtlFiles, withQuantizerRtl, type QuantizerRtl } from '../../rtl/quantizer/run';
 import { cornerBlocks, goldenBlock, packBlock, packCodes, randomBlocks, unpackCodes, type Block } from '../../rtl/quantizer/vectors';
 import type { RegressLevel, Suite, SuiteContext, SuiteRun } from '../suite';
 
@@ -25,6 +28,22 @@ export const QUANTIZER_COUNTS: Counts = { ci: { verilator: 100_000, icarus: 10_0
 const CHUNK = 50_000;
 const STALLS = [30, 0, 50, 10];
 
+/** Pipelined quantizers (register stages placed by the planner, not in rtl-out/): built into scratch directories. */
+export const PIPELINED_QUANTIZERS: Readonly<Record<RegressLevel, readonly QuantizerConfig[]>> = {
+  ci: [
+    { format: 'mxsf', k: REFERENCE_K, scaleMode: 'floor', input: 'fp32', depth: 4, skid: true },
+    { format: 'mxfp8-e5m2', k: REFERENCE_K, scaleMode: 'rceil', input: 'bf16', depth: 3 },
+  ],
+  long: [
+    { format: 'mxsf', k: REFERENCE_K, scaleMode: 'floor', input: 'fp32', depth: 4, skid: true },
+    { format: 'mxfp8-e5m2', k: REFERENCE_K, scaleMode: 'rceil', input: 'bf16', depth: 3 },
+    { format: 'mxint8', k: REFERENCE_K, scaleMode: 'floor', input: 'fp32', depth: 6, skid: true },
+    { format: 'mxfp4-e2m1', k: REFERENCE_K, scaleMode: 'rceil', input: 'fp32', depth: 2 },
+    { format: 'mxsf', k: REFERENCE_K, scaleMode: 'rceil', input: 'bf16', depth: 8 },
+  ],
+};
+export const PIPELINED_COUNTS: Counts = { ci: { verilator: 20_000, icarus: 2_000 }, long: { verilator: 1_000_000, icarus: 20_000 } };
+
 export interface QuantizerRunOptions {
   readonly sim: SimulatorName;
   /** random blocks (the corner blocks come on top, in the first chunk) */
@@ -32,9 +51,16 @@ export interface QuantizerRunOptions {
   readonly seed: number;
   readonly waves?: boolean;
   readonly log?: (line: string) => void;
+  /** run the Verilog of rtl-out/ (default) or build the configuration into a scratch directory */
+  readonly rtl?: 'reference' | 'build';
 }
 
 export async function runQuantizerRegression(c: QuantizerConfig, o: QuantizerRunOptions): Promise<SuiteRun> {
+  if (o.rtl === 'build') return withQuantizerRtl(c, (rtl) => runOn(c, o, rtl.rtlFiles));
+  return runOn(c, o, referenceRtlFiles(blockQuantizerName(c)));
+}
+
+async function runOn(c: QuantizerConfig, o: QuantizerRunOptions, rtlFiles: readonly string[]): Promise<SuiteRun> {
   const t0 = performance.now();
   const top = blockQuantizerName(c);
   const label = `${top} corners+${o.blocks} random`;
@@ -44,7 +70,7 @@ export async function runQuantizerRegression(c: QuantizerConfig, o: QuantizerRun
   let report: string | undefined;
   try {
     const iface = blockQuantizerModule(c).interface();
-    const rtl: QuantizerRtl = { iface, rtlFiles: referenceRtlFiles(top), format: c.format, k: c.k, scaleMode: c.scaleMode, input: c.input };
+    const rtl: QuantizerRtl = { iface, rtlFiles, format: c.format, k: c.k, scaleMode: c.scaleMode, input: c.input };
     const ins = dataPorts(iface, 'input');
     const outs = dataPorts(iface, 'output');
     const corners = cornerBlocks(c.format, c.k, c.scaleMode, c.input);
@@ -123,12 +149,17 @@ export async function runSimQuantizeChecks(sim: SimulatorName, seed: number): Pr
 
 export const quantizerSuite: Suite = {
   name: 'quantizer',
-  summary: 'block quantizers of rtl-out (every format k=32 floor, mxsf rceil, mxsf BF16) vs golden quantizeBlock: corner + random blocks; mxgen sim quantize for every format and scale mode',
+  summary: 'block quantizers of rtl-out (every format k=32 floor, mxsf rceil, mxsf BF16) and pipelined ones (depths 3-6, skid) vs golden quantizeBlock: corner + random blocks; mxgen sim quantize for every format and scale mode',
   async run(ctx: SuiteContext): Promise<SuiteRun[]> {
     const runs: SuiteRun[] = [];
     for (const c of quantizerReferenceSet()) {
       for (const sim of ctx.sims) {
         runs.push(await runQuantizerRegression(c, { sim, blocks: QUANTIZER_COUNTS[ctx.level][sim], seed: ctx.seed, waves: ctx.waves, log: (l) => ctx.log(l) }));
+      }
+    }
+    for (const c of PIPELINED_QUANTIZERS[ctx.level]) {
+      for (const sim of ctx.sims) {
+        runs.push(await runQuantizerRegression(c, { sim, blocks: PIPELINED_COUNTS[ctx.level][sim], seed: ctx.seed, waves: ctx.waves, log: (l) => ctx.log(l), rtl: 'build' }));
       }
     }
     for (const sim of ctx.sims) {
