@@ -5,6 +5,9 @@
 // under Icarus on every input combination (and flop sequence).
 // Toggle coverage is switched off inside the models: the counts come from the nets of the design.
 
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BUILD_DIR } from '../sim/paths';
 import { boolToVerilog, parseBoolExpr, type BoolExpr } from './boolexpr';
 import { LibertyError, type LibCell, type Library } from './liberty';
 
@@ -84,4 +87,17 @@ export function cellLibraryVerilog(lib: Library): string {
     '/* verilator coverage_on */',
     '',
   ].join('\n');
+}
+
+/** Writes the generated models of `lib` under sim/build/phys/ (rewritten only when the text changes); returns the path. */
+export function writeCellLibrary(lib: Library, dir = join(BUILD_DIR, 'phys')): string {
+  const text = cellLibraryVerilog(lib);
+  const file = join(dir, `${lib.name}_cells.v`);
+  mkdirSync(dir, { recursive: true });
+  if (!existsSync(file) || readFileSync(file, 'utf8') !== text) {
+    const tmp = `${file}.tmp-${process.pid}`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  }
+  return file;
 }

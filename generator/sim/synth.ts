@@ -262,7 +262,8 @@ export async function synthesize(files: readonly string[], top: string, opts: Sy
   const hashParts = [
     RECIPE,
     // the scripts themselves, so any change of the flow recomputes
-    synthScript(files, top, flow, '.', liberty, parts.length > 0),
+    // (file names only: the same RTL synthesized from another directory hits the same cache entry)
+    synthScript(files.map((f) => basename(f)), top, flow, '.', liberty, parts.length > 0),
     liberty ? partitionScript(top, liberty, ['ids'], flow, '.') : '',
     (flow === 'yosys-default' ? ABC_LIBERTY_DEFAULT : ABC_LIBERTY).join(';'),
     flow,
