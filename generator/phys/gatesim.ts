@@ -225,6 +225,8 @@ export interface StreamRunOptions {
   /** output transactions expected per input transaction (default 1) */
   readonly outputsPerInput?: number;
   readonly timeoutCycles?: number;
+  /** a lane's share of the stream is a multiple of this (a tile's rows) */
+  readonly group?: number;
 }
 
 export interface StreamRunResult {
@@ -251,7 +253,8 @@ export function runStream(sim: CompiledNetlist, iface: ModuleInterface, o: Strea
   const v = sim.v;
   const lanes = Math.min(o.lanes ?? LANES, LANES, o.vectors.length);
   if (lanes < 1) throw new GateSimError('runStream: no input vectors');
-  const perLane = Math.floor(o.vectors.length / lanes);
+  const group = o.group ?? 1;
+  const perLane = Math.floor(o.vectors.length / lanes / group) * group;
   if (perLane < 1) throw new GateSimError(`runStream: ${o.vectors.length} vectors for ${lanes} lanes`);
   const port = (name: string): readonly number[] => {
     const p = n.ports.find((x) => x.name === name);

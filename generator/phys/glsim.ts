@@ -29,6 +29,8 @@ export interface GateLevelOptions {
   /** valid/ready stall probability of the testbench (Icarus / Verilator), percent */
   readonly stallPercent?: number;
   readonly outputsPerInput?: number;
+  /** a lane of the toggle simulator gets a multiple of this many vectors (a tile's rows) */
+  readonly group?: number;
   /** the library's Verilog cell models for Icarus (default: osu018_stdcells.v) */
   readonly cellVerilog?: string;
 }
@@ -39,10 +41,16 @@ export async function simulateGateLevel(d: MappedDesign, o: GateLevelOptions): P
   const t0 = performance.now();
   if (!d.synth.mapped) throw new HarnessError(`${d.module.name}: not mapped`);
   if (o.sim === 'gatesim') {
-    const r = runStream(new CompiledNetlist(d.netlist, d.lib), iface, { vectors: o.vectors, lanes: 32, ...(o.outputsPerInput ? { outputsPerInput: o.outputsPerInput } : {}) });
-    const lanes = Math.min(32, o.vectors.length);
-    const used = Math.floor(o.vectors.length / lanes) * lanes * (o.outputsPerInput ?? 1);
-    const cmp = compareOutputs({ expected: o.expected.slice(0, used), actual: r.outputs, iface, inputs: [], seed: o.seed, describe: `gatesim ${d.module.name}`, maxShown: 3 });
+    const group = o.group ?? 1;
+    const lanes = Math.max(1, Math.min(32, Math.floor(o.vectors.length / group)));
+    const r = runStream(new CompiledNetlist(d.netlist, d.lib), iface, { vectors: o.vectors, lanes, group, ...(o.outputsPerInput ? { outputsPerInput: o.outputsPerInput } : {}) });
+    const perLane = Math.floor(o.vectors.length / lanes / group) * group;
+    // lane l ran vectors [l * perLane, (l + 1) * perLane)
+    const expected: bigint[] = [];
+    const opi = o.outputsPerInput ?? 1;
+    for (let l = 0; l < lanes; l++) expected.push(...o.expected.slice(l * perLane * opi, (l + 1) * perLane * opi));
+    const used = expected.length;
+    const cmp = compareOutputs({ expected: expected.slice(0, used), actual: r.outputs, iface, inputs: [], seed: o.seed, describe: `gatesim ${d.module.name}`, maxShown: 3 });
     return { sim: o.sim, vectors: cmp.vectors, mismatches: cmp.mismatches, seconds: (performance.now() - t0) / 1000, buildSeconds: 0, ...(cmp.ok ? {} : { report: cmp.text }) };
   }
   const cells = o.sim === 'verilator' ? writeCellLibrary(d.lib) : (o.cellVerilog ?? OSU018_VERILOG);

@@ -15,7 +15,7 @@ import { WORK_DIR } from '../sim/paths';
 import { HarnessError } from '../sim/errors';
 import { DEFAULT_ENVIRONMENT, type Environment } from './environment';
 import { computeEnergy, type EnergyPart, type EnergyResult } from './energy';
-import { CompiledNetlist, runStream, type StreamRunResult } from './gatesim';
+import { CompiledNetlist, runStream, type StreamRunResult, type ToggleCounts } from './gatesim';
 import { OSU018_LIBERTY, readLiberty, type Library } from './liberty';
 import { readNetlistJson, type Netlist } from './netlist';
 import { partSpecs } from './partition';
@@ -70,6 +70,8 @@ export interface MeasureEnergyOptions extends MapOptions {
   readonly env?: Environment;
   /** parallel streams of the toggle simulator (default 32) */
   readonly lanes?: number;
+  /** a lane gets a multiple of this many vectors (a tile's rows; default 1) */
+  readonly group?: number;
   /** a mapped design from mapDesign (skips the mapping) */
   readonly mapped?: MappedDesign;
 }
@@ -100,6 +102,8 @@ export interface MeasureEnergyResult {
   /** outputs that differ from `expected` (0 when not given) */
   readonly mismatches: number;
   readonly firstMismatch?: string;
+  /** the flat run's per-net transition counts */
+  readonly toggles: ToggleCounts;
   readonly outputs: number;
   readonly simSeconds: number;
   readonly mapped: MappedDesign;
@@ -128,11 +132,12 @@ export async function measureEnergy(o: MeasureEnergyOptions): Promise<MeasureEne
   const opsPer = o.opsPerTransaction ?? 1;
   const lanes = o.lanes ?? 32;
   // the expected outputs cover the whole stream only for a whole number of vectors per lane
-  const usable = Math.floor(o.vectors.length / lanes) * lanes;
-  if (usable === 0) throw new HarnessError(`measureEnergy(${o.module.name}): ${o.vectors.length} vectors for ${lanes} lanes`);
+  const group = o.group ?? 1;
+  const usable = Math.floor(o.vectors.length / lanes / group) * group * lanes;
+  if (usable === 0) throw new HarnessError(`measureEnergy(${o.module.name}): ${o.vectors.length} vectors for ${lanes} lanes of ${group}`);
   const vectors = o.vectors.slice(0, usable);
   const run = (n: Netlist) =>
-    runStream(new CompiledNetlist(n, mapped.lib), iface, { vectors, lanes, ...(o.outputsPerInput ? { outputsPerInput: o.outputsPerInput } : {}) });
+    runStream(new CompiledNetlist(n, mapped.lib), iface, { vectors, lanes, group, ...(o.outputsPerInput ? { outputsPerInput: o.outputsPerInput } : {}) });
   const clockPort = iface.handshake?.clock;
   const t0 = performance.now();
   const flat = run(mapped.netlist);
@@ -167,6 +172,7 @@ export async function measureEnergy(o: MeasureEnergyOptions): Promise<MeasureEne
     breakdown,
     ...(partitionedPjPerOp !== undefined ? { partitionedPjPerOp } : {}),
     mismatches: cmp.mismatches,
+    toggles: flat.toggles,
     ...(cmp.first ? { firstMismatch: cmp.first } : {}),
     outputs: flat.outputs.length,
     simSeconds: (performance.now() - t0) / 1000,

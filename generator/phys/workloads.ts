@@ -31,6 +31,8 @@ export interface UnitStream {
   readonly outputsPerInput: number;
   /** what an operation is, for the reports */
   readonly opName: string;
+  /** transactions that belong together (a tile's rows): a stream is only cut at multiples of this */
+  readonly group: number;
 }
 
 // ---- data sets ----
@@ -73,6 +75,8 @@ export function dataSet(id: DataSetId, seed = 1): DataSet {
 }
 
 const bitsOf = (x: number): number => floatToBits(x);
+/** The 16-bit BF16 pattern of FP32 bits (round to nearest even), as BF16 ports take it. */
+const bf16Of = (bits: number): number => fp32BitsToBf16Bits(bits) >>> 16;
 
 /** Element (r, c) of a matrix as FP32 bits, 0 outside it (padding). */
 function at(m: F32Matrix, r: number, c: number): number {
@@ -91,7 +95,7 @@ export function peKindOf(cfg: RtlConfig): { kind: PeKind; k: number } {
 function peStream(cfg: RtlConfig, cases: readonly PeCase[], kind: PeKind, k: number): UnitStream {
   const pack = peInputPacker(kind, k);
   const model = peModel(kind);
-  return { vectors: cases.map(pack), expected: cases.map((c) => BigInt(model(c) >>> 0)), opsPerTransaction: 1, outputsPerInput: 1, opName: `k = ${k} chunk dot product` };
+  return { vectors: cases.map(pack), expected: cases.map((c) => BigInt(model(c) >>> 0)), opsPerTransaction: 1, outputsPerInput: 1, opName: `k = ${k} chunk dot product`, group: 1 };
 }
 
 /** PE transactions from GEMM operands: output elements C[i][j] in turn, each a run of chunks along K, acc chained. */
@@ -112,7 +116,7 @@ function peDataCases(kind: PeKind, k: number, data: DataSet, count: number, seed
     for (let c0 = 0; c0 < Kp && out.length < count; c0 += k) {
       let x: PeCase;
       if (kind.kind === 'bf16') {
-        x = { a: rowA.slice(c0, c0 + k).map(fp32BitsToBf16Bits), b: colB.slice(c0, c0 + k).map(fp32BitsToBf16Bits), xa: 0, xb: 0, acc };
+        x = { a: rowA.slice(c0, c0 + k).map((v) => bf16Of(v)), b: colB.slice(c0, c0 + k).map((v) => bf16Of(v)), xa: 0, xb: 0, acc };
       } else {
         const b0 = Math.floor(c0 / BLOCK) * BLOCK;
         const qa = quantizeBlock(kind.formatA, rowA.slice(b0, b0 + BLOCK), 'floor');
@@ -152,6 +156,7 @@ function quantStream(top: Module, q: QuantParams, blocks: readonly Block[]): Uni
     opsPerTransaction: q.k,
     outputsPerInput: 1,
     opName: 'quantized element',
+    group: 1,
   };
 }
 
@@ -159,7 +164,7 @@ function quantStream(top: Module, q: QuantParams, blocks: readonly Block[]): Uni
 function dataBlocks(k: number, input: QuantInput, data: DataSet, count: number, seed: number): Block[] {
   const rng = new Prng(seed);
   const out: Block[] = [];
-  const cvt = (v: number): number => (input === 'bf16' ? fp32BitsToBf16Bits(v) : v);
+  const cvt = (v: number): number => (input === 'bf16' ? bf16Of(v) : v);
   for (let g = 0; out.length < count; g++) {
     const { a, b } = data.gemms[g % data.gemms.length]!;
     if (g % 2 === 0) {
@@ -196,13 +201,14 @@ function tileStream(t: TileQuantConfig, tiles: readonly Uint32Array[]): UnitStre
     opsPerTransaction: t.cols,
     outputsPerInput: 1,
     opName: 'quantized element',
+    group: t.rows,
   };
 }
 
 function dataTiles(t: TileQuantConfig, data: DataSet, count: number, seed: number): Uint32Array[] {
   const rng = new Prng(seed);
   const out: Uint32Array[] = [];
-  const cvt = (v: number): number => (t.input === 'bf16' ? fp32BitsToBf16Bits(v) : v);
+  const cvt = (v: number): number => (t.input === 'bf16' ? bf16Of(v) : v);
   for (let g = 0; out.length < count; g++) {
     const { a, b } = data.gemms[g % data.gemms.length]!;
     const m = g % 2 === 0 ? a : b;
@@ -240,7 +246,7 @@ export function verificationStream(cfg: RtlConfig, top: Module, count: number, s
     }
     case 'decoder': {
       const { inputs, expected } = decoderExpected(cfg.format as FormatName);
-      return { vectors: inputs, expected, opsPerTransaction: 1, outputsPerInput: 1, opName: 'decoded element' };
+      return { vectors: inputs, expected, opsPerTransaction: 1, outputsPerInput: 1, opName: 'decoded element', group: 1 };
     }
     default:
       throw new WorkloadError(`no gate-level vectors for unit '${cfg.unit}'`);

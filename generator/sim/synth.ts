@@ -250,8 +250,10 @@ async function yosysRun(yosys: string, dir: string, scriptFile: string, logFile:
   return log;
 }
 
-export async function synthesize(files: readonly string[], top: string, opts: SynthOptions = {}): Promise<SynthResult> {
-  if (files.length === 0) throw new HarnessError(`synthesize(${top}): no files given`);
+export async function synthesize(fileList: readonly string[], top: string, opts: SynthOptions = {}): Promise<SynthResult> {
+  if (fileList.length === 0) throw new HarnessError(`synthesize(${top}): no files given`);
+  // sorted by name: the same design listed in another order is the same synthesis (and cache entry)
+  const files = [...fileList].sort((a, b) => basename(a).localeCompare(basename(b)) || a.localeCompare(b));
   const yosys = requireTool('yosys', { path: opts.toolPath });
   const texts = await Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => Promise.reject(new HarnessError(`cannot read RTL file ${f}`)))));
   const flow = opts.flow ?? 'bounded-sat';
