@@ -34,12 +34,13 @@ function clockEdge(expr: string, cell: string): { pin: string; edge: 'posedge' |
   return { pin: c.pin, edge: c.activeLow ? 'negedge' : 'posedge' };
 }
 
-export function cellModel(c: LibCell): string {
+/** Verilog model of one cell; `name` renames the module (tests compare it with the library's own model). */
+export function cellModel(c: LibCell, name = c.name): string {
   const skip = modelSkipReason(c);
   if (skip) throw new LibertyError(`no model for cell ${c.name}: ${skip}`);
   const pins = [...c.pins.values()];
   const L: string[] = [];
-  L.push(`module ${c.name} (${pins.map((p) => p.name).join(', ')});`);
+  L.push(`module ${name} (${pins.map((p) => p.name).join(', ')});`);
   for (const p of pins) L.push(`  ${p.direction === 'input' ? 'input' : 'output'} ${p.name};`);
   const ff = c.ff;
   const rename = (v: string): string => (ff && v === ff.iq ? 'IQ' : ff && v === ff.iqn ? '(~IQ)' : v);
@@ -76,7 +77,7 @@ export function cellModel(c: LibCell): string {
 /** One Verilog file with a model of every cell that can be modelled (the others are listed in a comment). */
 export function cellLibraryVerilog(lib: Library): string {
   const skipped = [...lib.cells.values()].filter((c) => modelSkipReason(c) !== undefined);
-  const models = [...lib.cells.values()].filter((c) => modelSkipReason(c) === undefined).map(cellModel);
+  const models = [...lib.cells.values()].filter((c) => modelSkipReason(c) === undefined).map((c) => cellModel(c));
   return [
     `// Zero-delay models of the ${lib.name} cells, generated from ${lib.file} (liberty function / ff groups)`,
     `// by generator/phys/cellmodels.ts. Not modelled: ${skipped.map((c) => `${c.name} (${modelSkipReason(c)})`).join(', ') || 'none'}.`,

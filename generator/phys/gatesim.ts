@@ -227,6 +227,11 @@ export interface StreamRunOptions {
   readonly timeoutCycles?: number;
   /** a lane's share of the stream is a multiple of this (a tile's rows) */
   readonly group?: number;
+  /**
+   * count every cycle from the warm-up to the edge that takes the last output (the testbench's last time step,
+   * for comparisons with a simulator's VCD); default: only the steady cycles in which every lane offers input
+   */
+  readonly countToEnd?: boolean;
 }
 
 export interface StreamRunResult {
@@ -374,7 +379,7 @@ export function runStream(sim: CompiledNetlist, iface: ModuleInterface, o: Strea
         validNext |= 1 << l;
       }
       // counted: the cycles after the warm-up in which every lane offers a vector (the steady stream)
-      const inWindow = cycles >= warm && (presenting & laneMask) === laneMask;
+      const inWindow = cycles >= warm && (o.countToEnd === true || (presenting & laneMask) === laneMask);
       if (inWindow) accepted += popcount(acc);
       // the edge: flops take D, then the testbench's non-blocking updates
       sim.clock();

@@ -24,9 +24,8 @@ export function ciConfigs(): RtlConfig[] {
   return [
     ...decoderConfigs().filter((c) => c.format === 'mxsf' || c.format === 'mxint8'),
     quantizerConfig({ format: 'mxsf', k: 4, scaleMode: 'floor', input: 'fp32', depth: 1 }),
-    tileConfig({ ...tileReference('mxsf'), rows: 4, cols: 4 }),
+    tileConfig({ ...tileReference('mxsf'), rows: 2, cols: 2 }),
     mxPeConfig('mxsf', 'mxsf', 2, 1),
-    mxPeConfig('mxfp8-e4m3', 'mxfp8-e4m3', 2, 1),
     bf16PeConfig(2, 1),
   ];
 }
@@ -34,7 +33,7 @@ export function ciConfigs(): RtlConfig[] {
 type Counts = Readonly<Record<'verilator' | 'icarus', number>>;
 /** transactions per design (decoders: every code, whatever the count) */
 const COUNTS: Readonly<Record<string, Counts>> = {
-  ci: { verilator: 10_000, icarus: 300 },
+  ci: { verilator: 10_000, icarus: 200 },
   reference: { verilator: 20_000, icarus: 200 },
   long: { verilator: 1_000_000, icarus: 2_000 },
 };
