@@ -8,7 +8,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RtlConfig } from '../rtl/config';
-import { bf16PeConfig, mxPeConfig, peSynthConfigs } from '../rtl/pe/configs';
+import { FORMAT_NAMES } from '../golden/index';
+import { bf16PeConfig, MIXED_PAIRS, mxPeConfig, PE_REFERENCE_DEPTH } from '../rtl/pe/configs';
 import { quantizerConfig, quantizerSynthConfigs } from '../rtl/quantizer/configs';
 import { TILE_UNIT, tileConfigs } from '../rtl/tile/configs';
 import { DEFAULT_ENVIRONMENT, describeEnvironment } from '../phys/environment';
@@ -36,7 +37,13 @@ export interface PowerRecord {
 
 function configs(set: 'full' | 'ci'): RtlConfig[] {
   if (set === 'ci') return [mxPeConfig('mxsf', 'mxsf', 2, 1), bf16PeConfig(2, 1), quantizerConfig({ format: 'mxsf', k: 4, scaleMode: 'floor', input: 'fp32', depth: 1 })];
-  return [...peSynthConfigs(), ...quantizerSynthConfigs(), ...tileConfigs()];
+  // every PE format (and the mixed pair) at k = 32 and k = 8, bf16; the quantizers and tile re-quantizers of make synth
+  const pes = [32, 8].flatMap((k) => [
+    ...FORMAT_NAMES.map((f) => mxPeConfig(f, f, k, PE_REFERENCE_DEPTH)),
+    ...MIXED_PAIRS.map(([a, b]) => mxPeConfig(a, b, k, PE_REFERENCE_DEPTH)),
+    bf16PeConfig(k, PE_REFERENCE_DEPTH),
+  ]);
+  return [...pes, ...quantizerSynthConfigs(), ...tileConfigs()];
 }
 
 /** Transactions per design and data set: 100 per lane of the 32-lane toggle simulator (quantizer blocks: 50). */
