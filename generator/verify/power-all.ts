@@ -309,16 +309,18 @@ function renderReport(
     const get = (f: string, id: string): PowerRecord | undefined => rs.find((r) => r.format === f && r.data === id);
     const refE4 = (id: string) => get('mxfp8-e4m3', id)?.pj_per_op;
     const refBf = (id: string) => get('bf16', id)?.pj_per_op;
-    L.push(`| format | top | ${ids.map((id) => `${id}`).join(' | ')} | ${ids.slice(0, 1).map((id) => `x e4m3 (${id}) | x bf16 (${id})`).join(' | ')} | toggles/op (${ids[0]}) |`);
-    L.push(`|---|---|${ids.map(() => '---:').join('|')}|---:|---:|---:|`);
+    L.push('Each cell: pJ per op (x mxfp8-e4m3, x bf16 of the same data; `-` where absent).', '');
+    L.push(`| format | top | ${ids.join(' | ')} | toggles/op (${ids[0]}) |`);
+    L.push(`|---|---|${ids.map(() => '---:').join('|')}|---:|`);
     const sorted = formats.sort((a, b) => (get(a, ids[0]!)?.pj_per_op ?? 0) - (get(b, ids[0]!)?.pj_per_op ?? 0));
+    const ratio = (x: number | undefined, b: number | undefined) => (x !== undefined && b ? (x / b).toFixed(2) : '-');
     for (const f of sorted) {
       const r0 = get(f, ids[0]!);
-      const ratio = (x: number | undefined, b: number | undefined) => (x !== undefined && b ? (x / b).toFixed(2) : '-');
-      L.push(
-        `| ${f} | \`${String(r0?.top ?? '')}\` | ${ids.map((id) => (get(f, id) ? f2(get(f, id)!.pj_per_op) : '-')).join(' | ')} | ` +
-          `${ratio(r0?.pj_per_op, refE4(ids[0]!))} | ${ratio(r0?.pj_per_op, refBf(ids[0]!))} | ${r0 ? Math.round(r0.toggles_per_op).toLocaleString('en-US') : '-'} |`,
-      );
+      const cell = (id: string) => {
+        const r = get(f, id);
+        return r ? `${f2(r.pj_per_op)} (${ratio(r.pj_per_op, refE4(id))}, ${ratio(r.pj_per_op, refBf(id))})` : '-';
+      };
+      L.push(`| ${f} | \`${String(r0?.top ?? '')}\` | ${ids.map(cell).join(' | ')} | ${r0 ? Math.round(r0.toggles_per_op).toLocaleString('en-US') : '-'} |`);
     }
     L.push('');
     if (unit === 'pe') {
