@@ -116,6 +116,9 @@ async function main(): Promise<number> {
           breakdown: r.breakdown.map((b) => ({ part: b.part, pj_per_op: r4(b.pjPerOp), share: r4(b.share) })),
           area_um2: mapped.synth.mapped!.areaUm2,
           fmax_mhz: r4(tm.fmaxMhz),
+          critical_path_ns: r4(tm.criticalPathNs),
+          lib_cells: mapped.synth.mapped!.cells,
+          flop_bits: mapped.synth.mapped!.flopBits,
           gate_level_outputs_checked: r.outputs,
           gate_level_mismatches: r.mismatches,
         });
