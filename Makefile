@@ -6,8 +6,11 @@
 #   make sim          bit-exact regression of every generated unit (SIM=icarus|verilator for one simulator)
 #   make sim-long     the long regression (10 M vectors per unit; hours)
 #   make lint         verilator --lint-only -Wall on every generated module
-#   make synth        full Yosys synthesis (fails on latches), writes reports/synth.json and reports/synth.md
-#                     (slow: the k = 32 PEs take minutes each); make synth-check is the fast latch check
+#   make synth        full Yosys synthesis (fails on latches), mapped to the OSU 0.18 um library, OpenSTA timing;
+#                     writes reports/synth.json and reports/synth.md (slow: the k = 32 PEs take minutes each);
+#                     make synth-check is the fast latch check plus the gate-level/energy CI sample (make phys-ci)
+#   make power        energy per operation from gate-level toggles (reports/power.{json,md,svg}; runs after synth)
+#   make sim-gl       gate-level simulation of every reference top vs the golden model; sim-gl-long: more vectors
 #   make bench        golden-model throughput;  make bench-sim: simulator throughput
 #   make study        the format accuracy study (reports/study.*); make study-quick is the CI version
 # Options: SIM=icarus|verilator  WAVES=1 (dump VCDs into sim/work/)  SEED=N
@@ -74,6 +77,26 @@ synth: setup
 
 synth-check: setup
 	$(TSX) generator/verify/synth-check.ts
+	@$(MAKE) --no-print-directory phys-ci
+
+.PHONY: power sim-gl sim-gl-long phys-ci
+
+# energy per operation of every PE / quantizer / tile re-quantizer (shares the mapping cache with make synth)
+power: setup
+	$(TSX) generator/verify/power-all.ts --seed $(SEED)
+
+# gate-level simulation of every reference top (Verilator + liberty models, Icarus + osu018_stdcells.v on a sample)
+sim-gl: setup
+	$(TSX) generator/verify/sim-gl.ts --set reference --seed $(SEED)
+
+sim-gl-long: setup
+	$(TSX) generator/verify/sim-gl.ts --set reference --level long --seed $(SEED)
+
+# CI sample of the physical flow: small configurations per unit type mapped, simulated at gate level (10k vectors),
+# and measured for energy with the OpenSTA cross-check (writes sim/work/power-ci/)
+phys-ci: setup
+	$(TSX) generator/verify/sim-gl.ts --set ci --seed $(SEED)
+	$(TSX) generator/verify/power-all.ts --set ci --seed $(SEED)
 
 bench: setup-node
 	npm run --silent bench

@@ -1,12 +1,17 @@
-// Yosys 0.23 synthesis for area/depth estimates: generic gate count, CMOS transistor estimate, logic depth.
+// Yosys 0.23 synthesis: generic gate count, CMOS transistor estimate, logic depth, and the mapping to a standard-cell
+// library (OSU 0.18 um by default: dfflibmap + abc -liberty, area from the library, a mapped netlist for STA and
+// gate-level simulation). Optionally the mapping is repeated per part of the design (each direct submodule, the top's
+// own logic, the flip-flops) so "what dominates" is measured in context (generator/phys/partition.ts).
 // Latches are always an error (generated units are flop-based); results are cached per RTL content.
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { cachedBuild } from './build-cache.js';
 import { runInGroup } from './process-group.js';
 import { HarnessError, SynthError } from './errors.js';
 import { requireTool } from './tools.js';
+import { PART_FF, PART_TOP, partId, tagPartitions, type PartSpec } from '../phys/partition.js';
+import { OSU018_LIBERTY, readLiberty } from '../phys/liberty.js';
 
 /**
  * The synthesis flow. 'bounded-sat' (used for every figure): `synth -flatten -noshare`, and ABC's default
@@ -21,14 +26,67 @@ export const SYNTH_FLOWS: readonly SynthFlow[] = ['bounded-sat', 'yosys-default'
 export interface SynthOptions {
   readonly toolPath?: string;
   readonly flow?: SynthFlow;
+  /** Liberty file to map to (default: the OSU 0.18 um library of qflow-tech-osu018); null: no mapping. */
+  readonly liberty?: string | null;
+  /** Also map per part (each direct submodule with its hierarchy; the top's own logic; the flip-flops). */
+  readonly parts?: readonly PartSpec[];
 }
 
 /**
  * ABC's default script for gate mapping (Yosys 0.23 abc.cc) with the SAT sweep bounded to 1,000 conflicts per
- * node instead of 1,000,000 (a file: `;` ends a Yosys command).
+ * node instead of 1,000,000 (a file: `;` ends a Yosys command). The same script is ABC's default for liberty
+ * mapping (`&nf` maps to the library's cells, delay-oriented with area recovery).
  */
-const ABC_BOUNDED = ['strash', '&get -n', '&fraig -x -C 1000', '&put', 'scorr', 'dc2', 'dretime', 'strash', '&get -n', '&dch -f', '&nf', '&put'];
+const ABC_BOUNDED = ['strash', '&get -n', '&fraig -x -C 1000', '&put', 'scorr', 'dc2', 'dretime', 'strash', '&get -n', '&dch -f', '&nf {D}', '&put'];
 const ABC_BOUNDED_FILE = 'abc-bounded-sat.scr';
+/**
+ * Library mapping: the same script, then ABC's gate sizing against the liberty timing (`buffer` splits high-fanout
+ * nets, `upsize` / `dnsize` pick drive strengths; ABC's wire-load 'none'); `stime -p` logs ABC's own delay estimate.
+ * Measured on mxsf_pe_k8_d1: ABC delay 35.6 -> 25.9 ns for +2 % area. Used by both flows.
+ */
+const ABC_LIBERTY = [...ABC_BOUNDED, 'topo', 'buffer', 'upsize', 'dnsize', 'stime -p'];
+const ABC_LIBERTY_DEFAULT = ['strash', '&get -n', '&fraig -x', '&put', 'scorr', 'dc2', 'dretime', 'strash', '&get -n', '&dch -f', '&nf {D}', '&put', 'topo', 'buffer', 'upsize', 'dnsize', 'stime -p'];
+const ABC_LIBERTY_FILE = 'abc-liberty.scr';
+
+/** A design mapped to the library (flat: the figures of the design). */
+export interface MappedResult {
+  readonly liberty: string;
+  /** `stat -liberty`: sum of the cell areas, um^2 */
+  readonly areaUm2: number;
+  readonly cells: number;
+  readonly cellsByType: Readonly<Record<string, number>>;
+  /** library flip-flop cells (= flop bits) */
+  readonly flopBits: number;
+  /** ABC's own delay estimate of the mapped logic (`stime -p`, no wire load, ideal I/O), ns */
+  readonly abcDelayNs: number;
+  /** mapped netlist, Verilog (every net and cell renamed to a plain identifier) and Yosys JSON */
+  readonly verilog: string;
+  readonly json: string;
+}
+
+/** One part of the per-part mapping. */
+export interface PartResult {
+  /** the submodule name, '(own logic)' or '(flip-flops)' */
+  readonly name: string;
+  /** part id in the `mxpart` attribute of the part netlist */
+  readonly id: string;
+  readonly count: number;
+  readonly areaUm2: number;
+  readonly libCells: number;
+  /** CMOS transistors of the part mapped on its own (`abc -g cmos` per part, flops as plain DFFs) */
+  readonly transistors: number;
+}
+
+export interface PartitionResult {
+  readonly parts: readonly PartResult[];
+  /** totals of the per-part mapping (differ from the flat figures by ABC's cross-part optimisation) */
+  readonly areaUm2: number;
+  readonly transistors: number;
+  /** generic gates that had no src attribute and took a neighbour's part */
+  readonly inferredCells: number;
+  /** the per-part mapped netlist (Yosys JSON, cells carry `mxpart`) */
+  readonly json: string;
+}
 
 export interface SynthResult {
   readonly top: string;
@@ -52,20 +110,32 @@ export interface SynthResult {
   /** Full Yosys log. */
   readonly logFile: string;
   readonly flow: SynthFlow;
+  /** the library mapping (absent with `liberty: null`) */
+  readonly mapped?: MappedResult;
+  /** the per-part mapping (when `parts` was given) */
+  readonly partition?: PartitionResult;
 }
 
 /** Bump when the script changes so cached results are recomputed. */
-const RECIPE = 'yosys-synth-1';
+const RECIPE = 'yosys-synth-3-lib';
 
 const LATCH_CELL = /^\$(_DLATCH|_SR_|_DLATCHSR|dlatch|adlatch|dlatchsr|sr$)/;
 
+/** Renames every internal net and cell to a plain identifier (n123 / g45): OpenSTA's Tcl needs no escaping. */
+const RENAME = ['opt_clean -purge', 'rename -hide w:* x:* %d', 'rename -enumerate -pattern n% w:*', 'rename -enumerate -pattern g% c:*'];
+
 /** The Yosys script; for 'bounded-sat' the ABC script file `dir`/abc-bounded-sat.scr must exist (synthesize writes it). */
-export function synthScript(files: readonly string[], top: string, flow: SynthFlow = 'bounded-sat', dir = '.'): string {
-  const abc = flow === 'yosys-default' ? 'abc -g cmos' : `abc -g cmos -script "${resolve(dir, ABC_BOUNDED_FILE)}"`;
+export function synthScript(files: readonly string[], top: string, flow: SynthFlow = 'bounded-sat', dir = '.', liberty: string | null = null, prePartition = false): string {
+  const script = flow === 'yosys-default' ? '' : ` -script "${resolve(dir, ABC_BOUNDED_FILE)}"`;
+  const abc = `abc -g cmos${script}`;
   return [
     ...files.map((f) => `read_verilog "${resolve(f)}"`),
     `hierarchy -check -top ${top}`,
-    `synth -flatten -top ${top}${flow === 'yosys-default' ? '' : ' -noshare'}`,
+    // = synth -flatten [-noshare], split before its fine part so the coarse netlist can be saved (src attributes
+    // intact) for the per-part mapping
+    `synth -flatten -top ${top}${flow === 'yosys-default' ? '' : ' -noshare'} -run :fine`,
+    ...(prePartition ? ['write_json coarse.json'] : []),
+    `synth -flatten -top ${top}${flow === 'yosys-default' ? '' : ' -noshare'} -run fine:`,
     // Written before `check -assert` so a latch is reported as such even if check also fails.
     'tee -q -o generic.json stat -json',
     'check -assert',
@@ -81,6 +151,51 @@ export function synthScript(files: readonly string[], top: string, flow: SynthFl
     abc,
     'opt_clean',
     'tee -q -o full.json stat -json -tech cmos',
+    ...(liberty
+      ? [
+          'design -load generic',
+          // enables and synchronous resets become muxes in front of the library's DFFPOSX1, async resets DFFSR
+          `dfflibmap -liberty "${liberty}"`,
+          `abc -liberty "${liberty}" -script "${resolve(dir, ABC_LIBERTY_FILE)}"`,
+          ...RENAME,
+          `tee -q -o lib-stat.txt stat -liberty "${liberty}"`,
+          'write_verilog -noattr mapped.v',
+          'write_json mapped.json',
+        ]
+      : []),
+    '',
+  ].join('\n');
+}
+
+/**
+ * Second Yosys run: the coarse netlist with every part tagged (`submod`), split into one module per part, the fine
+ * synthesis and the mapping run per module (to the library, and to CMOS gates for the transistor estimate), each
+ * mapped cell tagged `mxpart` = its part, then flattened again: the netlist of the per-part figures.
+ */
+function partitionScript(top: string, liberty: string, ids: readonly string[], flow: SynthFlow, dir: string): string {
+  const script = flow === 'yosys-default' ? '' : ` -script "${resolve(dir, ABC_BOUNDED_FILE)}"`;
+  const mod = (id: string): string => (id === PART_TOP ? top : `${top}_${id}`);
+  return [
+    'read_json tagged.json',
+    `hierarchy -top ${top}`,
+    'submod',
+    `hierarchy -top ${top}`,
+    `synth -top ${top}${flow === 'yosys-default' ? '' : ' -noshare'} -run fine:`,
+    'design -save parted',
+    `dfflibmap -liberty "${liberty}"`,
+    `abc -liberty "${liberty}" -script "${resolve(dir, ABC_LIBERTY_FILE)}"`,
+    'opt_clean',
+    ...ids.map((id) => `setattr -set mxpart "${id}" ${mod(id)}/t:*`),
+    `tee -q -o part-lib-stat.txt stat -liberty "${liberty}" -top ${top}`,
+    'flatten',
+    ...RENAME,
+    'write_json part-lib.json',
+    'design -load parted',
+    'async2sync',
+    'dffunmap',
+    `abc -g cmos${script}`,
+    'opt_clean',
+    `tee -q -o part-cmos.json stat -json -tech cmos -top ${top}`,
     '',
   ].join('\n');
 }
@@ -92,28 +207,78 @@ interface StatModule {
 }
 
 async function readStat(file: string): Promise<StatModule> {
-  const json = JSON.parse(await readFile(file, 'utf8')) as { design: StatModule };
-  return json.design;
+  // For a partial selection Yosys 0.23 writes no "design" section and leaves a trailing comma: then the one
+  // (flat) module's entry is the statistic of the selection.
+  const text = (await readFile(file, 'utf8')).replace(/,\s*\}\s*$/, '\n}\n');
+  const json = JSON.parse(text) as { design?: StatModule; modules?: Record<string, StatModule> };
+  if (json.design) return json.design;
+  const mods = Object.values(json.modules ?? {});
+  if (mods.length === 0) return { num_cells: 0, num_cells_by_type: {} };
+  if (mods.length > 1) throw new SynthError(`${file}: statistics of ${mods.length} modules, expected one flat module`);
+  return mods[0]!;
 }
 
 function transistorCount(s: StatModule, what: string): { n: number; exact: boolean } {
+  // an empty selection has no estimate
+  if (s.num_cells === 0 && s.estimated_num_transistors === undefined) return { n: 0, exact: true };
   const m = /^(\d+)(\+?)$/.exec(String(s.estimated_num_transistors ?? ''));
   if (!m) throw new SynthError(`cannot parse ${what} transistor estimate '${s.estimated_num_transistors}'`);
   return { n: Number(m[1]), exact: m[2] === '' };
 }
 
-export async function synthesize(files: readonly string[], top: string, opts: SynthOptions = {}): Promise<SynthResult> {
-  if (files.length === 0) throw new HarnessError(`synthesize(${top}): no files given`);
+async function chipArea(file: string): Promise<number> {
+  // a hierarchical statistic ends with the whole design ("top module"); a flat one has one module
+  const text = await readFile(file, 'utf8');
+  const m = /Chip area for top module .*: ([\d.]+)/.exec(text) ?? /Chip area for module .*: ([\d.]+)/.exec(text);
+  if (!m) throw new SynthError(`no chip area in ${file}`);
+  return Number(m[1]);
+}
+
+type Cached = Omit<SynthResult, 'logFile' | 'cached' | 'flow' | 'mapped' | 'partition'> & {
+  mapped?: Omit<MappedResult, 'verilog' | 'json'>;
+  partition?: Omit<PartitionResult, 'json'>;
+};
+
+async function yosysRun(yosys: string, dir: string, scriptFile: string, logFile: string, top: string, what: string): Promise<string> {
+  const r = await runInGroup(yosys, ['-q', '-l', logFile, '-s', scriptFile], { cwd: dir });
+  const log = existsSync(logFile) ? await readFile(logFile, 'utf8') : (r.all ?? '');
+  if (r.exitCode !== 0) {
+    const err = /^ERROR: (.*)$/m.exec(log)?.[1] ?? `exit code ${r.exitCode ?? r.signal}`;
+    const warnings = [...log.matchAll(/^Warning: (.*)$/gm)].map((m) => m[1]!).slice(0, 3);
+    throw new SynthError(`yosys ${what} of ${top} failed: ${err}${warnings.length ? `; ${warnings.join('; ')}` : ''}`, logFile);
+  }
+  return log;
+}
+
+export async function synthesize(fileList: readonly string[], top: string, opts: SynthOptions = {}): Promise<SynthResult> {
+  if (fileList.length === 0) throw new HarnessError(`synthesize(${top}): no files given`);
+  // sorted by name: the same design listed in another order is the same synthesis (and cache entry)
+  const files = [...fileList].sort((a, b) => basename(a).localeCompare(basename(b)) || a.localeCompare(b));
   const yosys = requireTool('yosys', { path: opts.toolPath });
   const texts = await Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => Promise.reject(new HarnessError(`cannot read RTL file ${f}`)))));
   const flow = opts.flow ?? 'bounded-sat';
-  // 'yosys-default' keeps the recipe string of the first flow, so results cached before the flows existed stay valid
-  const recipe = flow === 'yosys-default' ? RECIPE : `${RECIPE}-${flow}`;
-  const hashParts = [recipe, top, ...files.map((f, i) => `${basename(f)}\n${texts[i]}`)];
+  const liberty = opts.liberty === null ? null : resolve(opts.liberty ?? OSU018_LIBERTY);
+  // a clear message (with the install command) when the library is missing
+  const libText = liberty ? (readLiberty(liberty), await readFile(liberty, 'utf8')) : '';
+  const parts = liberty ? (opts.parts ?? []) : [];
+  const hashParts = [
+    RECIPE,
+    // the scripts themselves, so any change of the flow recomputes
+    // (file names only: the same RTL synthesized from another directory hits the same cache entry)
+    synthScript(files.map((f) => basename(f)), top, flow, '.', liberty, parts.length > 0),
+    liberty ? partitionScript(top, liberty, ['ids'], flow, '.') : '',
+    (flow === 'yosys-default' ? ABC_LIBERTY_DEFAULT : ABC_LIBERTY).join(';'),
+    flow,
+    top,
+    liberty ? `${basename(liberty)}\n${libText}` : 'no-liberty',
+    JSON.stringify(parts),
+    ...files.map((f, i) => `${basename(f)}\n${texts[i]}`),
+  ];
   const build = await cachedBuild(`synth-${top}${flow === 'yosys-default' ? '' : `-${flow}`}`, hashParts, async (dir, logFile) => {
     const t0 = performance.now();
     if (flow !== 'yosys-default') await writeFile(join(dir, ABC_BOUNDED_FILE), ABC_BOUNDED.map((c) => `${c};`).join('\n') + '\n');
-    await writeFile(join(dir, 'synth.ys'), synthScript(files, top, flow, dir));
+    await writeFile(join(dir, ABC_LIBERTY_FILE), (flow === 'yosys-default' ? ABC_LIBERTY_DEFAULT : ABC_LIBERTY).map((c) => `${c};`).join('\n') + '\n');
+    await writeFile(join(dir, 'synth.ys'), synthScript(files, top, flow, dir, liberty, parts.length > 0));
     const r = await runInGroup(yosys, ['-q', '-l', logFile, '-s', 'synth.ys'], { cwd: dir });
     const log = existsSync(logFile) ? await readFile(logFile, 'utf8') : (r.all ?? '');
     const generic = existsSync(join(dir, 'generic.json')) ? await readStat(join(dir, 'generic.json')) : null;
@@ -134,7 +299,67 @@ export async function synthesize(files: readonly string[], top: string, opts: Sy
     const depth = Number(/Longest topological path in \S+ \(length=(\d+)\)/.exec(depthText)?.[1] ?? 0);
     const byType = generic!.num_cells_by_type;
     const fullT = transistorCount(full, 'full');
-    const result: Omit<SynthResult, 'logFile' | 'cached' | 'flow'> = {
+    let mapped: Cached['mapped'];
+    let partition: Cached['partition'];
+    if (liberty) {
+      const lib = readLiberty(liberty);
+      const json = JSON.parse(await readFile(join(dir, 'mapped.json'), 'utf8')) as { modules: Record<string, { cells: Record<string, { type: string }> }> };
+      const cells = Object.values(json.modules[top]?.cells ?? {});
+      const libByType: Record<string, number> = {};
+      for (const c of cells) libByType[c.type] = (libByType[c.type] ?? 0) + 1;
+      const unknown = Object.keys(libByType).filter((t) => !lib.cells.has(t));
+      if (unknown.length) throw new SynthError(`${top}: the mapped netlist has cells outside ${basename(liberty)}: ${unknown.join(', ')}`, logFile);
+      mapped = {
+        liberty,
+        areaUm2: await chipArea(join(dir, 'lib-stat.txt')),
+        cells: cells.length,
+        cellsByType: libByType,
+        flopBits: cells.filter((c) => lib.cells.get(c.type)!.ff).length,
+        abcDelayNs: Number([...log.matchAll(/Delay =\s*([\d.]+) ps/g)].at(-1)?.[1] ?? NaN) / 1000,
+      };
+      if (parts.length) {
+        const tagging = tagPartitions(join(dir, 'coarse.json'), join(dir, 'tagged.json'), top, parts);
+        const ids = [PART_FF, ...parts.map((_, i) => partId(i)), PART_TOP].filter((id) => id === PART_TOP || (tagging.cells[id] ?? 0) > 0);
+        await writeFile(join(dir, 'partition.ys'), partitionScript(top, liberty, ids, flow, dir));
+        await yosysRun(yosys, dir, 'partition.ys', join(dir, 'partition.log'), top, 'per-part mapping');
+        const pj = JSON.parse(await readFile(join(dir, 'part-lib.json'), 'utf8')) as { modules: Record<string, { cells: Record<string, { type: string; attributes?: Record<string, string> }> }> };
+        const area = new Map<string, number>();
+        const count = new Map<string, number>();
+        for (const c of Object.values(pj.modules[top]?.cells ?? {})) {
+          const id = c.attributes?.['mxpart'];
+          if (id === undefined) throw new SynthError(`${top}: a cell of the per-part netlist has no part tag`, join(dir, 'partition.log'));
+          area.set(id, (area.get(id) ?? 0) + lib.cells.get(c.type)!.area);
+          count.set(id, (count.get(id) ?? 0) + 1);
+        }
+        const cmosText = (await readFile(join(dir, 'part-cmos.json'), 'utf8')).replace(/,\s*\}\s*$/, '\n}\n');
+        const cmos = JSON.parse(cmosText) as { modules: Record<string, StatModule> };
+        const list: PartResult[] = [];
+        for (const id of ids) {
+          const m = cmos.modules[`\\${id === PART_TOP ? top : `${top}_${id}`}`];
+          if (!m) throw new SynthError(`${top}: no CMOS statistics of part ${id}`, join(dir, 'partition.log'));
+          // the top's own count excludes its part instances (which make Yosys mark it 'N+')
+          const t = Number(/^(\d+)/.exec(String(m.estimated_num_transistors ?? '0'))?.[1] ?? 0);
+          const spec = id.startsWith('p') ? parts[Number(id.slice(1))] : undefined;
+          list.push({
+            name: spec?.name ?? (id === PART_FF ? '(flip-flops)' : '(own logic)'),
+            id,
+            count: spec?.count ?? 1,
+            areaUm2: area.get(id) ?? 0,
+            libCells: count.get(id) ?? 0,
+            transistors: t,
+          });
+        }
+        await rm(join(dir, 'coarse.json'));
+        await rm(join(dir, 'tagged.json'));
+        partition = {
+          parts: list,
+          areaUm2: await chipArea(join(dir, 'part-lib-stat.txt')),
+          transistors: list.reduce((a, p) => a + p.transistors, 0),
+          inferredCells: tagging.inferred,
+        };
+      }
+    }
+    const result: Cached = {
       top,
       cells: generic!.num_cells,
       cellsByType: byType,
@@ -145,9 +370,19 @@ export async function synthesize(files: readonly string[], top: string, opts: Sy
       depth,
       latches: 0,
       seconds: (performance.now() - t0) / 1000,
+      ...(mapped ? { mapped } : {}),
+      ...(partition ? { partition } : {}),
     };
     await writeFile(join(dir, 'result.json'), JSON.stringify(result, null, 2) + '\n');
   });
-  const cached = JSON.parse(await readFile(join(build.dir, 'result.json'), 'utf8')) as Omit<SynthResult, 'logFile' | 'cached' | 'flow'>;
-  return { ...cached, cached: !build.built, logFile: `${build.dir}.build.log`, flow };
+  const cached = JSON.parse(await readFile(join(build.dir, 'result.json'), 'utf8')) as Cached;
+  const { mapped, partition, ...rest } = cached;
+  return {
+    ...rest,
+    cached: !build.built,
+    logFile: `${build.dir}.build.log`,
+    flow,
+    ...(mapped ? { mapped: { ...mapped, verilog: join(build.dir, 'mapped.v'), json: join(build.dir, 'mapped.json') } } : {}),
+    ...(partition ? { partition: { ...partition, json: join(build.dir, 'part-lib.json') } } : {}),
+  };
 }

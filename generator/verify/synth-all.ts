@@ -1,40 +1,33 @@
 // `make synth`: Yosys synthesis of every synthesis configuration (generator/rtl/configs.ts synthConfigs()),
-// two Yosys processes at a time (SYNTH_JOBS=N to change), results cached per RTL text by generator/sim.
+// mapped to the OSU 0.18 um standard-cell library, with OpenSTA timing; two Yosys processes at a time
+// (SYNTH_JOBS=N to change), results cached per RTL text by generator/sim.
 // Writes reports/synth.json (one record per configuration) and reports/synth.md (tables per unit and k with
 // ratios to mxfp8-e4m3 and bf16, what dominates each design, cell types, the MXSF optimisation log).
-// Fails on any latch or synthesis error.
+// Fails on any latch or synthesis error. SYNTH_ONLY=regex restricts the run to matching tops (a partial report).
 //
 // Figures: cells = Yosys generic cells after `synth -flatten` (flops included); transistors = `stat -tech
 // cmos` after `abc -g cmos` with every flop mapped to a plain DFF (16 T; async reset and enables as gates),
-// i.e. logic + flops; depth = `ltp -noff` on the generic netlist (gates on the longest path).
-// "What dominates": every submodule of a design is also synthesized on its own and charged
-// instances x its transistors; the rest is the top's own logic (glue, flags, pipeline registers).
+// i.e. logic + flops; depth = `ltp -noff` on the generic netlist (gates on the longest path);
+// area_um2 / lib_cells / flop_bits = the netlist mapped to the library (dfflibmap + abc -liberty, `stat -liberty`);
+// critical_path_ns / fmax_mhz = OpenSTA on that netlist (generator/phys/sta.ts, environment stated in the report).
+// "What dominates": the flat netlist's coarse cells are tagged with the direct submodule they came from and
+// each part is then mapped on its own (generator/phys/partition.ts), so every share is measured, none negative.
 
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { allModules, type Module } from '../hdl/index';
-import { synthesize, SYNTH_FLOWS, type SynthFlow, type SynthResult } from '../sim';
+import { synthesize, SYNTH_FLOWS, type PartResult, type SynthFlow, type SynthResult } from '../sim/synth';
 import { synthConfigs } from '../rtl/configs';
 import type { RtlConfig, SynthRecord } from '../rtl/config';
 import { emitConfigs, type EmittedTop } from './emit-configs';
-import { PE_OPTIMISATION_LOG, UNIT_NOTES } from '../rtl/pe/synth-notes';
+import { PE_OPTIMISATION_LOG, UNIT_NOTES, type NotePart } from '../rtl/pe/synth-notes';
 import { tileSavingSection } from '../rtl/tile/report';
+import { partSpecs } from '../phys/partition';
+import { OSU018_LIBERTY, readLiberty } from '../phys/liberty';
+import { readNetlistJson } from '../phys/netlist';
+import { timing, type TimingResult } from '../phys/sta';
+import { DEFAULT_ENVIRONMENT, describeEnvironment } from '../phys/environment';
 
 const REPORT_DIR = path.resolve('reports');
-
-/** One part of a design's transistor estimate. */
-interface BreakdownPart {
-  readonly name: string;
-  readonly count: number;
-  /** per instance */
-  readonly transistors: number;
-  readonly cells: number;
-}
-
-interface Job {
-  readonly files: readonly string[];
-  readonly top: string;
-}
 
 /** Runs jobs with at most `n` in flight. */
 async function pool<T, R>(items: readonly T[], n: number, f: (x: T, i: number) => Promise<R>): Promise<R[]> {
@@ -50,13 +43,6 @@ async function pool<T, R>(items: readonly T[], n: number, f: (x: T, i: number) =
   return out;
 }
 
-/** Direct children only (a child's own children are inside its figure). */
-function directChildren(top: Module): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const st of top.ir.stmts) if (st.k === 'instance') out.set(st.module, (out.get(st.module) ?? 0) + 1);
-  return out;
-}
-
 function chunkLength(cfg: RtlConfig): number {
   const p = cfg.params;
   if (typeof p.k === 'number') return p.k;
@@ -65,55 +51,62 @@ function chunkLength(cfg: RtlConfig): number {
   return 0;
 }
 
+const round = (x: number, d: number): number => Number(x.toFixed(d));
+
 async function main(): Promise<number> {
+  const only = process.env.SYNTH_ONLY ? new RegExp(process.env.SYNTH_ONLY) : undefined;
   const configs = synthConfigs();
   if (configs.length === 0) throw new Error('no synthesis configuration (generator/rtl/configs.ts synthConfigs())');
   const dir = path.resolve('sim/work/synth');
-  const tops = emitConfigs(configs, dir);
-  const built = configs.map((c) => c.build());
+  const lib = readLiberty(OSU018_LIBERTY);
+  const tops = emitConfigs(configs, dir).filter((t) => !only || only.test(t.top));
+  if (tops.length === 0) throw new Error(`SYNTH_ONLY=${process.env.SYNTH_ONLY} matches no synthesis top`);
+  const built = new Map(tops.map((t) => [t.top, t.config.build()]));
   const jobsN = Math.max(1, Number(process.env.SYNTH_JOBS ?? 2));
   const flow = (process.env.SYNTH_FLOW ?? 'bounded-sat') as SynthFlow;
   if (!SYNTH_FLOWS.includes(flow)) throw new Error(`SYNTH_FLOW=${flow} is not a synthesis flow; use one of: ${SYNTH_FLOWS.join(', ')}`);
 
-  // Every top and every distinct submodule, synthesized once (file lists: the submodule's own hierarchy).
-  const jobs = new Map<string, Job>();
-  tops.forEach((t, i) => {
-    jobs.set(t.top, { files: t.files, top: t.top });
-    for (const sub of allModules(built[i]!)) {
-      if (sub.name === t.top || jobs.has(sub.name)) continue;
-      jobs.set(sub.name, { files: allModules(sub).map((m) => path.join(dir, `${m.name}.v`)), top: sub.name });
-    }
-  });
+  const unique = [...new Map(tops.map((t) => [t.top, t])).values()];
   // largest designs first (RTL bytes, a proxy for ABC time), so the Yosys processes finish close together
-  const bytes = new Map([...jobs.values()].map((j) => [j.top, j.files.reduce((s, f) => s + statSync(f).size, 0)]));
-  const order = [...jobs.values()].sort((a, b) => bytes.get(b.top)! - bytes.get(a.top)! || a.top.localeCompare(b.top));
+  const bytes = new Map(unique.map((t) => [t.top, t.files.reduce((s, f) => s + statSync(f).size, 0)]));
+  const order = [...unique].sort((a, b) => bytes.get(b.top)! - bytes.get(a.top)! || a.top.localeCompare(b.top));
   const t0 = performance.now();
   let done = 0;
   const failures: string[] = [];
   const results = new Map<string, SynthResult>();
-  await pool(order, jobsN, async (job) => {
+  const timings = new Map<string, TimingResult>();
+  await pool(order, jobsN, async (t) => {
     try {
-      const r = await synthesize(job.files, job.top, { flow });
-      results.set(job.top, r);
+      const m = built.get(t.top)!;
+      const r = await synthesize(t.files, t.top, { flow, liberty: OSU018_LIBERTY, parts: partSpecs(m) });
+      results.set(t.top, r);
+      const hs = m.interface().handshake;
+      const netlist = readNetlistJson(r.mapped!.json, lib, t.top);
+      const tm = await timing(
+        { verilog: r.mapped!.verilog, netlist, lib, ...(hs ? { clock: hs.clock, reset: hs.reset } : {}) },
+        path.resolve('sim/work/synth-sta', t.top),
+      );
+      timings.set(t.top, tm);
       done++;
       console.log(
-        `synth ${job.top.padEnd(44)} ${String(r.cells).padStart(7)} cells ${String(r.transistors).padStart(8)} T depth ${String(r.depth).padStart(4)}` +
-          `  ${r.cached ? 'cached' : `${r.seconds.toFixed(1)} s`}  (${done}/${order.length})`,
+        `synth ${t.top.padEnd(44)} ${String(r.cells).padStart(7)} cells ${String(r.transistors).padStart(8)} T ${String(Math.round(r.mapped!.areaUm2)).padStart(9)} um2 ` +
+          `${tm.criticalPathNs.toFixed(2).padStart(7)} ns  ${r.cached ? 'cached' : `${r.seconds.toFixed(1)} s`}  (${done}/${order.length})`,
       );
     } catch (e) {
-      failures.push(`${job.top}: ${e instanceof Error ? e.message : String(e)}`);
-      console.log(`synth ${job.top.padEnd(44)} FAILED: ${e instanceof Error ? e.message : String(e)}`);
+      failures.push(`${t.top}: ${e instanceof Error ? e.message : String(e)}`);
+      console.log(`synth ${t.top.padEnd(44)} FAILED: ${e instanceof Error ? e.message : String(e)}`);
     }
   });
 
   const records: SynthRecord[] = [];
-  const breakdowns = new Map<string, BreakdownPart[]>();
+  const breakdowns = new Map<string, PartResult[]>();
   const seen = new Set<string>();
-  tops.forEach((t: EmittedTop, i) => {
+  tops.forEach((t: EmittedTop) => {
     if (seen.has(t.top)) return;
     seen.add(t.top);
     const r = results.get(t.top);
-    if (!r) return;
+    const tm = timings.get(t.top);
+    if (!r || !tm || !r.mapped) return;
     const cfg = t.config;
     records.push({
       unit: cfg.unit,
@@ -122,34 +115,37 @@ async function main(): Promise<number> {
       cells: r.cells,
       transistors: r.transistors,
       depth: r.depth,
+      area_um2: r.mapped.areaUm2,
+      fmax_mhz: round(tm.fmaxMhz, 3),
+      critical_path_ns: round(tm.criticalPathNs, 4),
+      lib_cells: r.mapped.cells,
+      flop_bits: r.mapped.flopBits,
       top: t.top,
       params: cfg.params,
       flow,
+      library: path.basename(OSU018_LIBERTY),
       flops: r.flops,
       logicTransistors: r.logicTransistors,
       transistorsExact: r.transistorsExact,
+      critical_path: { startpoint: tm.startpoint, endpoint: tm.endpoint, cells: tm.pathCells },
+      abc_delay_ns: round(r.mapped.abcDelayNs, 4),
+      ...(r.partition ? { partitioned_area_um2: r.partition.areaUm2, partitioned_transistors: r.partition.transistors } : {}),
       cellsByType: r.cellsByType,
+      lib_cells_by_type: r.mapped.cellsByType,
     });
-    const parts: BreakdownPart[] = [];
-    let rest = r.logicTransistors;
-    for (const [name, count] of directChildren(built[i]!)) {
-      const s = results.get(name);
-      if (!s) continue;
-      parts.push({ name, count, transistors: s.transistors, cells: s.cells });
-      rest -= count * s.logicTransistors;
-    }
-    parts.sort((a, b) => b.count * b.transistors - a.count * a.transistors);
-    parts.push({ name: '(own logic: glue, flags, exponent)', count: 1, transistors: rest, cells: 0 });
-    parts.push({ name: `(flip-flops, ${r.flops} bits)`, count: 1, transistors: r.transistors - r.logicTransistors, cells: r.flops });
-    breakdowns.set(t.top, parts);
+    breakdowns.set(t.top, r.partition ? [...r.partition.parts] : []);
   });
 
   mkdirSync(REPORT_DIR, { recursive: true });
-  writeFileSync(path.join(REPORT_DIR, 'synth.json'), `[\n${records.map((r) => `  ${JSON.stringify(r)}`).join(',\n')}\n]\n`);
-  writeFileSync(path.join(REPORT_DIR, 'synth.md'), renderSynthReport(records, breakdowns, failures, flow));
-  console.log(`\n${records.length} designs (${order.length} synthesis runs, ${((performance.now() - t0) / 1000).toFixed(0)} s): reports/synth.json, reports/synth.md`);
+  const partial = only !== undefined;
+  const base = partial ? path.resolve('sim/work/synth-partial') : REPORT_DIR;
+  mkdirSync(base, { recursive: true });
+  writeFileSync(path.join(base, 'synth.json'), `[\n${records.map((r) => `  ${JSON.stringify(r)}`).join(',\n')}\n]\n`);
+  writeFileSync(path.join(base, 'synth.md'), renderSynthReport(records, breakdowns, failures, flow, describeEnvironment(lib, DEFAULT_ENVIRONMENT)));
+  const where = partial ? `${path.relative('.', base)}/synth.{json,md} (SYNTH_ONLY: reports/ left as they are)` : 'reports/synth.json, reports/synth.md';
+  console.log(`\n${records.length} designs (${order.length} synthesis runs, ${((performance.now() - t0) / 1000).toFixed(0)} s): ${where}`);
   if (failures.length) {
-    console.log(`\n${failures.length} synthesis run(s) FAILED (listed in reports/synth.md):\n${failures.join('\n')}`);
+    console.log(`\n${failures.length} synthesis run(s) FAILED (listed in the report):\n${failures.join('\n')}`);
     return 1;
   }
   return 0;
@@ -157,8 +153,9 @@ async function main(): Promise<number> {
 
 // ---- report ----
 
-const fmt = (n: number): string => n.toLocaleString('en-US');
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const ratio = (x: number, base: number | undefined): string => (base ? (x / base).toFixed(2) : '-');
+const num = (r: SynthRecord, k: string): number => Number(r[k]);
 
 function groups(records: readonly SynthRecord[]): Map<string, SynthRecord[]> {
   const g = new Map<string, SynthRecord[]>();
@@ -177,11 +174,24 @@ function groups(records: readonly SynthRecord[]): Map<string, SynthRecord[]> {
   );
 }
 
-function renderSynthReport(records: readonly SynthRecord[], breakdowns: ReadonlyMap<string, BreakdownPart[]>, failures: readonly string[], flow: SynthFlow): string {
+/** The parts as the PE notes read them: transistors per instance, from the per-part mapping. */
+function noteParts(parts: readonly PartResult[]): NotePart[] {
+  return parts.map((p) => ({ name: p.name, count: p.count, transistors: p.transistors / p.count }));
+}
+
+function renderSynthReport(
+  records: readonly SynthRecord[],
+  breakdowns: ReadonlyMap<string, readonly PartResult[]>,
+  failures: readonly string[],
+  flow: SynthFlow,
+  environment: string,
+): string {
   const L: string[] = [];
   L.push('# Synthesis figures', '');
   if (failures.length) L.push('**Synthesis FAILED for:**', '', ...failures.map((f) => `- ${f}`), '');
-  L.push(`Generated by \`make synth\` (generator/verify/synth-all.ts); do not edit. Yosys 0.23, flow \`${flow}\` of generator/sim/synth.ts:`);
+  L.push(`Generated by \`make synth\` (generator/verify/synth-all.ts); do not edit. Yosys 0.23, flow \`${flow}\` of generator/sim/synth.ts,`);
+  L.push('library **OSU 0.18 um** (`osu018_stdcells.lib` of Debian\'s qflow-tech-osu018: typical corner, 1.8 V, 25 C), timing by');
+  L.push('**OpenSTA** (Debian\'s opensta, `/usr/bin/sta`) on the mapped netlist:');
   L.push('');
   if (flow === 'bounded-sat') {
     L.push('- **flow**: `synth -flatten -noshare`, then ABC\'s default gate-mapping script with its SAT sweep (`&fraig -x`) bounded');
@@ -193,33 +203,63 @@ function renderSynthReport(records: readonly SynthRecord[], breakdowns: Readonly
   L.push('- **transistors**: CMOS estimate, `abc -g cmos` to simple gates then `stat -tech cmos`, **flip-flops included** (each');
   L.push('  flop mapped to a plain DFF of 16 T; asynchronous resets and load enables become gates);');
   L.push('- **depth**: `ltp -noff`, gates on the longest combinational path (flip-flops cut the paths);');
-  L.push('- ratios are transistors relative to `mxfp8-e4m3` and to `bf16` of the same unit and k (`-` when absent).');
+  L.push('- **area um2 / lib cells / flop bits**: the same generic netlist mapped to the library: `dfflibmap` (load enables and');
+  L.push('  synchronous resets become muxes before DFFPOSX1, asynchronous resets DFFSR), `abc -liberty` with the same bounded script');
+  L.push('  followed by ABC\'s gate sizing (`buffer; upsize; dnsize`), area = `stat -liberty` (sum of the cells\' liberty areas, no');
+  L.push('  placement utilisation); flop bits = library flip-flop cells;');
+  L.push(`- **critical path ns / Fmax MHz**: OpenSTA \`report_checks\` (setup, worst path) on the mapped netlist with the library's`);
+  L.push(`  NLDM tables; critical path = minimum clock period (clock period minus worst slack), Fmax = 1 / critical path. Environment: ${environment};`);
+  L.push('- ratios are transistors relative to `mxfp8-e4m3` and to `bf16` of the same unit and k (`-` when absent); `um2 x e4m3` the');
+  L.push('  same for the library area.');
   L.push('');
   for (const [key, rs] of groups(records)) {
     const [unit, k] = key.split('\u0000');
-    const e4m3 = rs.find((r) => r.format === 'mxfp8-e4m3')?.transistors;
-    const bf16 = rs.find((r) => r.format === 'bf16')?.transistors;
+    const e4m3 = rs.find((r) => r.format === 'mxfp8-e4m3');
+    const bf16 = rs.find((r) => r.format === 'bf16');
     L.push(`## ${unit}, k = ${k}`, '');
-    L.push('| format | top | cells | transistors | x mxfp8-e4m3 | x bf16 | depth | flop bits |');
-    L.push('|---|---|---:|---:|---:|---:|---:|---:|');
+    L.push('| format | top | cells | transistors | x mxfp8-e4m3 | x bf16 | area um2 | um2 x e4m3 | um2 x bf16 | lib cells | flop bits | critical path ns | Fmax MHz | depth |');
+    L.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of [...rs].sort((a, b) => a.transistors - b.transistors)) {
-      L.push(`| ${r.format} | \`${String(r.top)}\` | ${fmt(r.cells)} | ${fmt(r.transistors)} | ${ratio(r.transistors, e4m3)} | ${ratio(r.transistors, bf16)} | ${r.depth} | ${String(r.flops)} |`);
+      L.push(
+        `| ${r.format} | \`${String(r.top)}\` | ${fmt(r.cells)} | ${fmt(r.transistors)} | ${ratio(r.transistors, e4m3?.transistors)} | ${ratio(r.transistors, bf16?.transistors)} | ` +
+          `${fmt(num(r, 'area_um2'))} | ${ratio(num(r, 'area_um2'), e4m3 ? num(e4m3, 'area_um2') : undefined)} | ${ratio(num(r, 'area_um2'), bf16 ? num(bf16, 'area_um2') : undefined)} | ` +
+          `${fmt(num(r, 'lib_cells'))} | ${fmt(num(r, 'flop_bits'))} | ${num(r, 'critical_path_ns').toFixed(2)} | ${num(r, 'fmax_mhz').toFixed(1)} | ${r.depth} |`,
+      );
     }
     L.push('');
-    L.push('What dominates (each submodule synthesized on its own, instances x its transistors; the rest is the top\'s own logic):', '');
+    L.push(
+      'What dominates (measured per part: the flat netlist\'s cells tagged with their direct submodule after the flat coarse optimisation, each part then mapped on its own; ' +
+        'shares of that per-part mapping, whose total is given against the flat figure):',
+      '',
+    );
     for (const r of rs) {
-      const parts = breakdowns.get(String(r.top)) ?? [];
-      const total = r.transistors;
+      const parts = [...(breakdowns.get(String(r.top)) ?? [])].sort((a, b) => b.areaUm2 - a.areaUm2);
+      const areaTotal = parts.reduce((s, p) => s + p.areaUm2, 0);
+      const tTotal = parts.reduce((s, p) => s + p.transistors, 0);
+      if (parts.length === 0 || areaTotal === 0) {
+        L.push(`- **${r.format}** (\`${String(r.top)}\`): no per-part figures.`);
+        continue;
+      }
       const text = parts
-        .filter((p) => p.count * p.transistors !== 0)
-        .map((p) => `${p.count > 1 ? `${p.count} x ` : ''}${p.name} ${fmt(p.count * p.transistors)} T (${((100 * p.count * p.transistors) / total).toFixed(0)} %)`)
+        .filter((p) => p.areaUm2 > 0 || p.transistors > 0)
+        .map((p) => `${p.count > 1 ? `${p.count} x ` : ''}${p.name} ${fmt(p.areaUm2)} um2 (${((100 * p.areaUm2) / areaTotal).toFixed(0)} %), ${fmt(p.transistors)} T (${((100 * p.transistors) / tTotal).toFixed(0)} %)`)
         .join('; ');
-      L.push(`- **${r.format}** (\`${String(r.top)}\`): ${text}.`);
+      L.push(
+        `- **${r.format}** (\`${String(r.top)}\`): ${text}. Per-part totals ${fmt(areaTotal)} um2 (${ratio(areaTotal, num(r, 'area_um2'))} x flat) and ${fmt(tTotal)} T (${ratio(tTotal, r.transistors)} x flat).`,
+      );
     }
     L.push('');
     const note = UNIT_NOTES[unit!];
-    if (note) L.push(note(rs.map((r) => ({ ...r, parts: breakdowns.get(String(r.top)) ?? [] }))), '');
+    if (note) L.push(note(rs.map((r) => ({ ...r, parts: noteParts(breakdowns.get(String(r.top)) ?? []) }))), '');
   }
+  L.push('## Critical paths', '');
+  L.push('| top | critical path ns | startpoint | endpoint | cells on the path | ABC delay estimate ns |');
+  L.push('|---|---:|---|---|---:|---:|');
+  for (const r of records) {
+    const cp = r.critical_path as { startpoint: string; endpoint: string; cells: number };
+    L.push(`| \`${String(r.top)}\` | ${num(r, 'critical_path_ns').toFixed(2)} | ${cp.startpoint} | ${cp.endpoint} | ${cp.cells} | ${num(r, 'abc_delay_ns').toFixed(2)} |`);
+  }
+  L.push('', 'ABC\'s estimate (`stime -p` after sizing) has no wire load and ideal I/O; OpenSTA adds the wire-load model, the input drivers and the output loads.', '');
   L.push('## Cell types', '');
   const types = [...new Set(records.flatMap((r) => Object.keys(r.cellsByType as Record<string, number>)))].sort();
   L.push(`| top | ${types.map((t) => `\`${t}\``).join(' | ')} |`);
@@ -227,6 +267,15 @@ function renderSynthReport(records: readonly SynthRecord[], breakdowns: Readonly
   for (const r of records) {
     const c = r.cellsByType as Record<string, number>;
     L.push(`| \`${String(r.top)}\` | ${types.map((t) => (c[t] ? fmt(c[t]) : '')).join(' | ')} |`);
+  }
+  L.push('');
+  L.push('## Library cells (OSU 0.18 um)', '');
+  const ltypes = [...new Set(records.flatMap((r) => Object.keys(r.lib_cells_by_type as Record<string, number>)))].sort();
+  L.push(`| top | ${ltypes.map((t) => `\`${t}\``).join(' | ')} |`);
+  L.push(`|---|${ltypes.map(() => '---:').join('|')}|`);
+  for (const r of records) {
+    const c = r.lib_cells_by_type as Record<string, number>;
+    L.push(`| \`${String(r.top)}\` | ${ltypes.map((t) => (c[t] ? fmt(c[t]) : '')).join(' | ')} |`);
   }
   L.push('');
   L.push(...PE_OPTIMISATION_LOG);

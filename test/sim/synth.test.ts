@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SynthError } from '../../generator/sim/errors.js';
 import { synthesize } from '../../generator/sim/synth.js';
@@ -17,6 +18,27 @@ describe('synthesize', () => {
     // An 8-bit ripple add needs several gate levels.
     expect(r.depth).toBeGreaterThanOrEqual(8);
     expect(r.depth).toBeLessThan(40);
+  });
+
+  it('maps to the OSU 0.18 um library: area from the liberty, flop bits, a netlist of library cells', async () => {
+    const r = await synthesize([fixture('add2_pipe')], 'add2_pipe');
+    const m = r.mapped!;
+    expect(m.liberty).toMatch(/osu018_stdcells\.lib$/);
+    expect(m.flopBits).toBe(27);
+    // 27 flops with an asynchronous reset: DFFSR, 176 um2 each, plus the adder and the enables
+    expect(m.cellsByType['DFFSR']).toBe(27);
+    expect(m.areaUm2).toBeGreaterThan(27 * 176);
+    expect(m.cells).toBe(Object.values(m.cellsByType).reduce((a, b) => a + b, 0));
+    expect(m.abcDelayNs).toBeGreaterThan(0);
+    expect(existsSync(m.verilog) && existsSync(m.json)).toBe(true);
+    expect(readFileSync(m.verilog, 'utf8')).toMatch(/DFFSR g\d+ \(/);
+    const plain = await synthesize([fixture('add2_pipe')], 'add2_pipe', { liberty: null });
+    expect(plain.mapped).toBeUndefined();
+    expect(plain.transistors).toBe(r.transistors);
+  });
+
+  it('names a missing liberty file and how to get the default one', async () => {
+    await expect(synthesize([fixture('add2_pipe')], 'add2_pipe', { liberty: '/nonexistent/x.lib' })).rejects.toThrow(/cannot read liberty file \/nonexistent\/x\.lib/);
   });
 
   it('reports a purely combinational module without flops', async () => {
