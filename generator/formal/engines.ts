@@ -8,27 +8,39 @@
 // (Debian's boolector 1.5.118 rejects smtbmc's incremental SMT-LIB 2 ("unsupported command 'set-option'"),
 // so smtbmc runs z3.)
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { formalTool, runTool } from './exec';
 
 export type ModelKind = 'aig' | 'smt2';
 
 export interface ModelJob {
-  /** wrapper (top) module */
+  /** wrapper (top) module; for a miter the name of the miter module */
   readonly top: string;
   readonly kind: ModelKind;
+  /** build the combinational miter `top` of these two modules (same ports) first */
+  readonly miter?: { readonly gold: string; readonly gate: string };
+  /** registers without an initial value start at 0 instead of free (two copies of a design then start alike) */
+  readonly zeroInit?: boolean;
 }
 
 export const modelFile = (dir: string, job: ModelJob): string => path.join(dir, `${job.top}.${job.kind}`);
 
 /** The yosys commands that turn the loaded design into one property's model file. */
 function modelScript(dir: string, job: ModelJob): string[] {
-  const head = ['design -load base', `hierarchy -top ${job.top}`, 'flatten', 'async2sync', 'opt_clean'];
+  const head = [
+    'design -load base',
+    ...(job.miter ? [`miter -equiv -flatten ${job.miter.gold} ${job.miter.gate} ${job.top}`] : []),
+    `hierarchy -top ${job.top}`,
+    'flatten',
+    'async2sync',
+    'opt_clean',
+  ];
   if (job.kind === 'smt2') return [...head, 'opt -fast -keepdc', 'dffunmap', 'opt_clean', `write_smt2 -wires ${modelFile(dir, job)}`];
   return [
     ...head,
     'chformal -assume -early',
+    ...(job.zeroInit ? ['setundef -zero -init'] : []),
     'setundef -undriven -anyseq',
     'opt -fast -nosdff -nodffe -keepdc',
     'dffunmap',
@@ -37,7 +49,8 @@ function modelScript(dir: string, job: ModelJob): string[] {
     'abc -g AND -fast',
     'dffunmap',
     'opt_clean',
-    `write_aiger -I -B -zinit ${modelFile(dir, job)}`,
+    // a miter's one output is the difference; a property model's outputs are its asserts (bad states)
+    job.miter ? `write_aiger -zinit ${modelFile(dir, job)}` : `write_aiger -I -B -zinit ${modelFile(dir, job)}`,
   ];
 }
 
@@ -149,4 +162,40 @@ export async function smtCover(smt2: string, depth: number, timeoutSeconds: numb
   if (/Status: PASSED/.test(r.output)) return { status: 'reached', seconds: r.seconds, ...(reached.length ? { depth: Math.max(...reached) } : {}) };
   if (/Status: FAILED/.test(r.output)) return { status: 'unreached', depth, seconds: r.seconds };
   return { status: 'error', seconds: r.seconds, detail: r.output.trim().split('\n').slice(-2).join(' | ') };
+}
+
+/** Latches in a binary or ASCII AIGER file (from its header `aig M I L O A`). */
+export function aigerLatches(file: string): number {
+  const head = readFileSync(file).subarray(0, 200).toString('latin1').split('\n')[0] ?? '';
+  const m = /^a[ai]g (\d+) (\d+) (\d+)/.exec(head);
+  if (!m) throw new Error(`${file}: not an AIGER file`);
+  return Number(m[3]);
+}
+
+/** ABC's combinational equivalence check of a miter AIG (one output, 1 on a difference): `&cec -m`. */
+export async function abcCec(aig: string, timeoutSeconds: number): Promise<EngineResult & { ands?: number }> {
+  const latches = aigerLatches(aig);
+  if (latches > 0) return { status: 'error', seconds: 0, detail: `${latches} registers left in the miter (not a combinational function)` };
+  const r = await runTool(formalTool('yosys-abc'), ['-c', `&r ${aig}; &ps; &cec -m -T ${Math.round(timeoutSeconds)}`], { cwd: path.dirname(aig), timeoutSeconds: timeoutSeconds + 30 });
+  const ands = /and\s*=\s*(\d+)/.exec(r.output);
+  const base = { seconds: r.seconds, ...(ands ? { ands: Number(ands[1]) } : {}) };
+  if (/Networks are equivalent/.test(r.output)) return { status: 'proven', ...base };
+  if (/NOT EQUIVALENT|are not equivalent|Output \d+ .*asserted/i.test(r.output)) return { status: 'failed', ...base };
+  if (r.timedOut || /[Tt]imeout|undecided|resource limit/i.test(r.output)) return { status: 'timeout', ...base };
+  return { status: 'error', ...base, detail: r.output.trim().split('\n').slice(-2).join(' | ') };
+}
+
+export interface MiterResult extends EngineResult {
+  /** yosys time (read, miter, AIG) */
+  readonly prepSeconds: number;
+  readonly ands?: number;
+}
+
+/** Combinational equivalence of `gold` and `gate` (same ports): one yosys run for the miter AIG, then abcCec. */
+export async function cecMiter(dir: string, reads: readonly string[], gold: string, gate: string, timeoutSeconds: number, name = 'miter'): Promise<MiterResult> {
+  const job: ModelJob = { top: name, kind: 'aig', miter: { gold, gate } };
+  const prep = await prepareModels(dir, reads, [job], timeoutSeconds, name);
+  if (!prep.ok) return { status: 'error', seconds: 0, prepSeconds: prep.seconds, ...(prep.error ? { detail: prep.error } : {}) };
+  const r = await abcCec(modelFile(dir, job), Math.max(30, timeoutSeconds - prep.seconds));
+  return { ...r, prepSeconds: prep.seconds };
 }
