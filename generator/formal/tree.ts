@@ -11,6 +11,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Module, allModules } from '../hdl/index';
+import type { IrModule } from '../hdl/ir';
+import type { SumSpec } from './algebra';
 
 export interface TreeContract {
   readonly module: Module;
@@ -78,4 +80,49 @@ export function writeBehaviouralTree(t: TreeContract, dir: string): { file: stri
   const file = path.join(dir, `${top}.v`);
   writeFileSync(file, behaviouralTree(t, top));
   return { file, top };
+}
+
+/** The specification of the tree's `sum` net for the algebraic proof (algebra.ts). */
+export function sumSpec(t: TreeContract): SumSpec {
+  const terms: { port: string; bit: number; c: bigint }[] = [];
+  for (let i = 0; i < t.k; i++) {
+    for (let j = 0; j < t.termWidth - 1; j++) terms.push({ port: 'terms_i', bit: i * t.termWidth + j, c: 1n << BigInt(j) });
+    terms.push({ port: 'terms_i', bit: i * t.termWidth + t.termWidth - 1, c: -(1n << BigInt(t.termWidth - 1)) });
+    if (t.corrections) terms.push({ port: 'neg_i', bit: i, c: 1n });
+  }
+  return { sumNet: 'sum', width: t.sumWidth, terms };
+}
+
+/**
+ * The tree with its `sum` net cut into an input (everything before it is left undriven-free, yosys removes
+ * it): with the behavioural tail below, the SAT check that neg_o and mag_o are the sign and |sum|.
+ */
+export function cutAtSum(ir: IrModule, sumWidth: number): IrModule {
+  const st = ir.stmts.find((s) => s.k === 'assign' && s.target === 'sum');
+  const n = ir.nets.find((x) => x.name === 'sum');
+  if (!st || !n || n.w !== sumWidth) throw new Error(`${ir.name}: no ${sumWidth}-bit net 'sum' assigned in the tree`);
+  return {
+    ...ir,
+    name: `${ir.name}_tail`,
+    ports: [...ir.ports, { name: 'sum', dir: 'input', w: n.w, s: n.s, role: 'data' }],
+    nets: ir.nets.filter((x) => x !== n),
+    stmts: ir.stmts.filter((s) => s !== st),
+  };
+}
+
+/** `spec_<tree>_tail`: sign and magnitude of an S-bit input `sum`, the tree's data ports unused. */
+export function behaviouralTail(t: TreeContract, name: string): string {
+  const { k, termWidth: tw, sumWidth: S, magWidth: M } = t;
+  const ports = [`input wire [${k * tw - 1}:0] terms_i`, ...(t.corrections ? [`input wire [${k - 1}:0] neg_i`] : []), `input wire [${S - 1}:0] sum`, 'output wire neg_o', `output wire [${M - 1}:0] mag_o`];
+  return [
+    '`default_nettype none',
+    `module ${name} (${ports.join(', ')});`,
+    `  wire [${S}:0] wide = {sum[${S - 1}], sum};`,
+    `  wire [${S}:0] abs = sum[${S - 1}] ? -wide : wide;`,
+    `  assign neg_o = sum[${S - 1}];`,
+    M <= S + 1 ? `  assign mag_o = abs[${M - 1}:0];` : `  assign mag_o = {{${M - S - 1}{1'b0}}, abs};`,
+    'endmodule',
+    '`default_nettype wire',
+    '',
+  ].join('\n');
 }

@@ -1,32 +1,32 @@
-// Is a surviving mutant equivalent to the original? Shown with the formal flow of generator/formal:
+// Is a surviving mutant equivalent to the original? Shown with the formal flow of generator/formal, for all
+// survivors of one module at once (one yosys run builds every miter):
 //   1. the mutated module alone, when it is combinational: a miter of the original and the mutated module
-//      (ABC cec); equivalent there means equivalent everywhere;
+//      (ABC &cec); equivalent there means equivalent everywhere;
 //   2. otherwise (or when 1 finds a difference), every test top of the unit that contains the module, with the
-//      original and the mutated module: a combinational top by cec; a streaming top by a sequential miter
+//      original and the mutated module: a combinational top by &cec; a streaming top by a sequential miter
 //      under the testbench's rules (reset first, offered beats held with their data), asserting equal
 //      valid/ready outputs in every cycle and equal data outputs whenever out_valid; ABC PDR proves it for
 //      every input sequence. Registers start at 0 in both copies (only valid beats are compared, and a data
 //      register is loaded before a beat reads it).
 // A mutant equivalent in every top but not alone is equivalent in the configurations tested (a difference that
-// no input of those tops reaches), and the report says so.
+// no input of those tops reaches), and the result says so.
 
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Module, allModules, emitVerilog } from '../hdl/index';
-import { abcPdr, cecMiter, modelFile, prepareModels, readVerilog, type ModelJob } from '../formal/engines';
+import { abcCec, abcPdr, modelFile, prepareModels, readVerilog, type ModelJob } from '../formal/engines';
 import { streamContract } from '../formal/contract';
 import type { Mutant } from './operators';
 
 export interface EquivResult {
   readonly equivalent: boolean;
-  /** how: 'module (cec)', 'in <top> (PDR)', or why not */
+  /** how: 'module ... alone (ABC &cec)', 'in <tops> (...)', or why not */
   readonly how: string;
-  readonly seconds: number;
 }
 
 const range = (w: number): string => (w === 1 ? '' : `[${w - 1}:0] `);
 
-/** The hierarchy of `top` as Verilog with every module name prefixed; `mutant` replaces its module. */
+/** Verilog of `top`'s hierarchy with every module name prefixed; `mutant` replaces its module. */
 function prefixedDesign(top: Module, prefix: string, mutant?: Mutant): Map<string, string> {
   const out = new Map<string, string>();
   for (const m of allModules(top)) out.set(prefix + m.name, emitVerilog(mutant && m.name === mutant.module ? mutant.ir : m.ir, { prefix }));
@@ -42,7 +42,7 @@ function writeAll(dir: string, texts: Map<string, string>): string[] {
 }
 
 /** Sequential miter of two copies of a streaming top under the stream rules. */
-function streamMiter(top: Module, gold: string, gate: string, name: string): string {
+export function streamMiter(top: Module, gold: string, gate: string, name: string): string {
   const c = streamContract(top)!;
   const ich = c.inputs[0]!;
   const och = c.outputs[0]!;
@@ -65,40 +65,69 @@ function streamMiter(top: Module, gold: string, gate: string, name: string): str
   return L.join('\n');
 }
 
-export async function checkEquivalence(m: Mutant, original: Module, tops: readonly Module[], dir: string, timeoutSeconds = 300): Promise<EquivResult> {
-  const t0 = performance.now();
+/** Equivalence of every mutant in `ms` (all of module `original`) alone and in `tops`. */
+export async function checkEquivalences(ms: readonly Mutant[], original: Module, tops: readonly Module[], dir: string, timeoutSeconds = 300): Promise<Map<string, EquivResult>> {
+  const out = new Map<string, EquivResult>();
+  if (ms.length === 0) return out;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const elapsed = () => (performance.now() - t0) / 1000;
+  const notes = new Map<string, string[]>(ms.map((m) => [m.id, []]));
   try {
-    const notes: string[] = [];
+    let open = [...ms];
     if (!original.hasClock) {
-      const files = [...writeAll(dir, prefixedDesign(original, 'o_')), ...writeAll(dir, prefixedDesign(original, 'm_', m))];
-      const r = await cecMiter(dir, [readVerilog(files)], `o_${original.name}`, `m_${original.name}`, timeoutSeconds, 'module_miter');
-      if (r.status === 'proven') return { equivalent: true, how: `module ${original.name} alone (ABC cec)`, seconds: elapsed() };
-      notes.push(`module alone: ${r.status === 'failed' ? 'differs' : r.status}`);
+      const files = writeAll(dir, prefixedDesign(original, 'o_'));
+      const jobs: ModelJob[] = [];
+      open.forEach((m, i) => {
+        files.push(...writeAll(dir, prefixedDesign(original, `m${i}_`, m)));
+        jobs.push({ top: `mm${i}`, kind: 'aig', miter: { gold: `o_${original.name}`, gate: `m${i}_${original.name}` } });
+      });
+      const prep = await prepareModels(dir, [readVerilog(files)], jobs, timeoutSeconds * 4, 'module-miters');
+      const next: Mutant[] = [];
+      for (const [i, m] of open.entries()) {
+        const r = prep.ok ? await abcCec(modelFile(dir, jobs[i]!), timeoutSeconds) : { status: 'error' as const };
+        if (r.status === 'proven') out.set(m.id, { equivalent: true, how: `module ${original.name} alone (ABC &cec)` });
+        else {
+          notes.get(m.id)!.push(`module alone: ${r.status === 'failed' ? 'differs' : r.status}`);
+          next.push(m);
+        }
+      }
+      open = next;
     }
+    if (open.length && tops.length === 0) for (const m of open) out.set(m.id, { equivalent: false, how: notes.get(m.id)!.join('; ') || 'no top to check it in' });
     for (const top of tops) {
+      if (open.length === 0) break;
       const sub = path.join(dir, top.name);
       mkdirSync(sub, { recursive: true });
-      const files = [...writeAll(sub, prefixedDesign(top, 'o_')), ...writeAll(sub, prefixedDesign(top, 'm_', m))];
-      if (!top.hasClock) {
-        const r = await cecMiter(sub, [readVerilog(files)], `o_${top.name}`, `m_${top.name}`, timeoutSeconds, 'top_miter');
-        if (r.status !== 'proven') return { equivalent: false, how: [...notes, `${top.name}: ${r.status === 'failed' ? 'differs' : r.status}`].join('; '), seconds: elapsed() };
-        continue;
+      const files = writeAll(sub, prefixedDesign(top, 'o_'));
+      const jobs: ModelJob[] = [];
+      const seq = top.hasClock;
+      open.forEach((m, i) => {
+        files.push(...writeAll(sub, prefixedDesign(top, `m${i}_`, m)));
+        if (seq) {
+          const w = path.join(sub, `eq${i}.v`);
+          writeFileSync(w, streamMiter(top, `o_${top.name}`, `m${i}_${top.name}`, `eq${i}`));
+          files.push(w);
+          jobs.push({ top: `eq${i}`, kind: 'aig', zeroInit: true });
+        } else jobs.push({ top: `tm${i}`, kind: 'aig', miter: { gold: `o_${top.name}`, gate: `m${i}_${top.name}` } });
+      });
+      const prep = await prepareModels(sub, [readVerilog(files)], jobs, timeoutSeconds * 4, 'top-miters');
+      const next: Mutant[] = [];
+      for (const [i, m] of open.entries()) {
+        const f = modelFile(sub, jobs[i]!);
+        const r = !prep.ok ? { status: 'error' as const, depth: undefined } : seq ? await abcPdr(f, timeoutSeconds) : await abcCec(f, timeoutSeconds);
+        if (r.status === 'proven') next.push(m);
+        else {
+          const why = r.status === 'failed' ? `differs in ${top.name}${seq && 'depth' in r && r.depth !== undefined ? ` (cycle ${r.depth})` : ''}` : `${top.name}: ${r.status}${prep.ok ? '' : ` (${prep.error})`}`;
+          out.set(m.id, { equivalent: false, how: [...notes.get(m.id)!, why].join('; ') });
+        }
       }
-      const w = path.join(sub, 'eq_top.v');
-      writeFileSync(w, streamMiter(top, `o_${top.name}`, `m_${top.name}`, 'eq_top'));
-      const job: ModelJob = { top: 'eq_top', kind: 'aig', zeroInit: true };
-      const prep = await prepareModels(sub, [readVerilog([...files, w])], [job], timeoutSeconds, 'eq');
-      if (!prep.ok) return { equivalent: false, how: [...notes, `${top.name}: yosys ${prep.error}`].join('; '), seconds: elapsed() };
-      const r = await abcPdr(modelFile(sub, job), timeoutSeconds);
-      if (r.status !== 'proven')
-        return { equivalent: false, how: [...notes, `${top.name}: ${r.status === 'failed' ? `differs (cycle ${r.depth})` : r.status}`].join('; '), seconds: elapsed() };
+      open = next;
     }
-    return { equivalent: true, how: `in ${tops.map((t) => t.name).join(', ')} (${tops.some((t) => t.hasClock) ? 'ABC PDR sequential miter' : 'ABC cec'})${notes.length ? `; ${notes.join('; ')}` : ''}`, seconds: elapsed() };
+    const names = tops.map((t) => t.name).join(', ');
+    for (const m of open)
+      if (!out.has(m.id)) out.set(m.id, { equivalent: true, how: `in ${names} (${tops.some((t) => t.hasClock) ? 'ABC PDR, sequential miter' : 'ABC &cec'}), not alone` });
+    return out;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!process.env.MXGEN_KEEP_EQUIV) rmSync(dir, { recursive: true, force: true });
   }
 }
-

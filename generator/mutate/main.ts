@@ -4,11 +4,11 @@
 //   --quick     the CI subset (fewer configurations, every --sample'th mutant; default sample 1, quick 7)
 //   --sample N  run every N-th mutant of each module (the report says so)
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { scratchDir } from '../sim/paths';
-import { checkEquivalence } from './equiv';
+import { checkEquivalences } from './equiv';
 import { mutantsOf } from './operators';
 import { mutationReport, type UnitScore } from './report';
 import { type MutantResult, checkBaseline, containsModule, runMutant } from './run';
@@ -48,17 +48,24 @@ async function main(): Promise<number> {
       const all = mutantsOf(mod.ir);
       const picked = all.filter((_, i) => i % sample === 0);
       const m0 = performance.now();
+      const survivors: { m: (typeof picked)[number]; r: MutantResult }[] = [];
       for (const m of picked) {
         const r = await runMutant(m, unit.tops, { dir: path.join(work, 'run') });
-        if (r.status === 'survived') {
-          const tops = unit.tops.map((t) => t.top).filter((t, i, a) => containsModule(t, m.module) && a.findIndex((x) => x.name === t.name) === i);
-          const e = await checkEquivalence(m, mod, tops, path.join(work, 'equiv'), equivTimeout);
+        if (r.status === 'survived') survivors.push({ m, r });
+        results.push(r);
+      }
+      if (survivors.length) {
+        const e0 = performance.now();
+        const tops = unit.tops.map((t) => t.top).filter((t, i, a) => containsModule(t, mod.name) && a.findIndex((x) => x.name === t.name) === i);
+        const eq = await checkEquivalences(survivors.map((s) => s.m), mod, tops, path.join(work, 'equiv'), equivTimeout);
+        const share = (performance.now() - e0) / 1000 / survivors.length;
+        for (const { m, r } of survivors) {
+          const e = eq.get(m.id)!;
           if (e.equivalent) r.status = 'equivalent';
-          r.detail = `${e.how}${e.equivalent ? '' : ` [tests: ${r.detail}]`}`;
-          r.seconds += e.seconds;
+          r.detail = `${e.how}${e.equivalent ? '' : ` [passed: ${r.detail}]`}`;
+          r.seconds += share;
           console.log(`   ${r.status.padEnd(10)} ${r.id} ${r.what} -- ${r.where} -- ${r.detail}`);
         }
-        results.push(r);
       }
       const k = results.filter((r) => r.module === mod.name);
       console.log(
@@ -69,9 +76,10 @@ async function main(): Promise<number> {
     }
     scores.push({ unit: unit.name, configs: unit.configs, modules: modules.map((m) => m.name), results, seconds: (performance.now() - u0) / 1000 });
   }
+  rmSync(work, { recursive: true, force: true });
   const seconds = (performance.now() - t0) / 1000;
   const md = mutationReport(scores, { quick, sample, seconds, command: `tsx generator/mutate/main.ts ${process.argv.slice(2).join(' ')}`.trim() });
-  const out = values.out ?? (quick ? path.join(work, 'mutation.md') : 'reports/mutation.md');
+  const out = values.out ?? (quick ? 'sim/work/mutation-quick.md' : 'reports/mutation.md');
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, md);
   if (values.json) writeFileSync(values.json, JSON.stringify(scores.map((s) => ({ ...s, results: s.results })), null, 1) + '\n');
