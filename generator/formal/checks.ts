@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Module } from '../hdl/index';
 import { emitDesign, emitVerilog } from '../hdl/index';
 import type { UnitDef, UnitParams } from '../ip/unit';
+import type { IrModule } from '../hdl/ir';
 import { parseTile } from '../ip/params';
 import { scratchDir } from '../sim/paths';
 import { rmSync } from 'node:fs';
@@ -130,10 +131,27 @@ const write = (dir: string, texts: Map<string, string>): string[] =>
     return f;
   });
 
+/** A pipelined design to compare with depth 0; `replace` swaps one module's IR (a mutant, in the tests). */
+export interface PipelineGate {
+  readonly depth: number;
+  readonly module: Module;
+  readonly replace?: IrModule;
+}
+
 /** Depth d against depth 0 for every d in o.depths: datapath (transparent registers, cec) and timing (scoreboard BMC). */
 export async function pipelineRows(d: Design, o: PipelineOptions): Promise<FormalRow[]> {
   if (!('depth' in d.params)) return [];
   const gold = d.unit.build({ ...d.params, depth: 0 });
+  const gates = o.depths.map((depth) => ({ depth, module: d.unit.build({ ...d.params, depth }) }));
+  return comparePipelines(gold, gates, o, (m) => sampleInput(d, m));
+}
+
+export async function comparePipelines(
+  gold: Module,
+  gates: readonly PipelineGate[],
+  o: PipelineOptions,
+  sample: (m: Module) => Record<string, bigint> | undefined = () => undefined,
+): Promise<FormalRow[]> {
   const c0 = streamContract(gold);
   if (!c0) return [];
   const dir = scratchDir(`formal-pipe-${gold.name}-`);
@@ -142,27 +160,25 @@ export async function pipelineRows(d: Design, o: PipelineOptions): Promise<Forma
     const files = write(dir, emitDesign(gold, { prefix: 'g0_' }));
     const views: string[] = [dataView(c0, `g0_${gold.name}`, 'gold_view')];
     const jobs: ModelJob[] = [];
-    const gates = new Map<number, Module>();
-    for (const depth of o.depths) {
-      const gate = d.unit.build({ ...d.params, depth });
-      gates.set(depth, gate);
+    for (const { depth, module: gate, replace } of gates) {
       const c = streamContract(gate)!;
-      files.push(...write(dir, transparentDesign(gate, `tp${depth}_`)));
-      files.push(...write(dir, emitDesign(gate, { prefix: `r${depth}_` })));
+      files.push(...write(dir, transparentDesign(gate, `tp${depth}_`, replace)));
+      const real = emitDesign(gate, { prefix: `r${depth}_` });
+      if (replace) real.set(`r${depth}_${replace.name}`, emitVerilog(replace, { prefix: `r${depth}_` }));
+      files.push(...write(dir, real));
       views.push(dataView(c, `tp${depth}_${gate.name}`, `gate_view_${depth}`));
-      const sample = sampleInput(d, gate);
-      const restrict: DataRestriction[] = c.inputs[0]!.data.map((p, i) => ({ port: p.name, free: o.freeBits, fixed: sample?.[p.name] ?? fixedBits(p.width, i) }));
+      const s = sample(gate);
+      const restrict: DataRestriction[] = c.inputs[0]!.data.map((p, i) => ({ port: p.name, free: o.freeBits, fixed: s?.[p.name] ?? fixedBits(p.width, i) }));
       views.push(scoreboardWrapper(c, `r${depth}_${gate.name}`, `g0_${gold.name}`, depth + 1, `sb_${depth}`, restrict));
       jobs.push({ top: `miter_${depth}`, kind: 'aig', miter: { gold: 'gold_view', gate: `gate_view_${depth}` } }, { top: `sb_${depth}`, kind: 'aig' });
     }
     const vf = path.join(dir, 'views.v');
     writeFileSync(vf, views.join('\n'));
     const prep = await prepareModels(dir, [readVerilog([...files, vf])], jobs, 7200, 'pipeline');
-    o.log?.(`${gold.name}: depths ${o.depths.join(',')}: models in ${prep.seconds.toFixed(0)} s`);
+    o.log?.(`${gold.name}: depths ${gates.map((g) => g.depth).join(',')}: models in ${prep.seconds.toFixed(0)} s`);
     const share = prep.seconds / Math.max(1, jobs.length);
     if (!prep.ok) return [{ group: 'pipeline', property: 'all depths', module: gold.name, method: 'yosys', depth: '-', result: 'error', seconds: prep.seconds, note: prep.error }];
-    for (const depth of o.depths) {
-      const gate = gates.get(depth)!;
+    for (const { depth, module: gate } of gates) {
       const cec = await abcCec(modelFile(dir, { top: `miter_${depth}`, kind: 'aig' }), 1800);
       rows.push({
         group: 'pipeline', property: `data outputs = depth 0's (${datapathRegisters(gate)} datapath registers as wires)`, module: gate.name,

@@ -43,8 +43,10 @@ export interface HandshakeOptions {
 export interface HandshakeTarget {
   readonly module: Module;
   readonly contract: StreamContract;
-  /** documented latency in cycles (unit registry), the start of nothing: only reported next to the bound found */
+  /** documented latency in cycles (unit registry): reported next to the bound found */
   readonly latency: number;
+  /** Verilog to check instead of the module's own (same ports): module name -> text, e.g. a mutant */
+  readonly verilog?: ReadonlyMap<string, string>;
 }
 
 const fmtFrames = (n: number): string => `${n} cycles`;
@@ -62,7 +64,13 @@ export async function checkHandshake(t: HandshakeTarget, o: HandshakeOptions): P
   const dir = scratchDir(`formal-${c.top}-`);
   const rows: FormalRow[] = [];
   try {
-    const files = writeDesign(t.module, dir, { bindings: false });
+    const files = t.verilog
+      ? [...t.verilog].map(([n, text]) => {
+          const f = path.join(dir, `${n}.v`);
+          writeFileSync(f, text);
+          return f;
+        })
+      : writeDesign(t.module, dir, { bindings: false });
     const props = allProperties(c);
     const maxBound = boundLimit(c, t.latency);
     interface Item {

@@ -16,10 +16,14 @@ import type { IrModule, IrStmt } from '../hdl/ir';
 import { type Module, allModules, emitVerilog } from '../hdl/index';
 import type { StreamContract } from './contract';
 
-/** Verilog of every module under `top` with datapath registers made wires, names prefixed with `prefix`. */
-export function transparentDesign(top: Module, prefix: string): Map<string, string> {
+/**
+ * Verilog of every module under `top` with datapath registers made wires, names prefixed with `prefix`;
+ * `replace` substitutes the IR of one module (a mutant, in the tests).
+ */
+export function transparentDesign(top: Module, prefix: string, replace?: IrModule): Map<string, string> {
   const out = new Map<string, string>();
-  for (const m of allModules(top)) {
+  for (const m0 of allModules(top)) {
+    const m = { ir: replace && replace.name === m0.name ? replace : m0.ir, name: m0.name };
     const stmts: IrStmt[] = m.ir.stmts.map((s) => (s.k === 'reg' && s.reset === null ? { k: 'assign', target: s.target, expr: s.d } : s));
     const ir: IrModule = { ...m.ir, stmts };
     out.set(prefix + m.name, emitVerilog(ir, { prefix }));

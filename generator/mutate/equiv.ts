@@ -50,7 +50,7 @@ export function streamMiter(top: Module, gold: string, gate: string, name: strin
   const outs = c.ports.filter((p) => p.dir === 'output');
   const L: string[] = ['`default_nettype none', `module ${name} (input wire ${c.clock}${free.map((p) => `, input wire ${range(p.width)}${p.name}`).join('')});`];
   L.push(`  reg init_q = 1'b1;`, `  always @(posedge ${c.clock}) init_q <= 1'b0;`, `  wire ${c.reset} = !init_q;`);
-  for (const p of outs) L.push(`  wire ${range(p.width)}g_${p.name}, ${range(p.width)}m_${p.name};`);
+  for (const p of outs) L.push(`  wire ${range(p.width)}g_${p.name};`, `  wire ${range(p.width)}m_${p.name};`);
   const conns = (pre: string) => c.ports.map((p) => `.${p.name}(${p.dir === 'output' ? pre + p.name : p.name})`).join(', ');
   L.push(`  ${gold} ug (${conns('g_')});`, `  ${gate} um (${conns('m_')});`);
   const data = ich.data.map((p) => p.name);
