@@ -20,7 +20,8 @@
 //                     stuck transaction leaves a beat owed forever);
 //   bounded-occupancy the owed count stays below the wrapper counter's range (finite buffering: a DUT that
 //                     accepts without end while the output is blocked loses beats);
-//   input-progress    with out_ready high, in_ready is low for at most `progress` consecutive cycles.
+//   input-progress    with every out_ready high and every input offering a beat, in_ready is low for at most
+//                     `progress` consecutive cycles (no deadlock; a join may wait for its other input).
 // Covers (non-vacuity): an output beat is delivered; an output beat is held under back-pressure then delivered.
 
 import type { Channel, StreamContract } from './contract';
@@ -254,10 +255,11 @@ export function handshakeWrapper(c: StreamContract, prop: PropertyRef, bounds: W
     case 'input-progress': {
       const SW = bitsFor(bounds.progress + 1);
       const readyAll = c.outputs.map((x) => x.ready).join(' && ');
-      L.push(`  // consecutive cycles with every output ready and in_ready low`);
+      const validAll = c.inputs.map((x) => x.valid).join(' && ');
+      L.push(`  // consecutive cycles with every output ready, every input offering a beat, and in_ready low`);
       L.push(`  reg [${SW - 1}:0] block_q = ${SW}'d0;`);
       L.push(`  always @(posedge ${c.clock})`);
-      L.push(`    if (!${c.reset} || ${ich.ready} || !(${readyAll})) block_q <= ${SW}'d0;`);
+      L.push(`    if (!${c.reset} || ${ich.ready} || !(${readyAll}) || !(${validAll})) block_q <= ${SW}'d0;`);
       L.push(`    else if (block_q != ${SW}'d${2 ** SW - 1}) block_q <= block_q + ${SW}'d1;`);
       L.push(`  always @(*) assert(block_q <= ${SW}'d${bounds.progress});`);
       break;

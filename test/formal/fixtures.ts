@@ -28,3 +28,35 @@ export function mutatedVerilog(m: Module, mu: Mutant): Map<string, string> {
   texts.set(mu.module, emitVerilog(mu.ir));
   return texts;
 }
+
+/**
+ * Two input streams joined into one output stream (an array's host ports have several handshakes): a beat
+ * leaves when both inputs offer one, out = a + b, registered. Its ports are plain data ports: the channels are
+ * given to the formal contract explicitly.
+ */
+export function joinModule(): Module {
+  const m = new ModuleBuilder('fx_join', { doc: 'formal test fixture: two input streams joined' });
+  const av = m.input('a_valid_i', 1);
+  const bv = m.input('b_valid_i', 1);
+  const a = m.input('a_i', 4);
+  const b = m.input('b_i', 4);
+  const or = m.input('o_ready_i', 1);
+  const valid = m.reg('o_valid_q', 1, { reset: 0 });
+  const data = m.reg('o_q', 4, { reset: 'none' });
+  const take = m.let('take', av.and(bv).and(valid.not().or(or)), 'both inputs offer a beat and the output has room');
+  m.next(valid, take.or(valid.and(or.not())));
+  m.next(data, a.add(b).trunc(4), { en: take });
+  m.assign(m.output('a_ready_o', 1), av.and(bv).and(valid.not().or(or)));
+  m.assign(m.output('b_ready_o', 1), take);
+  m.assign(m.output('o_valid_o', 1), valid);
+  m.assign(m.output('o_o', 4), data);
+  return m.build();
+}
+
+export const JOIN_CHANNELS = {
+  inputs: [
+    { name: 'a', valid: 'a_valid_i', ready: 'a_ready_o', data: ['a_i'] },
+    { name: 'b', valid: 'b_valid_i', ready: 'b_ready_o', data: ['b_i'] },
+  ],
+  outputs: [{ name: 'o', valid: 'o_valid_o', ready: 'o_ready_i', data: ['o_o'] }],
+};

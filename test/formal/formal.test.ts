@@ -13,7 +13,7 @@ import { mutantsOf } from '../../generator/mutate/operators';
 import { checkEquivalences } from '../../generator/mutate/equiv';
 import { scratchDir } from '../../generator/sim/paths';
 import { type Module, ModuleBuilder } from '../../generator/hdl/index';
-import { mutantOf, mutatedVerilog, pipeModule } from './fixtures';
+import { JOIN_CHANNELS, joinModule, mutantOf, mutatedVerilog, pipeModule } from './fixtures';
 
 const OPTS = { bmcDepth: 20, pdrSeconds: 120 };
 
@@ -69,6 +69,16 @@ describe('handshake properties', () => {
       expect(rows.get(prop)!.result).toMatch(/^FAILED/);
     });
   }
+});
+
+describe('several handshakes (channels given explicitly)', () => {
+  it('a join of two input streams: every property per channel', async () => {
+    const m = joinModule();
+    const c = streamContract(m, undefined, JOIN_CHANNELS)!;
+    const rows = await checkHandshake({ module: m, contract: c, latency: 1 }, OPTS);
+    expect(rows.map((r) => r.property)).toContain('no-extra-output (b -> o)');
+    for (const r of rows) expect([r.property, r.result]).toEqual([r.property, r.property.startsWith('cover') ? 'reached' : 'proven']);
+  });
 });
 
 describe('pipeline depth against depth 0', () => {
