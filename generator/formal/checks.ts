@@ -190,7 +190,8 @@ export async function comparePipelines(
       rows.push({
         group: 'pipeline', property: `every output beat = depth 0's result of its input beat, in order (scoreboard; low ${o.freeBits} bits of each data input free)`,
         module: gate.name, method: 'BMC (ABC bmc3)', depth: `${b.depth ?? frames} cycles`,
-        result: b.status === 'passed' ? 'bounded' : b.status === 'failed' ? `FAILED (cycle ${b.depth})` : b.status, seconds: b.seconds + share,
+        result: b.status === 'passed' || (b.status === 'timeout' && (b.depth ?? 0) > 0) ? 'bounded' : b.status === 'failed' ? `FAILED (cycle ${b.depth})` : b.status,
+        seconds: b.seconds + share, ...(b.status === 'timeout' ? { note: `time limit ${o.bmcSeconds} s reached after ${b.depth ?? 0} of ${frames} cycles` } : {}),
       });
       o.log?.(`${gate.name}: ${rows.slice(-2).map((r) => `${r.result} (${r.method}, ${r.depth}, ${r.seconds.toFixed(1)} s)`).join('; ')}`);
     }

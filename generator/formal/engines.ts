@@ -108,7 +108,7 @@ export async function abcPdr(aig: string, timeoutSeconds: number): Promise<Engin
     cwd: path.dirname(aig),
     timeoutSeconds: timeoutSeconds + 30,
   });
-  if (r.timedOut || /[Tt]imeout|timed out|resource limit/.test(r.output)) return { status: 'timeout', seconds: r.seconds };
+  if (r.timedOut || /timeout|timed out|resource limit/i.test(r.output)) return { status: 'timeout', seconds: r.seconds };
   const o = abcOutcome(r.output);
   return { ...o, seconds: r.seconds, ...(o.status === 'error' ? { detail: r.output.trim().split('\n').slice(-3).join(' | ') } : {}) };
 }
@@ -122,11 +122,10 @@ export async function abcBmc(aig: string, frames: number, timeoutSeconds: number
   const asserted = /was asserted in frame (\d+)/.exec(r.output);
   if (asserted) return { status: 'failed', depth: Number(asserted[1]), seconds: r.seconds };
   const none = /No output asserted in (\d+) frames/.exec(r.output);
-  if (none) return { status: 'passed', depth: Number(none[1]), seconds: r.seconds };
-  if (r.timedOut || /[Tt]imeout|[Rr]eached/.test(r.output)) {
-    const reached = [...r.output.matchAll(/^\s*(\d+)\s*\+\s*:/gm)].map((m) => Number(m[1]));
-    return { status: 'timeout', seconds: r.seconds, ...(reached.length ? { depth: Math.max(...reached) } : {}) };
-  }
+  const limited = r.timedOut || /resource limit|timeout/i.test(r.output);
+  // on a timeout, bmc3 reports the frames it finished: the check is bounded to those
+  if (none && !limited && Number(none[1]) >= frames) return { status: 'passed', depth: Number(none[1]), seconds: r.seconds };
+  if (limited) return { status: 'timeout', seconds: r.seconds, ...(none ? { depth: Number(none[1]) } : {}) };
   return { status: 'error', seconds: r.seconds, detail: r.output.trim().split('\n').slice(-3).join(' | ') };
 }
 

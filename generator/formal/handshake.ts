@@ -145,7 +145,7 @@ function fromPdr(top: string, label: string, r: EngineResult): FormalRow | undef
 
 async function bmcFallback(top: string, label: string, aig: string, spent: number, o: HandshakeOptions, why: string): Promise<FormalRow> {
   const b = await abcBmc(aig, o.bmcDepth, o.pdrSeconds * 4);
-  const result = b.status === 'passed' ? 'bounded' : b.status === 'failed' ? `FAILED (counterexample at cycle ${b.depth})` : b.status;
+  const result = b.status === 'passed' || (b.status === 'timeout' && (b.depth ?? 0) > 0) ? 'bounded' : b.status === 'failed' ? `FAILED (counterexample at cycle ${b.depth})` : b.status;
   return {
     group: 'handshake', property: label, module: top, method: 'BMC (ABC bmc3)',
     depth: fmtFrames(b.depth ?? o.bmcDepth), result, seconds: spent + b.seconds, note: why,
