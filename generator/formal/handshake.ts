@@ -36,7 +36,7 @@ export interface HandshakeOptions {
   /** seconds per PDR run */
   readonly pdrSeconds: number;
   readonly log?: (line: string) => void;
-  /** keep the work directory (models, logs) */
+  /** keep the work directory (models, logs): always (true), never (false), after a failure (default) */
   readonly keep?: boolean;
 }
 
@@ -131,8 +131,9 @@ export async function checkHandshake(t: HandshakeTarget, o: HandshakeOptions): P
     }
     return rows;
   } finally {
-    if (!o.keep && rows.every((r) => !r.result.startsWith('FAILED') && r.result !== 'error')) rmSync(dir, { recursive: true, force: true });
-    else o.log?.(`${c.top}: models and logs kept in ${dir}`);
+    const bad = rows.some((r) => r.result.startsWith('FAILED') || r.result === 'error');
+    if (o.keep === true || (o.keep === undefined && bad)) o.log?.(`${c.top}: models and logs kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -15,7 +15,7 @@ import { scratchDir } from '../../generator/sim/paths';
 import { type Module, ModuleBuilder } from '../../generator/hdl/index';
 import { JOIN_CHANNELS, joinModule, mutantOf, mutatedVerilog, pipeModule } from './fixtures';
 
-const OPTS = { bmcDepth: 20, pdrSeconds: 120 };
+const OPTS = { bmcDepth: 20, pdrSeconds: 120, keep: false };
 
 async function rowsFor(m: Module, verilog?: Map<string, string>): Promise<Map<string, FormalRow>> {
   const rows = await checkHandshake({ module: m, contract: streamContract(m)!, latency: 2, ...(verilog ? { verilog } : {}) }, OPTS);
