@@ -1,6 +1,9 @@
 // Handshake properties of one streaming module (wrapper.ts), each proven on its own:
-//   control properties (valid-held, counts, no-loss, occupancy, progress): ABC PDR, an unbounded proof;
-//     if PDR runs out of time, ABC bmc3 to the stated depth;
+//   control properties (valid-held, counts, no-loss, occupancy, progress): k-induction first (yosys-smtbmc,
+//     z3, k = 4: the base case is BMC to k); where it does not close (the counts need an invariant that ties
+//     the wrapper's counters to the DUT's registers: an idle environment can stutter in an unreachable state
+//     for any k), ABC PDR, which finds such invariants, for an unbounded proof; if PDR runs out of time,
+//     ABC bmc3 to the stated depth;
 //   data-stable: likewise, on the whole design (z3 k-induction through yosys-smtbmc did not finish even the
 //     base case of a k = 4 quantizer in a minute; PDR proves it in about a second);
 //   covers: yosys-smtbmc cover mode, the step at which the cover is reached.
@@ -12,7 +15,7 @@ import path from 'node:path';
 import { type Module, writeDesign } from '../hdl/index';
 import { scratchDir } from '../sim/paths';
 import type { StreamContract } from './contract';
-import { type EngineResult, type ModelJob, abcBmc, abcPdr, modelFile, prepareControlModel, prepareModels, readVerilog, smtCover } from './engines';
+import { type EngineResult, type ModelJob, abcBmc, abcPdr, modelFile, prepareControlModel, prepareModels, readVerilog, smtBmc, smtCover, smtInduction } from './engines';
 import { type PropertyRef, allProperties, controlShell, handshakeWrapper, isCover, propertyLabel, readsData } from './wrapper';
 
 export interface FormalRow {
@@ -89,7 +92,10 @@ export async function checkHandshake(t: HandshakeTarget, o: HandshakeOptions): P
       writeFileSync(f, w.text);
       return f;
     });
-    const jobs: ModelJob[] = items.map((it): ModelJob => ({ top: it.name, kind: isCover(it.prop.kind) ? 'smt2' : 'aig' }));
+    // control properties: an SMT-LIB model for k-induction too (small: the datapath is not in it)
+    const jobs: ModelJob[] = items.flatMap((it): ModelJob[] =>
+      isCover(it.prop.kind) ? [{ top: it.name, kind: 'smt2' }] : readsData(it.prop.kind) ? [{ top: it.name, kind: 'aig' }] : [{ top: it.name, kind: 'aig' }, { top: it.name, kind: 'smt2' }],
+    );
     // control properties read the control model (datapath removed once), data properties the whole design
     const shell = controlShell(c);
     const shellFile = path.join(dir, `${shell.top}.v`);
@@ -153,9 +159,25 @@ async function bmcFallback(top: string, label: string, aig: string, spent: numbe
   };
 }
 
-async function controlProperty(top: string, label: string, aig: string, o: HandshakeOptions): Promise<FormalRow> {
+/** k of the k-induction tried first on control properties. */
+export const INDUCTION_K = 4;
+
+async function controlProperty(top: string, label: string, aig: string, o: HandshakeOptions, tryInduction = true): Promise<FormalRow> {
+  let spent = 0;
+  let why = '';
+  if (tryInduction) {
+    const smt2 = aig.replace(/\.aig$/, '.smt2');
+    const base = await smtBmc(smt2, INDUCTION_K, 60);
+    const step = base.status === 'passed' ? await smtInduction(smt2, INDUCTION_K, 60) : undefined;
+    spent = base.seconds + (step?.seconds ?? 0);
+    if (step?.status === 'proven')
+      return { group: 'handshake', property: label, module: top, method: 'k-induction (smtbmc/z3)', depth: `k = ${INDUCTION_K}`, result: 'proven', seconds: spent };
+    why = `k-induction at k = ${INDUCTION_K}: ${step ? (step.status === 'failed' ? 'does not close' : step.status) : `base case ${base.status}`}`;
+  }
   const r = await abcPdr(aig, o.pdrSeconds);
-  return fromPdr(top, label, r) ?? (await bmcFallback(top, label, aig, r.seconds, o, `PDR: ${r.status} after ${r.seconds.toFixed(0)} s${r.detail ? ` (${r.detail})` : ''}`));
+  const row = fromPdr(top, label, r);
+  if (row) return { ...row, seconds: spent + r.seconds, ...(why ? { note: why } : {}) };
+  return bmcFallback(top, label, aig, spent + r.seconds, o, `${why ? `${why}; ` : ''}PDR: ${r.status} after ${r.seconds.toFixed(0)} s${r.detail ? ` (${r.detail})` : ''}`);
 }
 
 async function searchBound(top: string, label: string, aigs: readonly string[], latency: number, o: HandshakeOptions): Promise<FormalRow> {
@@ -185,5 +207,5 @@ async function searchBound(top: string, label: string, aigs: readonly string[], 
 async function dataProperty(top: string, label: string, name: string, dir: string, o: HandshakeOptions): Promise<FormalRow> {
   // PDR, not smtbmc: z3 did not finish even the base case of a k = 4 quantizer in 60 s (the whole datapath is
   // in the cone of the output data), where ABC's PDR proves the property in a second
-  return controlProperty(top, label, modelFile(dir, { top: name, kind: 'aig' }), o);
+  return controlProperty(top, label, modelFile(dir, { top: name, kind: 'aig' }), o, false);
 }
