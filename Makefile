@@ -22,7 +22,7 @@ MXGEN := node bin/mxgen.mjs
 TSX := npx --no-install tsx
 export WAVES SEED
 
-.PHONY: all setup setup-node setup-tools generate check-generated check test unit sim sim-long lint synth synth-check bench bench-sim study study-quick clean
+.PHONY: all setup setup-node setup-tools generate check-generated check test unit sim sim-long lint synth synth-check bench bench-sim study study-quick formal mutate clean
 
 all: generate
 
@@ -111,6 +111,12 @@ study: setup-node
 # CI: the quick study (every format still trained), written to scratch so the checked-in reports stay as they are
 study-quick: setup-node
 	$(MXGEN) study --quick --out sim/work/study-quick
+
+formal: setup
+	$(TSX) generator/formal/main.ts --out reports/formal.md
+
+mutate: setup
+	$(TSX) generator/mutate/main.ts --out reports/mutation.md
 
 clean:
 	rm -rf sim/build sim/work

@@ -1,0 +1,143 @@
+// `make formal`: handshake properties of every streaming top of the reference set, every reduction tree of the
+// reference MX PEs against the behavioural sum, and every pipelined depth of every reference PE against depth 0;
+// writes reports/formal.md (and --json). Exit code 1 when anything fails or errors.
+// Usage: tsx generator/formal/main.ts [--quick] [--group handshake,tree,pipeline] [--only TEXT] [--out FILE] [--json FILE]
+//   --quick  the CI subset (small configurations, a few minutes; test/formal/quick.test.ts runs it)
+//   --only   only designs whose top name contains TEXT
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { referenceDesigns } from '../rtl/configs';
+import { findUnit } from '../ip/units';
+import type { UnitParams } from '../ip/unit';
+import { type Design, findTrees, handshakeRows, pipelineRows, treeAlgebraRows, treeSatRow } from './checks';
+import type { FormalRow } from './handshake';
+import { formalReport } from './report';
+
+export type Group = 'handshake' | 'tree' | 'pipeline';
+export const GROUPS: readonly Group[] = ['handshake', 'tree', 'pipeline'];
+
+export interface FormalPlan {
+  readonly handshake: readonly Design[];
+  /** PEs whose trees are proven (at their own k) */
+  readonly trees: readonly Design[];
+  /** k of the whole-tree SAT miters, per PE of `trees`, and the seconds each may take */
+  readonly treeSatKs: readonly number[];
+  readonly treeSatSeconds: number;
+  /** one longer whole-tree SAT attempt (documents where SAT stops) */
+  readonly treeSatProbe?: { readonly design: Design; readonly k: number; readonly seconds: number };
+  readonly pipeline: readonly Design[];
+  readonly depths: readonly number[];
+  readonly bmcExtra: number;
+}
+
+const design = (unit: string, params: Record<string, unknown>): Design => {
+  const u = findUnit(unit)!;
+  return { unit: u, params: u.schema.parse(params) as UnitParams };
+};
+
+export function fullPlan(): FormalPlan {
+  const ref = referenceDesigns();
+  const pes = ref.filter((d) => d.unit.name === 'pe');
+  return {
+    handshake: ref.filter((d) => d.unit.build(d.params).isStream),
+    trees: pes.filter((d) => d.params['format'] !== 'bf16'),
+    treeSatKs: [2, 4],
+    treeSatSeconds: 600,
+    treeSatProbe: { design: design('pe', { format: 'mxsf', k: 8, depth: 1 }), k: 8, seconds: 900 },
+    pipeline: pes,
+    depths: [1, 2, 3, 4, 5, 6, 7, 8],
+    bmcExtra: 6,
+  };
+}
+
+export function quickPlan(): FormalPlan {
+  return {
+    handshake: [
+      design('quantizer', { format: 'mxsf', k: 4, depth: 2 }),
+      design('tile', { format: 'mxfp4-e2m1', tile: '2x4', order: 'col', buffers: 1 }),
+      design('pe', { format: 'mxint8', k: 2, depth: 3 }),
+    ],
+    trees: [design('pe', { format: 'mxsf', k: 32, depth: 1 })],
+    treeSatKs: [2],
+    treeSatSeconds: 120,
+    pipeline: [design('pe', { format: 'mxint8', k: 2, depth: 1 })],
+    depths: [1, 3],
+    bmcExtra: 4,
+  };
+}
+
+export interface RunOptions {
+  readonly groups?: readonly Group[];
+  readonly only?: string;
+  readonly log?: (line: string) => void;
+}
+
+export async function runFormal(plan: FormalPlan, o: RunOptions = {}): Promise<FormalRow[]> {
+  const groups = o.groups ?? GROUPS;
+  const log = o.log ?? (() => {});
+  const keep = (d: Design) => !o.only || d.unit.build(d.params).name.includes(o.only);
+  const rows: FormalRow[] = [];
+  if (groups.includes('handshake'))
+    for (const d of plan.handshake.filter(keep)) rows.push(...(await handshakeRows(d, { bmcDepth: 40, pdrSeconds: 300, log })));
+  if (groups.includes('tree')) {
+    const seen = new Set<string>();
+    for (const d of plan.trees.filter(keep)) {
+      const k = Number(d.params['k']);
+      for (const t of findTrees(d.unit.build(d.params))) {
+        if (seen.has(t.module.name)) continue;
+        seen.add(t.module.name);
+        rows.push(...(await treeAlgebraRows(t, log)));
+      }
+      for (const sk of plan.treeSatKs) {
+        if (sk === k) continue;
+        for (const t of findTrees(d.unit.build({ ...d.params, k: sk }))) {
+          if (seen.has(t.module.name)) continue;
+          seen.add(t.module.name);
+          rows.push(...(await treeAlgebraRows(t, log)), await treeSatRow(t, plan.treeSatSeconds, log));
+        }
+      }
+    }
+    if (plan.treeSatProbe && (!o.only || 'probe'.includes(o.only))) {
+      const p = plan.treeSatProbe;
+      for (const t of findTrees(p.design.unit.build(p.design.params))) rows.push(await treeSatRow(t, p.seconds, log));
+    }
+  }
+  if (groups.includes('pipeline'))
+    for (const d of plan.pipeline.filter(keep)) rows.push(...(await pipelineRows(d, { depths: plan.depths, bmcExtra: plan.bmcExtra, bmcSeconds: 1800, freeBits: 4, log })));
+  return rows;
+}
+
+export const failed = (r: FormalRow): boolean => /FAILED|error|timeout/.test(r.result) && !(r.group === 'tree' && /timeout/.test(r.result) && /SAT/.test(r.method));
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean', default: false }, group: { type: 'string' }, only: { type: 'string' }, out: { type: 'string' }, json: { type: 'string' } },
+  });
+  const groups = values.group ? (values.group.split(',') as Group[]) : undefined;
+  for (const g of groups ?? []) if (!GROUPS.includes(g)) throw new Error(`--group: unknown group '${g}' (groups: ${GROUPS.join(', ')})`);
+  const plan = values.quick ? quickPlan() : fullPlan();
+  const t0 = performance.now();
+  const rows = await runFormal(plan, { ...(groups ? { groups } : {}), ...(values.only ? { only: values.only } : {}), log: (l) => console.log(l) });
+  const seconds = (performance.now() - t0) / 1000;
+  const out = values.out ?? (values.quick ? 'sim/work/formal-quick.md' : 'reports/formal.md');
+  mkdirSync(path.dirname(out), { recursive: true });
+  const cmd = `tsx generator/formal/main.ts ${process.argv.slice(2).join(' ')}`.trim();
+  writeFileSync(out, formalReport(rows, { command: cmd, seconds, quick: values.quick ?? false }));
+  if (values.json) writeFileSync(values.json, JSON.stringify(rows, null, 1) + '\n');
+  const bad = rows.filter(failed);
+  console.log(`\n${rows.length} checks, ${bad.length} failed or unfinished (${(seconds / 60).toFixed(1)} min); wrote ${out}`);
+  for (const r of bad) console.log(`  ${r.module}: ${r.property}: ${r.result}`);
+  return bad.length || rows.length === 0 ? 1 : 0;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]).endsWith(path.join('formal', 'main.ts'))) {
+  main().then(
+    (code) => (process.exitCode = code),
+    (e: unknown) => {
+      console.error(`formal: ${e instanceof Error ? e.message : String(e)}`);
+      process.exitCode = 1;
+    },
+  );
+}

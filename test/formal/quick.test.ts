@@ -1,0 +1,17 @@
+// The CI subset of `make formal` (generator/formal/main.ts --quick): handshake properties of a quantizer, a
+// single-buffered column-major tile and a PE; the k = 32 mxsf tree (algebraic proof) and a k = 2 tree (also by a
+// SAT miter); a PE at depths 1 and 3 against depth 0. Everything must be proven (or bounded / reached).
+import { describe, expect, it } from 'vitest';
+import { failed, quickPlan, runFormal } from '../../generator/formal/main';
+
+describe('make formal, CI subset', () => {
+  it('proves every check of the quick plan', async () => {
+    const rows = await runFormal(quickPlan());
+    expect(rows.length).toBeGreaterThan(30);
+    expect(rows.filter(failed).map((r) => `${r.module}: ${r.property}: ${r.result}`)).toEqual([]);
+    const groups = new Set(rows.map((r) => r.group));
+    expect(groups).toEqual(new Set(['handshake', 'tree', 'pipeline']));
+    // the tile's transaction shape: 2 rows in, 4 column lines out
+    expect(rows.some((r) => r.module.includes('tilequant_r2c4') && r.property === 'no-extra-output' && r.result === 'proven')).toBe(true);
+  });
+});
