@@ -4,7 +4,7 @@
 // gradients). If the study's API changes, only this file needs adapting.
 
 import { loadMnist, seededSubset } from '../study/data';
-import { gemmFp32 } from '../study/fast-gemm';
+import { gemmFp32 } from '../study/fp32-gemm';
 import { initParams, layerInputs, train, transpose, LAYERS } from '../study/mlp';
 
 /** A row-major FP32 matrix. */

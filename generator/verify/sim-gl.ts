@@ -11,7 +11,6 @@
 import { parseArgs } from 'node:util';
 import type { RtlConfig } from '../rtl/config';
 import { referenceConfigs } from '../rtl/configs';
-import { decoderConfigs } from '../rtl/decoder/configs';
 import { bf16PeConfig, mxPeConfig } from '../rtl/pe/configs';
 import { quantizerConfig } from '../rtl/quantizer/configs';
 import { tileConfig, tileReference } from '../rtl/tile/configs';
@@ -22,7 +21,7 @@ import { supportsUnit, verificationStream } from '../phys/workloads';
 /** The CI sample: one small configuration per unit type (decoders: two formats). */
 export function ciConfigs(): RtlConfig[] {
   return [
-    ...decoderConfigs().filter((c) => c.format === 'mxsf' || c.format === 'mxint8'),
+    ...referenceConfigs().filter((c) => c.unit === 'decoder' && (c.format === 'mxsf' || c.format === 'mxint8')),
     quantizerConfig({ format: 'mxsf', k: 4, scaleMode: 'floor', input: 'fp32', depth: 1 }),
     tileConfig({ ...tileReference('mxsf'), rows: 2, cols: 2 }),
     mxPeConfig('mxsf', 'mxsf', 2, 1),
