@@ -12,6 +12,7 @@ import { SCALE_MODES, type ScaleMode } from '../golden/scale';
 import type { ModuleInterface, PortSpec } from '../hdl/ports';
 import { MANIFEST_FILE, manifestVerilog, readManifest, type IpManifest } from '../ip/manifest';
 import { withSuggestion } from '../util/did-you-mean';
+import { preview, quoteText, shortText } from '../util/shown';
 import { DriverError } from './errors';
 
 export type QuantizerDesign = {
@@ -70,7 +71,7 @@ export function describeDesign(s: DesignSpec): string {
 }
 
 function showValue(v: unknown): string {
-  return v === undefined ? 'nothing' : JSON.stringify(v);
+  return v === undefined ? 'nothing' : preview(v, 60);
 }
 
 /** Reads the unit parameters the drivers need, each checked, under the unit schema's names. */
@@ -84,7 +85,7 @@ function designSpec(m: IpManifest, file: string): DesignSpec {
     if (v === undefined && fallback !== undefined) return fallback;
     if (typeof v === 'string' && (isFormatName(v) || (allowBf16 && v === BASELINE_BF16))) return v;
     const names = allowBf16 ? [...FORMAT_NAMES, BASELINE_BF16] : FORMAT_NAMES;
-    if (typeof v === 'string') throw new DriverError(withSuggestion(`${file}: params.${key} '${v}' is not a format; choose one of: ${names.join(', ')}`, v, names));
+    if (typeof v === 'string') throw new DriverError(withSuggestion(`${file}: params.${key} ${quoteText(v)} is not a format; choose one of: ${names.join(', ')}`, v, names));
     return bad(key, `a format (${names.join(', ')})`);
   };
   const int = (key: string, min: number, max: number): number => {
@@ -129,7 +130,7 @@ function designSpec(m: IpManifest, file: string): DesignSpec {
       };
     }
     default:
-      throw new DriverError(`${file}: unit '${m.unit}' cannot be simulated by mxgen sim (quantizer and tile: 'sim quantize'; pe: 'sim gemm')`);
+      throw new DriverError(`${file}: unit ${quoteText(m.unit)} cannot be simulated by mxgen sim (quantizer and tile: 'sim quantize'; pe: 'sim gemm')`);
   }
 }
 
@@ -156,7 +157,7 @@ async function referenceInterface(s: DesignSpec): Promise<ModuleInterface> {
   }
 }
 
-const portText = (p: PortSpec | undefined): string => (p ? `${p.dir} ${p.name}[${p.width - 1}:0]` : 'no port');
+const portText = (p: PortSpec | undefined): string => (p ? `${p.dir} ${shortText(p.name)}[${p.width - 1}:0]` : 'no port');
 
 /**
  * Loads `dir` (a folder with manifest.json) for `mxgen sim <command>`; every problem is one DriverError line.
@@ -177,7 +178,7 @@ export async function loadDesign(dir: string, cwd: string, command: keyof typeof
   if (!units.includes(manifest.unit)) {
     const other = (Object.keys(SIM_UNITS) as (keyof typeof SIM_UNITS)[]).find((c) => (SIM_UNITS[c] as readonly string[]).includes(manifest.unit));
     throw new DriverError(
-      `--design ${dir}: the design is a ${manifest.unit} (${manifest.top}); 'mxgen sim ${command}' runs ${units.join(' or ')} designs` +
+      `--design ${dir}: the design is a ${shortText(manifest.unit)} (${shortText(manifest.top)}); 'mxgen sim ${command}' runs ${units.join(' or ')} designs` +
         (other ? `; use 'mxgen sim ${other}'` : ''),
     );
   }
@@ -201,18 +202,18 @@ export async function loadDesign(dir: string, cwd: string, command: keyof typeof
   const keys = ['clock', 'reset', 'inValid', 'inReady', 'outValid', 'outReady'] as const;
   const same = hs && ref.handshake ? keys.every((k) => hs[k] === ref.handshake![k]) : !hs && !ref.handshake;
   if (!same) {
-    throw new DriverError(`${file}: handshake is ${JSON.stringify(hs ?? null)}, but a ${describeDesign(spec)} has ${JSON.stringify(ref.handshake ?? null)}`);
+    throw new DriverError(`${file}: handshake is ${preview(hs ?? null, 200)}, but a ${describeDesign(spec)} has ${JSON.stringify(ref.handshake ?? null)}`);
   }
   const control = new Set(hs ? Object.values(hs) : []);
   for (const p of manifest.ports) {
     if ((p.role === 'data') === control.has(p.name)) {
-      throw new DriverError(`${file}: port ${p.name} has role '${p.role}', but it is ${control.has(p.name) ? 'a clock, reset or handshake port' : 'a data port'}`);
+      throw new DriverError(`${file}: port ${shortText(p.name)} has role '${p.role}', but it is ${control.has(p.name) ? 'a clock, reset or handshake port' : 'a data port'}`);
     }
   }
   if (manifest.files.length === 0) throw new DriverError(`${file}: "files" lists no Verilog file`);
   const rtlFiles = manifestVerilog(manifest, abs);
   manifest.files.forEach((f, i) => {
-    if (!existsSync(rtlFiles[i]!)) throw new DriverError(`${file}: files[${i}] '${f}' is not in the folder`);
+    if (!existsSync(rtlFiles[i]!)) throw new DriverError(`${file}: files[${i}] ${quoteText(f)} is not in the folder`);
   });
   const iface: ModuleInterface = { name: manifest.top, params: { ...manifest.params }, ports, ...(hs ? { handshake: hs } : {}) };
   return { shown: dir, dir: abs, manifest, spec, iface, rtlFiles };

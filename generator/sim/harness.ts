@@ -278,7 +278,7 @@ export async function runSimulation(opts: SimOptions): Promise<SimResult> {
     ...(tb.kind === 'stream' ? [`+group_in=${group?.inputs ?? 0}`, `+group_out=${group?.outputs ?? 0}`, `+xcheck=${XCHECK[opts.xCheck ?? 'valid']}`] : []),
     ...(resetFile ? [`+resets=${resetFile}`] : []),
     // Verilator's own plusargs: the seed of its random X values (0 would mean "pick one")
-    ...(vx ? [`+verilator+seed+${vx.seed + 1}`, ...((vx.initial ?? 'unique') === 'unique' ? ['+verilator+rand+reset+2'] : [])] : []),
+    ...(vx ? [`+verilator+seed+${(vx.seed % 2147483646) + 1}`, ...((vx.initial ?? 'unique') === 'unique' ? ['+verilator+rand+reset+2'] : [])] : []),
     ...(wavesFile ? [`+waves=${wavesFile}`] : []),
   ];
   const t0 = performance.now();
