@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { deriveSeed } from '../../generator/util/prng';
 import { rerun, scaled, testSeed } from '../robust/seed';
+import { countFor } from './run';
 
 export const SEED = testSeed(20260611);
 
@@ -16,6 +17,7 @@ export function fcParams(name: string, numRuns: number): { seed: number; numRuns
 
 /** fc.assert with the run's seed in the failure message (fast-check's own seed is the property's derived one). */
 export async function check<T>(name: string, numRuns: number, prop: fc.IAsyncPropertyWithHooks<T> | fc.IAsyncProperty<T>): Promise<void> {
+  countFor(name);
   try {
     await fc.assert(prop, fcParams(name, numRuns));
   } catch (e) {
@@ -75,6 +77,12 @@ export function arrayText(item: fc.Arbitrary<string>, length: number): fc.Arbitr
     .map((xs) => `[${xs.join(',')}]`);
 }
 
+/** `arb` with probability `p`, else undefined (fc.option cannot make the value the rare case). */
+export function rarely<T>(arb: fc.Arbitrary<T>, p: number): fc.Arbitrary<T | undefined> {
+  const n = Math.round(1 / p);
+  return fc.oneof({ weight: n - 1, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb });
+}
+
 /** A field: absent, right (from `good`) or any wrong value. */
 export function field(good: fc.Arbitrary<string>, goodWeight = 6): fc.Arbitrary<string | undefined> {
   return fc.oneof(
@@ -89,8 +97,8 @@ export function objectText(fields: Record<string, fc.Arbitrary<string | undefine
   return fc
     .tuple(
       fc.record(fields),
-      fc.option(fc.tuple(fc.constantFrom('extra', 'Rows', 'dat', '__proto__', 'constructor', ''), valueText), { freq: 8 }),
-      fc.option(fc.constantFrom(...Object.keys(fields)), { freq: 8 }),
+      rarely(fc.tuple(fc.constantFrom('extra', 'Rows', 'dat', '__proto__', 'constructor', ''), valueText), 0.1),
+      rarely(fc.constantFrom(...Object.keys(fields)), 0.1),
     )
     .map(([o, stray, dup]) => {
       const parts = Object.entries(o)
@@ -105,7 +113,7 @@ export function objectText(fields: Record<string, fc.Arbitrary<string | undefine
 /** Text-level damage to a document: none (mostly), truncation, junk inserted, a span cut out, a character changed. */
 export function damaged(doc: fc.Arbitrary<string>): fc.Arbitrary<string> {
   const junk = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom(',', '}', ']', '"', '\\', '\u0000', '\n', '{', '[', ':', '//', '/*'));
-  return fc.tuple(doc, fc.nat({ max: 9 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), junk).map(([t, how, u, v, j]) => {
+  return fc.tuple(doc, fc.nat({ max: 14 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), junk).map(([t, how, u, v, j]) => {
     const at = Math.floor(u * t.length);
     const to = at + Math.floor(v * (t.length - at));
     switch (how) {
@@ -137,15 +145,17 @@ const fp32Element = fc.oneof(
 
 /** The matrix input form {"rows","cols","data"|"bits"}; mostly with as many elements as rows*cols. */
 export const matrixDoc: fc.Arbitrary<string> = fc
-  .tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }))
-  .chain(([r, c]) =>
-    objectText({
-      rows: field(fc.constant(String(r))),
-      cols: field(fc.constant(String(c))),
-      data: field(arrayText(fc.oneof({ weight: 8, arbitrary: fp32Element }, { weight: 1, arbitrary: valueText }), r * c), 5),
-      bits: fc.option(arrayText(fc.oneof({ weight: 8, arbitrary: fc.integer({ min: -1, max: 2 ** 32 }).map(String) }, { weight: 1, arbitrary: valueText }), r * c), { freq: 5, nil: undefined }),
-    }),
-  );
+  .tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.constantFrom('data', 'data', 'data', 'data', 'bits', 'bits', 'both'))
+  .chain(([r, c, which]) => {
+    const data = arrayText(fc.oneof({ weight: 30, arbitrary: fp32Element }, { weight: 1, arbitrary: valueText }), r * c);
+    const bits = arrayText(fc.oneof({ weight: 30, arbitrary: fc.integer({ min: -1, max: 2 ** 32 }).map(String) }, { weight: 1, arbitrary: valueText }), r * c);
+    return objectText({
+      rows: field(fc.constant(String(r)), 20),
+      cols: field(fc.constant(String(c)), 20),
+      ...(which !== 'bits' ? { data: field(data, 20) } : {}),
+      ...(which !== 'data' ? { bits: field(bits, 20) } : {}),
+    });
+  });
 
 const FORMATS = ['mxsf', 'mxfp8-e4m3', 'mxfp4-e2m1', 'mxint8', 'mxfp6-e3m2'];
 
@@ -155,26 +165,35 @@ export const quantizedDoc: fc.Arbitrary<string> = fc
   .chain(([format, rows, block]) => {
     const scales = Math.ceil(rows / block[0]!) * Math.ceil(2 / block[1]!);
     return objectText({
-      format: field(fc.constant(text(format))),
-      block: field(fc.constant(text(block))),
-      scaleMode: field(fc.constantFrom('"floor"', '"rceil"'), 4),
-      rows: field(fc.constant(String(rows))),
-      cols: field(fc.constant('2')),
-      scales: field(arrayText(fc.oneof({ weight: 8, arbitrary: smallInt(0, 256) }, { weight: 1, arbitrary: valueText }), scales)),
-      codes: field(arrayText(fc.oneof({ weight: 8, arbitrary: smallInt(0, 256) }, { weight: 1, arbitrary: valueText }), rows * 2), 8),
-      values: fc.option(valueText, { nil: undefined }),
+      format: field(fc.constant(text(format)), 30),
+      block: field(fc.constant(text(block)), 30),
+      scaleMode: field(fc.constantFrom('"floor"', '"rceil"'), 10),
+      rows: field(fc.constant(String(rows)), 30),
+      cols: field(fc.constant('2'), 30),
+      scales: field(arrayText(fc.oneof({ weight: 60, arbitrary: smallInt(0, 255) }, { weight: 1, arbitrary: smallInt(256, 257) }, { weight: 1, arbitrary: valueText }), scales), 30),
+      codes: field(arrayText(fc.oneof({ weight: 60, arbitrary: smallInt(0, 15) }, { weight: 6, arbitrary: smallInt(16, 256) }, { weight: 1, arbitrary: valueText }), rows * 2), 30),
+      values: rarely(valueText, 0.3),
     });
   });
 
-/** A small value for a unit parameter: its choices, small integers, neighbours of its range, or anything. */
-export function paramValue(p: { choices?: readonly (string | number)[]; type: string; minimum?: number; maximum?: number }): fc.Arbitrary<string> {
-  const near: string[] = [];
+/**
+ * A value for a unit parameter: mostly a valid small one (a choice, a small integer in range, a tile shape), else a
+ * neighbour of its range or anything (a large valid k would only make the case slow).
+ */
+export function paramValue(p: { choices?: readonly (string | number)[]; type: string; minimum?: number; maximum?: number; pattern?: string }): fc.Arbitrary<string> {
+  const good: string[] = (p.choices ?? []).map(text);
+  const bad: string[] = [];
   if (p.type === 'integer' || p.type === 'number') {
     const lo = p.minimum ?? 0;
-    near.push(String(lo), String(lo - 1), String(Math.min(lo + 1, p.maximum ?? lo + 1)), '2', '4', '1.5', '"4"', String((p.maximum ?? 64) + 1));
+    const hi = p.maximum ?? 64;
+    for (const v of [lo, lo + 1, 2, 4]) if (v >= lo && v <= hi) good.push(String(v));
+    bad.push(String(lo - 1), '1.5', '"4"', String(hi + 1), '-0');
   }
-  if (p.type === 'boolean') near.push('true', 'false', '"true"', '0');
-  const choices = (p.choices ?? []).map(text);
-  const good = [...choices, ...near];
-  return fc.oneof({ weight: 5, arbitrary: good.length ? fc.constantFrom(...good) : oddString }, { weight: 2, arbitrary: valueText });
+  if (p.type === 'boolean') good.push('true', 'false');
+  if (p.pattern !== undefined) good.push('"2x2"', '"4x2"', '"1x3"'), bad.push('"0x4"', '"65x1"', '"8X8"', '"2x"');
+  return fc.oneof(
+    { weight: 12, arbitrary: good.length ? fc.constantFrom(...good) : oddString },
+    { weight: 2, arbitrary: bad.length ? fc.constantFrom(...bad) : oddString },
+    { weight: 1, arbitrary: valueText },
+  );
 }

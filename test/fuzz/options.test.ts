@@ -22,14 +22,18 @@ import { UNITS } from '../../generator/ip/units';
 import { mxFormatValue } from '../../generator/cli/options';
 import type { FormatName } from '../../generator/formats/table';
 import { resolveTrainStep } from '../../generator/train/options';
-import { check } from './gen';
-import { MAX_LINE, Sandbox, expectCleanFailure, run, snapshot } from './run';
+import { SEED, check } from './gen';
+import { rerun } from '../robust/seed';
+import { MAX_LINE, Sandbox, expectCleanFailure, printStats, run, snapshot } from './run';
 
 let box: Sandbox;
 beforeAll(() => {
   box = new Sandbox('mxgen-fuzz-options-');
 });
-afterAll(() => box.dispose());
+afterAll(() => {
+  box.dispose();
+  printStats(`fuzz: command lines, ${rerun(SEED)}`);
+});
 
 /** The files every case starts with (paths in argv are relative to the case folder, never absolute or `..`). */
 function populate(dir: string): void {
@@ -87,13 +91,25 @@ function occurrence(c: Command, o: OptionSpec): fc.Arbitrary<string[]> {
   );
 }
 
+/** A value that gets a required option past its own check (what a user would mostly give). */
+function goodValue(c: Command, o: OptionSpec): string {
+  if (o.choices?.length) return o.choices[0]!;
+  if (o.name === 'format') return 'mxsf';
+  if (o.name === 'a') return GUARDED.has(c.name) ? 'missing.json' : 'in.json';
+  if (o.name === 'b') return GUARDED.has(c.name) ? 'missing.json' : 'b.json';
+  return o.default ?? '1';
+}
+
 function argvOf(c: Command): fc.Arbitrary<string[]> {
+  // the required options mostly given right, so that the rest of the line is what gets checked
+  const required = c.options.filter((o) => o.required && o.value !== undefined);
+  const head = fc.tuple(...required.map((o) => fc.oneof({ weight: 6, arbitrary: fc.constant<string[]>([`--${o.name}`, goodValue(c, o)]) }, { weight: 1, arbitrary: fc.constant<string[]>([]) })));
   const stray = fc.oneof(fc.constantFrom('--', '-h', '--help', '--version', 'extra', '-x', '--zzz', 'quantize', 'pe', '0x7e', '1.5', '-1.5'), fc.string({ maxLength: 8 }));
   const pieces = fc.oneof(
     { weight: 12, arbitrary: fc.constantFrom(...c.options).chain((o) => occurrence(c, o)) },
     { weight: (c.positionals?.max ?? 0) > 0 ? 3 : 1, arbitrary: fc.oneof(fc.constantFrom(...JUNK, '0x7e', '126', '-1.5', '3e-3', 'quantizer', 'decoder'), stray).map((w) => [w]) },
   );
-  return fc.array(pieces, { maxLength: 7 }).map((xs) => xs.flat());
+  return fc.tuple(head, fc.array(pieces, { maxLength: 6 })).map(([h, xs]) => [...h.flat(), ...xs.flat()]);
 }
 
 /** Whether mxgen may run this command line (see GUARDED): false where a success would start the expensive work. */

@@ -60,7 +60,54 @@ export function snapshot(p: string): string | undefined {
 export async function run(cwd: string, argv: readonly string[], stdin = ''): Promise<Outcome> {
   const io = bufferIO(stdin, cwd);
   const code = await main(argv, io);
-  return { code, stdout: io.stdout(), stderr: io.stderr() };
+  const r = { code, stdout: io.stdout(), stderr: io.stderr() };
+  record(r);
+  return r;
+}
+
+// ---- what the cases reached: successes and the kinds of error, per property (printed by printStats) ----
+
+interface Tally {
+  cases: number;
+  ok: number;
+  kinds: Map<string, number>;
+}
+const tallies = new Map<string, Tally>();
+let current = '(no property)';
+
+/** Cases run from now on count for `name`. */
+export function countFor(name: string): void {
+  current = name;
+}
+
+/** An error's kind: its message without the file it names, numbers and quoted values, first words only. */
+function kind(stderr: string): string {
+  const line = stderr.split('\n')[0]!.replace(/^mxgen: /, '');
+  const body = line.replace(/^[^ ]*\.json( \(stdin\))?: /, '').replace(/^[a-z -]+ \(stdin\): /i, '');
+  return body
+    .replace(/'[^']*'|"[^"]*"|`[^`]*`/g, 'Q')
+    .replace(/-?\d+(\.\d+)?(e[-+]?\d+)?/gi, 'N')
+    .split(/[;(]/)[0]!
+    .split(' ')
+    .slice(0, 7)
+    .join(' ');
+}
+
+function record(r: Outcome): void {
+  const t = tallies.get(current) ?? { cases: 0, ok: 0, kinds: new Map() };
+  t.cases++;
+  if (r.code === 0) t.ok++;
+  else t.kinds.set(kind(r.stderr), (t.kinds.get(kind(r.stderr)) ?? 0) + 1);
+  tallies.set(current, t);
+}
+
+/** One line per property: cases, successes, distinct kinds of error and the commonest ones. */
+export function printStats(title: string): void {
+  const lines = [...tallies.entries()].map(([name, t]) => {
+    const top = [...t.kinds.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, n]) => `${n}x "${k}"`);
+    return `  ${name}: ${t.cases} cases, ${t.ok} succeeded, ${t.kinds.size} kinds of error (${top.join(', ')})`;
+  });
+  console.log(`${title}\n${lines.join('\n')}`);
 }
 
 /** The one-line failure: `mxgen: ...`, nothing else, non-zero exit. */
