@@ -230,6 +230,7 @@ export async function runSimulation(opts: SimOptions): Promise<SimResult> {
   if (vx && (!Number.isInteger(vx.seed) || vx.seed < 0 || vx.seed >= 2 ** 31)) throw new HarnessError(`verilatorX.seed must be an integer in 0..2^31-1, got ${vx.seed}`);
 
   const tb = renderTestbench(iface);
+  if (resets.length && tb.kind !== 'stream') throw new HarnessError(`resets need a streaming module; ${iface.name} has no handshake`);
   checkVectors(opts.vectors, tb.inWidth);
   const rtlTexts = await Promise.all(
     opts.rtlFiles.map((f) => readFile(f, 'utf8').catch(() => Promise.reject(new HarnessError(`cannot read RTL file ${f}`)))),

@@ -45,7 +45,7 @@ describe(`resets mid-stream and X (${rerun(SEED)})`, () => {
     // resets met beats in flight (the first one follows an acceptance at once); a tile's also mid-tile
     if (c.latency > 0) expect(resets.some((x) => x.lost > 0), rerun(SEED)).toBe(true);
     if (c.group.inputs > 1) expect(resets.some((x) => x.skipped > 0), rerun(SEED)).toBe(true);
-  });
+  }, LONG ? 7_200_000 : 600_000); // long: a k = 32 PE under Icarus runs ~50 transactions/s
 
   test('the decoders (combinational): every code, no X under Icarus, unchanged under Verilator random X', async () => {
     const c = decoderBundleCase();

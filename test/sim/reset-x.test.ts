@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { assertNoMismatch } from '../../generator/sim/compare.js';
 import { expectedAfterResets, runSimulation, type ResetEvent, type SimOptions } from '../../generator/sim/harness.js';
 import { WORK_DIR } from '../../generator/sim/paths.js';
-import { ADD2_PIPE, ADD_PASSTHRU, STALE_PIPE, XIDLE_PIPE, XINIT_PIPE, adderModel, adderVectors, fixture } from './fixtures.js';
+import { ADD2_PIPE, ADD_PASSTHRU, STALE_PIPE, WIDE_COMB, XIDLE_PIPE, XINIT_PIPE, adderModel, adderVectors, fixture } from './fixtures.js';
 
 const SIMS = ['icarus', 'verilator'] as const;
 
@@ -86,6 +86,9 @@ describe.each(SIMS)('%s', (sim) => {
       /resets need whole transactions: 5 vectors is not a multiple of 2/,
     );
     await expect(runSimulation({ ...base, expectedOutputs: 5, resets: [{ afterAccepted: 1, delay: 0, cycles: 2 }] })).rejects.toThrow(/resets need SimOptions\.group/);
+    await expect(
+      runSimulation({ sim, iface: WIDE_COMB, rtlFiles: [fixture('wide_comb')], vectors: [1n], seed: 1, resets: [{ afterAccepted: 1, delay: 0, cycles: 2 }] }),
+    ).rejects.toThrow(/resets need a streaming module; wide_comb has no handshake/);
   });
 });
 
