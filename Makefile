@@ -13,16 +13,44 @@
 #   make sim-gl       gate-level simulation of every reference top vs the golden model; sim-gl-long: more vectors
 #   make bench        golden-model throughput;  make bench-sim: simulator throughput
 #   make study        the format accuracy study (reports/study.*); make study-quick is the CI version
-# Options: SIM=icarus|verilator  WAVES=1 (dump VCDs into sim/work/)  SEED=N
+#   make robust-long  resets mid-stream and X on the full-size reference designs too, many runs (per seed of SEEDS)
+#   make fuzz-long    the CLI input fuzzing with 20x the runs (per seed of SEEDS)
+# Options: SIM=icarus|verilator  WAVES=1 (dump VCDs into sim/work/)  SEED=N  SEEDS="N1 N2 ..."
+#
+# Seeds: every random choice (vectors, stalls, resets, X values, fuzz cases) follows SEED. Without SEED=N each make
+# run draws a fresh one (so CI explores a new seed per run) and every target that uses it prints
+# `seed N (rerun with SEED=N)`, also on failure; SEED=N repeats the run. The long targets run once per seed of SEEDS
+# (default: SEED when given, else four fresh seeds) and list every failing seed with its rerun command.
 
 SIM ?= all
-SEED ?= 1
 WAVES ?= 0
 MXGEN := node bin/mxgen.mjs
 TSX := npx --no-install tsx
-export WAVES SEED
+fresh_seed = $(shell echo $$(( $$(od -An -N4 -tu4 /dev/urandom) % 2147483648 )))
+ifeq ($(strip $(SEED)),)
+override SEED := $(fresh_seed)
+SEEDS ?= $(SEED) $(fresh_seed) $(fresh_seed) $(fresh_seed)
+else
+SEEDS ?= $(SEED)
+endif
+# the harness and regress.ts read SEED; the vitest files read MXGEN_SEED
+MXGEN_SEED := $(SEED)
+SEEDS := $(SEEDS)
+SEED_NOTE = seed $(SEED) (rerun with SEED=$(SEED))
+export WAVES SEED MXGEN_SEED
 
-.PHONY: all setup setup-node setup-tools generate check-generated check test unit sim sim-long lint synth synth-check bench bench-sim study study-quick formal mutate clean
+# $(call per_seed,NAME,COMMAND): COMMAND once per seed of SEEDS with $$s the seed; a failure does not stop the other
+# seeds; at the end every failing seed is listed with the command that repeats it.
+define per_seed
+@failed=""; for s in $(SEEDS); do \
+  echo "== $(1): seed $$s (rerun with make $(1) SEED=$$s)"; \
+  $(2) || failed="$$failed $$s"; \
+done; \
+if [ -n "$$failed" ]; then for s in $$failed; do echo "$(1) FAILED: seed $$s (rerun with make $(1) SEED=$$s)"; done; exit 1; fi; \
+echo "$(1): passed with seeds $(SEEDS)"
+endef
+
+.PHONY: all setup setup-node setup-tools generate check-generated check test seed unit sim sim-long robust-long fuzz-long lint synth synth-check bench bench-sim study study-quick formal mutate clean
 
 all: generate
 
@@ -53,21 +81,34 @@ check-generated: setup-node
 
 # The inner loop: type-check, the unit tests that need no simulator, regenerate-and-diff.
 check: setup-node
+	@echo "check: $(SEED_NOTE)"
 	npm run --silent typecheck
-	npm run --silent test:fast
+	@npm run --silent test:fast || { echo "check FAILED: $(SEED_NOTE)"; exit 1; }
 	@$(MAKE) --no-print-directory check-generated
 
+seed:
+	@echo "$(SEED_NOTE)"
+
 unit: setup-node
-	npm test
+	@echo "unit: $(SEED_NOTE)"
+	@npm test || { echo "unit FAILED: $(SEED_NOTE)"; exit 1; }
 
 # regenerate-and-diff first: a stale rtl-out/ fails in seconds, before the slow suites
-test: setup check-generated unit lint synth-check study-quick sim
+test: seed setup check-generated unit lint synth-check study-quick sim
+	@echo "test: passed, $(SEED_NOTE)"
 
 sim: setup
-	$(TSX) generator/verify/regress.ts --suite ci --sim $(SIM) --seed $(SEED)
+	@echo "sim: $(SEED_NOTE)"
+	@$(TSX) generator/verify/regress.ts --suite ci --sim $(SIM) --seed $(SEED) || { echo "sim FAILED: $(SEED_NOTE)"; exit 1; }
 
 sim-long: setup
-	$(TSX) generator/verify/regress.ts --suite long --sim $(SIM) --seed $(SEED)
+	$(call per_seed,sim-long,$(TSX) generator/verify/regress.ts --suite long --sim $(SIM) --seed $$s)
+
+robust-long: setup
+	$(call per_seed,robust-long,MXGEN_ROBUST=long MXGEN_SEED=$$s npx --no-install vitest run test/robust test/sim/reset-x.test.ts)
+
+fuzz-long: setup-node
+	$(call per_seed,fuzz-long,MXGEN_RUNS_SCALE=20 MXGEN_SEED=$$s npx --no-install vitest run test/fuzz)
 
 lint: setup
 	$(TSX) generator/verify/lint-all.ts

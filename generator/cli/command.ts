@@ -7,6 +7,7 @@
 
 import { Command as CommanderCommand, CommanderError, Option } from 'commander';
 import { didYouMean } from '../util/did-you-mean';
+import { quoteText, shortText } from '../util/shown';
 import { UsageError } from './errors';
 import type { CliIO } from './io';
 
@@ -111,7 +112,7 @@ function intValue(spec: OptionSpec, text: string): number {
   const max = spec.max ?? Number.MAX_SAFE_INTEGER;
   const n = /^[+-]?\d+$/.test(text.trim()) ? Number(text) : NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UsageError(`option --${spec.name} must be an integer in ${min}..${max}; got '${text}'`);
+    throw new UsageError(`option --${spec.name} must be an integer in ${min}..${max}; got ${quoteText(text)}`);
   }
   return n;
 }
@@ -129,15 +130,15 @@ function translate(command: Command, e: CommanderError): UsageError {
     const eq = flag.indexOf('=');
     const bare = eq > 2 ? flag.slice(0, eq) : flag;
     const spec = command.options.find((o) => dashed(o.name) === bare);
-    if (spec && spec.value === undefined) return new UsageError(`option ${bare} takes no value`);
+    if (spec && spec.value === undefined) return new UsageError(`option ${shortText(bare)} takes no value`);
     const word = bare.replace(/^-+/, '');
     const hint = didYouMean(word, names, dashed);
-    if (hint) return new UsageError(`unknown option ${bare}; ${hint}`);
+    if (hint) return new UsageError(`unknown option ${shortText(bare)}; ${hint}`);
     if (command.positionals && !bare.startsWith('--')) {
       // e.g. `mxgen encode --format mxsf -inf`: a negative number is taken as an argument, other words are not
-      return new UsageError(`unknown option ${bare}; an argument that starts with '-' goes after '--' (mxgen ${command.name} ... -- ${bare})`);
+      return new UsageError(`unknown option ${shortText(bare)}; an argument that starts with '-' goes after '--' (mxgen ${command.name} ... -- ${shortText(bare)})`);
     }
-    return new UsageError(`unknown option ${bare}`);
+    return new UsageError(`unknown option ${shortText(bare)}`);
   }
   if (e.code === 'commander.optionMissingArgument') {
     const name = /option '--([^ ']+)/.exec(e.message)?.[1] ?? '';
@@ -175,7 +176,7 @@ export function parseArgs(command: Command, argv: readonly string[]): ParseResul
       if (looksLikeOption(v)) throw new UsageError(`option --${spec.name} needs a value (${spec.value})`);
       if (spec.choices && !spec.choices.includes(v)) {
         const hint = didYouMean(v, spec.choices);
-        throw new UsageError(`option --${spec.name} must be one of ${spec.choices.join(', ')}; got '${v}'${hint ? `; ${hint}` : ''}`);
+        throw new UsageError(`option --${spec.name} must be one of ${spec.choices.join(', ')}; got ${quoteText(v)}${hint ? `; ${hint}` : ''}`);
       }
       if (spec.type === 'int') intValue(spec, v);
       values.set(spec.name, v);
@@ -192,7 +193,7 @@ export function parseArgs(command: Command, argv: readonly string[]): ParseResul
   }
   const positionals = parser.args;
   const pos = command.positionals ?? { min: 0, max: 0, name: '' };
-  if (positionals.length > pos.max) throw new UsageError(`unexpected argument '${positionals[pos.max]}'`);
+  if (positionals.length > pos.max) throw new UsageError(`unexpected argument ${quoteText(positionals[pos.max]!)}`);
   if (positionals.length < pos.min) throw new UsageError(`missing argument ${pos.name}`);
   return { help: false, args: new ParsedArgs(command, values, positionals) };
 }

@@ -10,6 +10,7 @@ import { UsageError } from './errors';
 import { FP32_MAX_TEXT } from './io';
 import { exactDecimal } from '../formats/text';
 import { codeJson, fp32Json, literalToFp32, RawJson, type ValueForm } from './values';
+import { quoteText } from '../util/shown';
 
 /** FP32 bits of an element value (NaN as the canonical NaN). */
 export const valueBits = (v: number): number => (Number.isNaN(v) ? FP32_CANONICAL_NAN : floatToBits(v));
@@ -27,7 +28,7 @@ export function parseValueArgument(text: string): number {
   }
   if (/^[+-]?(nan|inf|infinity)$/i.test(t)) throw nonFinite(text);
   if (!NUMBER.test(t)) {
-    throw new UsageError(`VALUE '${text}' is not a number; write a decimal number (e.g. -1.5, 3e-3) or an FP32 bit pattern (e.g. 0x3fc00000)`);
+    throw new UsageError(`VALUE ${quoteText(text)} is not a number; write a decimal number (e.g. -1.5, 3e-3) or an FP32 bit pattern (e.g. 0x3fc00000)`);
   }
   // the canonical JSON spelling: no '+', a digit on both sides of the point
   const literal = t.replace(/^\+/, '').replace(/^(-?)\./, '$10.').replace(/\.(?=$|[eE])/, '');
@@ -52,7 +53,7 @@ export function parseCodeArgument(text: string, format: FormatName): number {
   if (/^0x[0-9a-f]+$/i.test(t)) n = parseInt(t.slice(2), 16);
   else if (/^0b[01]+(?:_[01]+)*$/i.test(t)) n = parseInt(t.slice(2).replace(/_/g, ''), 2);
   else if (/^\d+$/.test(t)) n = Number(t);
-  else throw new UsageError(`CODE '${text}' is not a code; write hex (0x7e), binary (0b0_1111_110) or a decimal number (126)`);
+  else throw new UsageError(`CODE ${quoteText(text)} is not a code; write hex (0x7e), binary (0b0_1111_110) or a decimal number (126)`);
   const max = 2 ** bits - 1;
   if (!(n <= max)) {
     throw new UsageError(`CODE ${text} is out of range: ${format} codes have ${bits} bits (0x${'0'.repeat(Math.ceil(bits / 4))}..0x${max.toString(16)}, 0..${max})`);

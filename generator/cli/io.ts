@@ -10,6 +10,7 @@ import { makeMatrix, type Matrix } from '../golden/quantize';
 import { dataLiterals, isFp32Midpoint, roundMidpointLiteral } from './decimal';
 import { InputError } from './errors';
 import { readUnsigned } from './values';
+import { jsonSyntaxReason, preview } from '../util/shown';
 
 /** Where a command reads and writes; `processIO()` for the real CLI, `bufferIO()` in tests. */
 export interface CliIO {
@@ -80,11 +81,17 @@ const FS_REASONS: Record<string, string> = {
   EACCES: 'permission denied',
   EPERM: 'permission denied',
   ENOTDIR: 'a parent of it is not a directory',
+  ENAMETOOLONG: 'the name is too long',
+  ELOOP: 'too many symbolic links',
+  EEXIST: 'something is in the way',
 };
 
 export function fsReason(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
-  return (code && FS_REASONS[code]) ?? (code ? `${code}: ${(e as Error).message}` : String(e));
+  if (code && FS_REASONS[code]) return FS_REASONS[code];
+  // Node's message is `CODE: what, syscall 'path'`: the path is in the caller's message already
+  const what = /^[A-Z0-9_]+: ([^,]*)/.exec((e as Error).message ?? '')?.[1];
+  return code ? `${code}${what ? `: ${what}` : ''}` : String(e);
 }
 
 /** Reads a whole text file, or stdin for '-'; a missing file is an InputError naming it. */
@@ -151,25 +158,16 @@ export function parseJsonText(text: string, where: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    let why = (e as Error).message;
-    const at = /\s*(?:in JSON )?at position (\d+)(?: \(line \d+ column \d+\))?/.exec(why);
-    if (at && Number(at[1]) >= text.trimEnd().length) why = 'Unexpected end of JSON input';
-    else if (at) {
-      const before = text.slice(0, Number(at[1])).split('\n');
-      why = `${why.slice(0, at.index)} at line ${before.length} column ${before[before.length - 1].length + 1}`;
-    }
-    why = why.replace(/\s+/g, ' ').trim();
-    if (why.length > 100) why = `${why.slice(0, 97)}...`;
-    throw new InputError(`${where}: truncated or malformed JSON (${why})`);
+    throw new InputError(`${where}: truncated or malformed JSON (${jsonSyntaxReason(e, text)})`);
   }
 }
 
 /** The largest finite FP32 magnitude, as JavaScript prints it. */
 export const FP32_MAX_TEXT = '3.4028234663852886e38';
 
+/** A value as the input wrote it, cut to 40 characters (safe for huge and deeply nested values). */
 export function describe(v: unknown): string {
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 37)}...` : s;
+  return preview(v, 40);
 }
 
 /** The matrix input form, for commands' help text. */

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { UnknownFormatError } from '../formats/table';
 import { didYouMean } from '../util/did-you-mean';
+import { escapeControl } from '../util/shown';
 import { ShapeError } from '../golden/quantize';
 import { helpText, parseArgs, type Command } from './command';
 import { COMMANDS } from './commands/index';
@@ -141,6 +142,16 @@ interface UserError {
   readonly userError: true;
   readonly exitCode?: number;
   readonly message: string;
+  /** the message is a report of several lines (a mismatch diff); any other is printed as one line */
+  readonly multiline?: boolean;
+}
+
+/**
+ * An error message as printed: control characters that came in with the input (a name with a newline, an escape
+ * sequence) are written as escapes, so a one-line message stays one line and cannot drive the terminal.
+ */
+function printable(message: string, multiline = false): string {
+  return multiline ? message.split('\n').map(escapeControl).join('\n') : escapeControl(message);
 }
 
 function isUserError(e: unknown): e is UserError {
@@ -153,20 +164,20 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     return await dispatch(argv, io);
   } catch (e) {
     if (isUserError(e)) {
-      io.err(`mxgen: ${e.message}\n`);
+      io.err(`mxgen: ${printable(e.message, e.multiline)}\n`);
       return e.exitCode ?? 1;
     }
     if (e instanceof UnknownFormatError) {
-      io.err(`mxgen: ${unknownFormatMessage(e.formatName)}\n`);
+      io.err(`mxgen: ${printable(unknownFormatMessage(e.formatName))}\n`);
       return 2;
     }
     if (e instanceof ShapeError) {
-      io.err(`mxgen: ${e.message}\n`);
+      io.err(`mxgen: ${printable(e.message)}\n`);
       return 1;
     }
     if ((e as NodeJS.ErrnoException).code === 'EPIPE') return 0; // stdout closed early (e.g. `| head`)
     const err = e instanceof Error ? e : new Error(String(e));
-    io.err(`mxgen: internal error: ${err.message}${process.env.MXGEN_DEBUG ? `\n${err.stack}` : ' (set MXGEN_DEBUG=1 for a stack trace)'}\n`);
+    io.err(`mxgen: internal error: ${printable(err.message)}${process.env.MXGEN_DEBUG ? `\n${err.stack}` : ' (set MXGEN_DEBUG=1 for a stack trace)'}\n`);
     return 1;
   }
 }

@@ -8,6 +8,7 @@ import type { GemmOperand } from '../drivers/gemm';
 import type { QuantizedMatrix } from '../golden/quantize';
 import { SCALE_MODES, type ScaleMode } from '../golden/scale';
 import { withSuggestion } from '../util/did-you-mean';
+import { quoteText } from '../util/shown';
 import { InputError } from './errors';
 import { describe, matrixFromJson, parseJsonText, readInputText, sourceName, type CliIO } from './io';
 import { MAX_BLOCK_EDGE } from './options';
@@ -39,7 +40,7 @@ export function quantizedFromJson(json: Record<string, unknown>, where: string):
   if (typeof format !== 'string') throw new InputError(`${where}: "format" must be a string, got ${describe(format)}`);
   if (format === BASELINE_BF16) throw new InputError(`${where}: "format" ${BASELINE_BF16} is not an MX format; a quantized operand has an MX format`);
   if (!isFormatName(format)) {
-    throw new InputError(withSuggestion(`${where}: unknown "format" '${format}'; choose one of: ${FORMAT_NAMES.join(', ')}`, format, FORMAT_NAMES));
+    throw new InputError(withSuggestion(`${where}: unknown "format" ${quoteText(format)}; choose one of: ${FORMAT_NAMES.join(', ')}`, format, FORMAT_NAMES));
   }
   const block = json.block;
   if (!Array.isArray(block) || block.length !== 2 || !block.every(positive) || block.some((e: number) => e > MAX_BLOCK_EDGE)) {

@@ -5,6 +5,7 @@ import { BASELINE_BF16, FORMAT_NAMES, UnknownFormatError, isFormatName, type For
 import { ShapeError, parseBlockShape, type BlockShape } from '../golden/quantize';
 import { SCALE_MODES, type ScaleMode } from '../golden/scale';
 import { withSuggestion } from '../util/did-you-mean';
+import { quoteText, shortText } from '../util/shown';
 import type { OptionSpec, ParsedArgs } from './command';
 import { UsageError } from './errors';
 import { VALUE_FORMS, type ValueForm } from './values';
@@ -14,7 +15,8 @@ export const MAX_BLOCK_EDGE = 65536;
 
 /** The message of an unknown format, with a suggestion when a format is close. */
 export function unknownFormatMessage(name: string, alsoAccepted: readonly string[] = []): string {
-  return withSuggestion(new UnknownFormatError(name, alsoAccepted).message, name, [...FORMAT_NAMES, ...alsoAccepted]);
+  // the name as typed, cut short and escaped (UnknownFormatError quotes it whole)
+  return withSuggestion(new UnknownFormatError(shortText(name), alsoAccepted).message, name, [...FORMAT_NAMES, ...alsoAccepted]);
 }
 
 function tableFormat(option: string, name: string, alsoAccepted: readonly string[]): FormatName {
@@ -46,7 +48,7 @@ export function blockValue(option: string, text: string): BlockShape {
     throw e;
   }
   if (b.rows > MAX_BLOCK_EDGE || b.cols > MAX_BLOCK_EDGE) {
-    throw new UsageError(`--${option}: block shape '${text}' has an edge above ${MAX_BLOCK_EDGE}`);
+    throw new UsageError(`--${option}: block shape ${quoteText(text)} has an edge above ${MAX_BLOCK_EDGE}`);
   }
   return b;
 }

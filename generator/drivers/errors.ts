@@ -5,6 +5,8 @@
 export class RtlMismatchError extends Error {
   readonly userError = true;
   readonly exitCode = 1;
+  /** the diff summary is several lines (every other user error is printed on one line) */
+  readonly multiline = true;
   constructor(message: string) {
     super(message);
     this.name = 'RtlMismatchError';

@@ -9,6 +9,7 @@ import { ParamError, describeIssue, paramInfo, prefixSchema } from './params';
 import type { UnitDef, UnitParams } from './unit';
 import { UNITS, findUnit } from './units';
 import { closestMatches } from '../util/did-you-mean';
+import { jsonSyntaxReason, preview, quoteText, shortText } from '../util/shown';
 
 export interface Design {
   readonly unit: UnitDef;
@@ -31,7 +32,7 @@ export function unitNamed(name: string, where: string): UnitDef {
   const u = findUnit(name);
   if (u) return u;
   const hint = closestMatches(name, UNITS.map((x) => x.name))[0];
-  throw new ParamError(`${where}: unknown unit '${name}'${hint ? `; did you mean '${hint}'?` : ''} (units: ${UNITS.map((x) => x.name).join(', ')})`);
+  throw new ParamError(`${where}: unknown unit ${quoteText(name)}${hint ? `; did you mean '${hint}'?` : ''} (units: ${UNITS.map((x) => x.name).join(', ')})`);
 }
 
 // ---- config files ----
@@ -70,19 +71,19 @@ export function readConfig(file: string, label = file): Config {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new ParamError(`${label}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new ParamError(`${label}: not valid JSON (${jsonSyntaxReason(e, text)})`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ParamError(`${label}: must be a JSON object {"prefix", "out", "designs": [...]}`);
   const obj = json as Record<string, unknown>;
   for (const k of Object.keys(obj)) {
     if (!TOP_KEYS.includes(k)) {
       const hint = closestMatches(k, TOP_KEYS)[0];
-      throw new ParamError(`${label}: ${k}: unknown key${hint ? `; did you mean '${hint}'?` : ''} (keys: ${TOP_KEYS.join(', ')})`);
+      throw new ParamError(`${label}: ${shortText(k)}: unknown key${hint ? `; did you mean '${hint}'?` : ''} (keys: ${TOP_KEYS.join(', ')})`);
     }
   }
   const prefix = prefixSchema.safeParse(obj['prefix']);
-  if (!prefix.success) throw new ParamError(`${label}: prefix: ${prefix.error.issues[0]!.message} (got ${JSON.stringify(obj['prefix'])})`);
-  if (obj['out'] !== undefined && typeof obj['out'] !== 'string') throw new ParamError(`${label}: out: must be a folder path string (got ${JSON.stringify(obj['out'])})`);
+  if (!prefix.success) throw new ParamError(`${label}: prefix: ${prefix.error.issues[0]!.message} (got ${preview(obj['prefix'], 60)})`);
+  if (obj['out'] !== undefined && typeof obj['out'] !== 'string') throw new ParamError(`${label}: out: must be a folder path string (got ${preview(obj['out'], 60)})`);
   const list = obj['designs'];
   if (!Array.isArray(list) || list.length === 0) throw new ParamError(`${label}: designs: must be a non-empty array of {"unit": ..., parameters}`);
   const designs = list.map((d, i) => {

@@ -3,6 +3,7 @@ import type { Design } from './designs';
 import { ParamError, prefixSchema } from './params';
 import { type PackagedTop, packageDesign } from './package';
 import { writeTops, type WriteResult } from './write';
+import { quoteText } from '../util/shown';
 
 export interface GenerateOptions {
   readonly prefix: string;
@@ -29,7 +30,7 @@ export function packageAll(designs: readonly Design[], prefix: string, command: 
 
 export function generate(designs: readonly Design[], o: GenerateOptions): WriteResult & { tops: PackagedTop[] } {
   const p = prefixSchema.safeParse(o.prefix);
-  if (!p.success) throw new ParamError(`--prefix: ${p.error.issues[0]!.message} (got '${o.prefix}')`);
+  if (!p.success) throw new ParamError(`--prefix: ${p.error.issues[0]!.message} (got ${quoteText(o.prefix)})`);
   const tops = packageAll(designs, o.prefix, o.command);
   return { ...writeTops(o.outDir, tops, { force: o.force ?? false, prune: o.prune ?? false, ...(o.outLabel ? { label: o.outLabel } : {}) }), tops };
 }

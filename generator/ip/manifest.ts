@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { jsonSyntaxReason } from '../util/shown';
 
 export const MANIFEST_SCHEMA = 'mxgen-ip/1';
 export const MANIFEST_FILE = 'manifest.json';
@@ -85,7 +86,7 @@ export function readManifest(dir: string): { manifest: IpManifest; dir: string }
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new ManifestError(`${file}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new ManifestError(`${file}: not valid JSON (${jsonSyntaxReason(e, text)})`);
   }
   const r = manifestSchema.safeParse(json);
   if (!r.success) {

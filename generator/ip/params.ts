@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import { closestMatches } from '../util/did-you-mean';
+import { preview, quoteText, shortText } from '../util/shown';
 
 /** One property of a unit schema as JSON Schema describes it (what help, CLI parsing and errors read). */
 export interface ParamInfo {
@@ -66,8 +67,8 @@ export function allowed(p: ParamInfo): string {
   return 'a string';
 }
 
-/** Shows a value the way the user wrote it. */
-const shown = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
+/** Shows a value the way the user wrote it (cut short: it may be huge or deeply nested). */
+const shown = (v: unknown): string => (typeof v === 'string' ? quoteText(v) : preview(v, 60));
 
 /** A parameter problem, in one line: `<where>: must be <allowed> (got <value>)`, plus "did you mean" for names. */
 export class ParamError extends Error {
@@ -89,7 +90,7 @@ export function describeIssue(issue: z.core.$ZodIssue, params: readonly ParamInf
   if (issue.code === 'unrecognized_keys') {
     const k = issue.keys[0]!;
     const hint = closestMatches(k, params.map((x) => x.key))[0];
-    return `${where(k)}: unknown parameter${hint ? `; did you mean '${hint}'?` : ''} (parameters: ${params.map((x) => x.key).join(', ')})`;
+    return `${where(shortText(k))}: unknown parameter${hint ? `; did you mean '${hint}'?` : ''} (parameters: ${params.map((x) => x.key).join(', ')})`;
   }
   if (issue.code === 'custom') return `${where(key)}: ${issue.message}`;
   if (p) {
@@ -110,8 +111,12 @@ export function parseTile(text: string): { rows: number; cols: number } {
 }
 
 /** A prefix for every module name: a Verilog identifier start. */
+export const MAX_PREFIX = 64;
+
 export const prefixSchema = z
   .string()
   .regex(/^([A-Za-z_][A-Za-z0-9_]*)?$/, 'a prefix must be a Verilog identifier start: letters, digits and _, not starting with a digit')
+  // it starts every module and file name, and a file name has at most 255 bytes
+  .max(MAX_PREFIX, `a prefix has at most ${MAX_PREFIX} characters`)
   .default('')
   .describe('prepended to every module name (shared submodules included), e.g. acme_');

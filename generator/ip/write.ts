@@ -72,13 +72,31 @@ const nonEmpty = (dir: string): boolean => existsSync(dir) && readdirSync(dir).l
 
 function writeAtomic(file: string, text: string): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}`);
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 function fsError(what: string, e: unknown): OutputError {
   const code = (e as NodeJS.ErrnoException).code;
-  const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' ? 'a file is in the way' : code === 'EROFS' ? 'read-only file system' : (code ?? String(e));
+  const why =
+    code === 'EACCES' || code === 'EPERM'
+      ? 'permission denied'
+      : code === 'ENOTDIR'
+        ? 'a file is in the way'
+        : code === 'EISDIR'
+          ? 'a folder is in the way'
+          : code === 'EROFS'
+            ? 'read-only file system'
+            : code === 'ENAMETOOLONG'
+              ? 'a name is too long'
+              : code === 'ENOSPC'
+                ? 'no space left on the device'
+                : (code ?? String(e));
   return new OutputError(`cannot write ${what}: ${why}; choose another --out`);
 }
 
@@ -114,15 +132,27 @@ export function writeTops(dir: string, tops: readonly PackagedTop[], o: WriteOpt
   }
   const written: string[] = [];
   const removed: string[] = [];
+  // what this run adds (files and folders that were not there): taken back if the run fails half-way
+  const created: string[] = [];
+  const makeDir = (d: string): void => {
+    // one level at a time (a recursive mkdir that fails part-way leaves the levels it made, unreported)
+    const missing: string[] = [];
+    for (let p = d; !existsSync(p) && path.dirname(p) !== p; p = path.dirname(p)) missing.unshift(p);
+    for (const p of missing) {
+      mkdirSync(p);
+      created.push(p);
+    }
+  };
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDir(dir);
     for (const t of tops) {
       const td = path.join(dir, t.top);
       const old = ownedFiles(td);
       if (old) removed.push(...removeOwned(td, old.filter((f) => !t.files.has(f))));
-      mkdirSync(td, { recursive: true });
+      makeDir(td);
       for (const [name, text] of t.files) {
         const p = path.join(td, name);
+        if (!existsSync(p)) created.push(p);
         writeAtomic(p, text);
         written.push(p);
       }
@@ -137,8 +167,20 @@ export function writeTops(dir: string, tops: readonly PackagedTop[], o: WriteOpt
     }
     const keep = o.prune ? names : [...new Set([...(index?.tops ?? []).filter((n) => existsSync(path.join(dir, n, MANIFEST_FILE))), ...names])];
     const next: Index = { schema: 'mxgen-index/1', generator: `${GENERATOR_NAME} ${generatorVersion()}`, tops: [...keep].sort() };
-    writeAtomic(path.join(dir, INDEX_FILE), JSON.stringify(next, null, 2) + '\n');
+    const indexFile = path.join(dir, INDEX_FILE);
+    if (!existsSync(indexFile)) created.push(indexFile);
+    writeAtomic(indexFile, JSON.stringify(next, null, 2) + '\n');
   } catch (e) {
+    // undo newest first: files before the folders that hold them, inner folders before outer ones
+    for (const p of created.reverse()) {
+      try {
+        if (statSync(p).isDirectory()) {
+          if (readdirSync(p).length === 0) rmdirSync(p);
+        } else rmSync(p, { force: true });
+      } catch {
+        // already gone, or not ours to remove any more
+      }
+    }
     if (e instanceof OutputError) throw e;
     throw fsError(outDir, e);
   }

@@ -1,5 +1,5 @@
 // Public API of the simulation / lint / synthesis harness.
-export { runSimulation, type SimOptions, type SimResult, type SimulatorName } from './harness.js';
+export { runSimulation, expectedAfterResets, type SimOptions, type SimResult, type SimulatorName, type ResetEvent, type ResetRecord, type VerilatorRandomX } from './harness.js';
 export { dataPorts, packPorts, unpackPorts, packedWidth, toHex, type PlacedPort } from './pack.js';
 export { compareOutputs, assertNoMismatch, type CompareOptions, type CompareReport, type Mismatch } from './compare.js';
 export { lintVerilog, parseVerilatorMessages, type LintResult } from './lint.js';

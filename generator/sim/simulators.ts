@@ -16,6 +16,8 @@ export interface BuildRequest {
   /** Verilator needs --trace at build time for $dumpvars. */
   readonly waves: boolean;
   readonly toolPath?: string;
+  /** further build options (Verilator: --x-initial / --x-assign) */
+  readonly extraFlags?: readonly string[];
 }
 
 export interface SimulatorBackend {
@@ -76,6 +78,7 @@ const verilator: SimulatorBackend = {
       '-o', 'model',
       '-j', '0',
       ...(req.waves ? ['--trace'] : []),
+      ...(req.extraFlags ?? []),
       ...includeDirs(req.rtlFiles).map((d) => `-I${d}`),
       req.tbFile,
       ...req.rtlFiles.map((f) => resolve(f)),

@@ -37,6 +37,12 @@ export function closestMatches(word: string, candidates: readonly string[], max 
   candidates.forEach((c, i) => {
     if (c === word) return;
     const n = normal(c);
+    // the distance is at least the difference in length: a word far longer or shorter is not computed (a megabyte
+    // of input against a short name would be a table of millions of cells)
+    if (Math.abs(w.length - n.length) > limit) {
+      if (w.length >= 3 && n.includes(w)) scored.push({ c, score: limit + 1, i });
+      return;
+    }
     const dist = editDistance(w, n);
     if (dist <= limit) scored.push({ c, score: dist, i });
     else if (w.length >= 3 && n.includes(w)) scored.push({ c, score: limit + 1, i });

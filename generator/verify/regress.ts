@@ -27,6 +27,8 @@ async function main(): Promise<number> {
   const suites = SUITES.filter((s) => !only || only.includes(s.name));
   if (suites.length === 0) throw new Error(`no suite to run (known: ${SUITES.map((s) => s.name).join(', ') || 'none'})`);
   const waves = process.env.WAVES === '1';
+  const rerun = `seed ${seed} (rerun with SEED=${seed})`;
+  console.log(`regress: suite ${level}, ${rerun}`);
   const runs: SuiteRun[] = [];
   for (const suite of suites) {
     console.log(`== ${suite.name}: ${suite.summary} (level ${level}, sims ${sims.join('+')}, seed ${seed})`);
@@ -44,7 +46,7 @@ async function main(): Promise<number> {
   }
   for (const r of runs) if (r.report) console.log(`\n${r.report}`);
   const total = runs.reduce((a, r) => a + r.vectors, 0);
-  console.log(`\n${runs.length - failed} passed, ${failed} failed (${total} vectors, seed ${seed})`);
+  console.log(`\n${runs.length - failed} passed, ${failed} failed (${total} vectors, ${rerun})`);
   return failed > 0 || runs.length === 0 ? 1 : 0;
 }
 

@@ -36,6 +36,12 @@ export const ADD2_PIPE = adder('add2_pipe');
 export const ADD_PASSTHRU = adder('add_passthru');
 /** Broken register that ignores back-pressure. */
 export const DROP_PIPE = adder('drop_pipe');
+/** add2_pipe whose first valid bit is not reset: a beat survives a mid-stream reset. */
+export const STALE_PIPE = adder('stale_pipe');
+/** 1-stage adder whose sum reads a register never reset or written (X / random). */
+export const XINIT_PIPE = adder('xinit_pipe');
+/** Correct 1-stage adder that shows an unwritten register on sum_o while out_valid is 0. */
+export const XIDLE_PIPE = adder('xidle_pipe');
 
 /** Combinational module without handshake, 80-bit packed input. */
 export const WIDE_COMB: ModuleInterface = {
