@@ -15,6 +15,8 @@
 #   make study        the format accuracy study (reports/study.*); make study-quick is the CI version
 #   make robust-long  resets mid-stream and X on the full-size reference designs too, many runs (per seed of SEEDS)
 #   make fuzz-long    the CLI input fuzzing with 20x the runs (per seed of SEEDS)
+#   make formal       formal checks (reports/formal.md); make mutate: mutation score (reports/mutation.md);
+#                     make mutate-quick: its CI subset (~6 min, not in make test)
 # Options: SIM=icarus|verilator  WAVES=1 (dump VCDs into sim/work/)  SEED=N  SEEDS="N1 N2 ..."
 #
 # Seeds: every random choice (vectors, stalls, resets, X values, fuzz cases) follows SEED. Without SEED=N each make
@@ -50,7 +52,7 @@ if [ -n "$$failed" ]; then for s in $$failed; do echo "$(1) FAILED: seed $$s (re
 echo "$(1): passed with seeds $(SEEDS)"
 endef
 
-.PHONY: all setup setup-node setup-tools generate check-generated check test seed unit sim sim-long robust-long fuzz-long lint synth synth-check bench bench-sim study study-quick formal mutate clean
+.PHONY: all setup setup-node setup-tools generate check-generated check test seed unit sim sim-long robust-long fuzz-long lint synth synth-check bench bench-sim study study-quick formal mutate mutate-quick clean
 
 all: generate
 
@@ -158,6 +160,10 @@ formal: setup
 
 mutate: setup
 	$(TSX) generator/mutate/main.ts --out reports/mutation.md
+
+# the CI subset of the mutation campaign (every 5th mutant of small configurations; ~6 min), not part of make test
+mutate-quick: setup
+	MXGEN_MUTATE=1 npx --no-install vitest run test/mutate/quick.test.ts
 
 clean:
 	rm -rf sim/build sim/work

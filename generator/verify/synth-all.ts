@@ -157,19 +157,25 @@ const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const ratio = (x: number, base: number | undefined): string => (base ? (x / base).toFixed(2) : '-');
 const num = (r: SynthRecord, k: string): number => Number(r[k]);
 
+/** The pipeline depth parameter of a record (0 for combinational units without one). */
+function pipelineDepth(r: SynthRecord): number {
+  const d = (r.params as Record<string, unknown> | undefined)?.['depth'];
+  return typeof d === 'number' ? d : 0;
+}
+
 function groups(records: readonly SynthRecord[]): Map<string, SynthRecord[]> {
   const g = new Map<string, SynthRecord[]>();
   for (const r of records) {
-    const key = `${r.unit}\u0000${r.k}`;
+    const key = `${r.unit}\u0000${r.k}\u0000${pipelineDepth(r)}`;
     g.set(key, [...(g.get(key) ?? []), r]);
   }
-  // units in first-seen order, k descending
+  // units in first-seen order, k descending, pipeline depth ascending
   const units = [...new Set(records.map((r) => r.unit))];
   return new Map(
     [...g].sort(([a], [b]) => {
-      const [ua, ka] = a.split('\u0000');
-      const [ub, kb] = b.split('\u0000');
-      return units.indexOf(ua!) - units.indexOf(ub!) || Number(kb) - Number(ka);
+      const [ua, ka, da] = a.split('\u0000');
+      const [ub, kb, db] = b.split('\u0000');
+      return units.indexOf(ua!) - units.indexOf(ub!) || Number(kb) - Number(ka) || Number(da) - Number(db);
     }),
   );
 }
@@ -213,10 +219,10 @@ function renderSynthReport(
   L.push('  same for the library area.');
   L.push('');
   for (const [key, rs] of groups(records)) {
-    const [unit, k] = key.split('\u0000');
+    const [unit, k, depth] = key.split('\u0000');
     const e4m3 = rs.find((r) => r.format === 'mxfp8-e4m3');
     const bf16 = rs.find((r) => r.format === 'bf16');
-    L.push(`## ${unit}, k = ${k}`, '');
+    L.push(`## ${unit}, k = ${k}${Number(depth) > 0 ? `, pipeline depth ${depth}` : ''}`, '');
     L.push('| format | top | cells | transistors | x mxfp8-e4m3 | x bf16 | area um2 | um2 x e4m3 | um2 x bf16 | lib cells | flop bits | critical path ns | Fmax MHz | depth |');
     L.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of [...rs].sort((a, b) => a.transistors - b.transistors)) {

@@ -15,6 +15,9 @@ export const PE_REFERENCE_DEPTH = 1;
 export const MIXED_PAIRS: readonly (readonly [FormatName, FormatName])[] = [['mxfp8-e4m3', 'mxfp8-e5m2']];
 
 /** Formats in the synthesis report (the issue's list), plus the BF16 baseline. */
+/** MX formats of the pipeline-depth sweep in `make synth`. */
+export const DEPTH_SWEEP_FORMATS: readonly FormatName[] = ['mxsf', 'mxfp8-e2m5', 'mxfp8-e4m3'];
+
 export const SYNTH_FORMATS: readonly FormatName[] = ['mxsf', 'mxfp8-e4m3', 'mxfp8-e5m2', 'mxfp8-e2m5', 'mxint8', 'mxfp6-e3m2', 'mxfp4-e2m1'];
 
 export function mxPeConfig(formatA: FormatName, formatB: FormatName, k: number, depth: number): RtlConfig {
@@ -42,5 +45,11 @@ export function peReferenceConfigs(): RtlConfig[] {
 
 export function peSynthConfigs(): RtlConfig[] {
   const d = PE_REFERENCE_DEPTH;
-  return [32, 8].flatMap((k) => [...SYNTH_FORMATS.map((f) => mxPeConfig(f, f, k, d)), bf16PeConfig(k, d)]);
+  const base = [32, 8].flatMap((k) => [...SYNTH_FORMATS.map((f) => mxPeConfig(f, f, k, d)), bf16PeConfig(k, d)]);
+  // Fmax and area against the pipeline depth (issue 12): the k = 32 PEs of mxsf, e2m5, e4m3 and bf16 at depths 2..4
+  const sweep = [2, 3, 4].flatMap((depth) => [
+    ...DEPTH_SWEEP_FORMATS.map((f) => mxPeConfig(f, f, 32, depth)),
+    bf16PeConfig(32, depth),
+  ]);
+  return [...base, ...sweep];
 }
