@@ -37,7 +37,7 @@ describe.each(SIMS)('%s', (sim) => {
   });
 
   describe.each([ADD2_PIPE, ADD_PASSTHRU])('$name', (iface) => {
-    it.each([1, 2, 3])('resets under 30%% stalls, seed %i: outputs after each reset are those of the beats sent after it', async (seed) => {
+    it.each([1, 2, 3])('resets under 30 percent stalls, seed %i: outputs after each reset are those of the beats sent after it', async (seed) => {
       const vectors = adderVectors(iface, 600, seed);
       const resets: ResetEvent[] = [
         { afterAccepted: 50, delay: 0, cycles: 2 },
