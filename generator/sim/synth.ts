@@ -114,6 +114,8 @@ export interface SynthResult {
   readonly mapped?: MappedResult;
   /** the per-part mapping (when `parts` was given) */
   readonly partition?: PartitionResult;
+  /** why the per-part mapping failed (the design's own figures are unaffected) */
+  readonly partitionError?: string;
 }
 
 /** Bump when the script changes so cached results are recomputed. */
@@ -301,6 +303,7 @@ export async function synthesize(fileList: readonly string[], top: string, opts:
     const fullT = transistorCount(full, 'full');
     let mapped: Cached['mapped'];
     let partition: Cached['partition'];
+    let partitionError: string | undefined;
     if (liberty) {
       const lib = readLiberty(liberty);
       const json = JSON.parse(await readFile(join(dir, 'mapped.json'), 'utf8')) as { modules: Record<string, { cells: Record<string, { type: string }> }> };
@@ -317,46 +320,53 @@ export async function synthesize(fileList: readonly string[], top: string, opts:
         flopBits: cells.filter((c) => lib.cells.get(c.type)!.ff).length,
         abcDelayNs: Number([...log.matchAll(/Delay =\s*([\d.]+) ps/g)].at(-1)?.[1] ?? NaN) / 1000,
       };
+      // the per-part figures are a breakdown, not the design's figures: a Yosys failure there (0.23 asserts in
+      // `submod` on some netlists) is recorded and reported, the mapped and timed design stands
       if (parts.length) {
-        const tagging = tagPartitions(join(dir, 'coarse.json'), join(dir, 'tagged.json'), top, parts);
-        const ids = [PART_FF, ...parts.map((_, i) => partId(i)), PART_TOP].filter((id) => id === PART_TOP || (tagging.cells[id] ?? 0) > 0);
-        await writeFile(join(dir, 'partition.ys'), partitionScript(top, liberty, ids, flow, dir));
-        await yosysRun(yosys, dir, 'partition.ys', join(dir, 'partition.log'), top, 'per-part mapping');
-        const pj = JSON.parse(await readFile(join(dir, 'part-lib.json'), 'utf8')) as { modules: Record<string, { cells: Record<string, { type: string; attributes?: Record<string, string> }> }> };
-        const area = new Map<string, number>();
-        const count = new Map<string, number>();
-        for (const c of Object.values(pj.modules[top]?.cells ?? {})) {
-          const id = c.attributes?.['mxpart'];
-          if (id === undefined) throw new SynthError(`${top}: a cell of the per-part netlist has no part tag`, join(dir, 'partition.log'));
-          area.set(id, (area.get(id) ?? 0) + lib.cells.get(c.type)!.area);
-          count.set(id, (count.get(id) ?? 0) + 1);
+        try {
+          const tagging = tagPartitions(join(dir, 'coarse.json'), join(dir, 'tagged.json'), top, parts);
+          const ids = [PART_FF, ...parts.map((_, i) => partId(i)), PART_TOP].filter((id) => id === PART_TOP || (tagging.cells[id] ?? 0) > 0);
+          await writeFile(join(dir, 'partition.ys'), partitionScript(top, liberty, ids, flow, dir));
+          await yosysRun(yosys, dir, 'partition.ys', join(dir, 'partition.log'), top, 'per-part mapping');
+          const pj = JSON.parse(await readFile(join(dir, 'part-lib.json'), 'utf8')) as { modules: Record<string, { cells: Record<string, { type: string; attributes?: Record<string, string> }> }> };
+          const area = new Map<string, number>();
+          const count = new Map<string, number>();
+          for (const c of Object.values(pj.modules[top]?.cells ?? {})) {
+            const id = c.attributes?.['mxpart'];
+            if (id === undefined) throw new SynthError(`${top}: a cell of the per-part netlist has no part tag`, join(dir, 'partition.log'));
+            area.set(id, (area.get(id) ?? 0) + lib.cells.get(c.type)!.area);
+            count.set(id, (count.get(id) ?? 0) + 1);
+          }
+          const cmosText = (await readFile(join(dir, 'part-cmos.json'), 'utf8')).replace(/,\s*\}\s*$/, '\n}\n');
+          const cmos = JSON.parse(cmosText) as { modules: Record<string, StatModule> };
+          const list: PartResult[] = [];
+          for (const id of ids) {
+            const m = cmos.modules[`\\${id === PART_TOP ? top : `${top}_${id}`}`];
+            if (!m) throw new SynthError(`${top}: no CMOS statistics of part ${id}`, join(dir, 'partition.log'));
+            // the top's own count excludes its part instances (which make Yosys mark it 'N+')
+            const t = Number(/^(\d+)/.exec(String(m.estimated_num_transistors ?? '0'))?.[1] ?? 0);
+            const spec = id.startsWith('p') ? parts[Number(id.slice(1))] : undefined;
+            list.push({
+              name: spec?.name ?? (id === PART_FF ? '(flip-flops)' : '(own logic)'),
+              id,
+              count: spec?.count ?? 1,
+              areaUm2: area.get(id) ?? 0,
+              libCells: count.get(id) ?? 0,
+              transistors: t,
+            });
+          }
+          await rm(join(dir, 'coarse.json'));
+          await rm(join(dir, 'tagged.json'));
+          partition = {
+            parts: list,
+            areaUm2: await chipArea(join(dir, 'part-lib-stat.txt')),
+            transistors: list.reduce((a, p) => a + p.transistors, 0),
+            inferredCells: tagging.inferred,
+          };
+        } catch (e) {
+          if (!(e instanceof SynthError)) throw e;
+          partitionError = e.message;
         }
-        const cmosText = (await readFile(join(dir, 'part-cmos.json'), 'utf8')).replace(/,\s*\}\s*$/, '\n}\n');
-        const cmos = JSON.parse(cmosText) as { modules: Record<string, StatModule> };
-        const list: PartResult[] = [];
-        for (const id of ids) {
-          const m = cmos.modules[`\\${id === PART_TOP ? top : `${top}_${id}`}`];
-          if (!m) throw new SynthError(`${top}: no CMOS statistics of part ${id}`, join(dir, 'partition.log'));
-          // the top's own count excludes its part instances (which make Yosys mark it 'N+')
-          const t = Number(/^(\d+)/.exec(String(m.estimated_num_transistors ?? '0'))?.[1] ?? 0);
-          const spec = id.startsWith('p') ? parts[Number(id.slice(1))] : undefined;
-          list.push({
-            name: spec?.name ?? (id === PART_FF ? '(flip-flops)' : '(own logic)'),
-            id,
-            count: spec?.count ?? 1,
-            areaUm2: area.get(id) ?? 0,
-            libCells: count.get(id) ?? 0,
-            transistors: t,
-          });
-        }
-        await rm(join(dir, 'coarse.json'));
-        await rm(join(dir, 'tagged.json'));
-        partition = {
-          parts: list,
-          areaUm2: await chipArea(join(dir, 'part-lib-stat.txt')),
-          transistors: list.reduce((a, p) => a + p.transistors, 0),
-          inferredCells: tagging.inferred,
-        };
       }
     }
     const result: Cached = {
@@ -372,6 +382,7 @@ export async function synthesize(fileList: readonly string[], top: string, opts:
       seconds: (performance.now() - t0) / 1000,
       ...(mapped ? { mapped } : {}),
       ...(partition ? { partition } : {}),
+      ...(partitionError ? { partitionError } : {}),
     };
     await writeFile(join(dir, 'result.json'), JSON.stringify(result, null, 2) + '\n');
   });

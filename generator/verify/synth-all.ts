@@ -130,6 +130,7 @@ async function main(): Promise<number> {
       critical_path: { startpoint: tm.startpoint, endpoint: tm.endpoint, cells: tm.pathCells },
       abc_delay_ns: round(r.mapped.abcDelayNs, 4),
       ...(r.partition ? { partitioned_area_um2: r.partition.areaUm2, partitioned_transistors: r.partition.transistors } : {}),
+      ...(r.partitionError ? { partition_error: r.partitionError } : {}),
       cellsByType: r.cellsByType,
       lib_cells_by_type: r.mapped.cellsByType,
     });
@@ -243,7 +244,8 @@ function renderSynthReport(
       const areaTotal = parts.reduce((s, p) => s + p.areaUm2, 0);
       const tTotal = parts.reduce((s, p) => s + p.transistors, 0);
       if (parts.length === 0 || areaTotal === 0) {
-        L.push(`- **${r.format}** (\`${String(r.top)}\`): no per-part figures.`);
+        const why = (r as { partition_error?: string }).partition_error;
+        L.push(`- **${r.format}** (\`${String(r.top)}\`): no per-part figures${why ? ` (${why.split(' (log:')[0]})` : ''}.`);
         continue;
       }
       const text = parts
