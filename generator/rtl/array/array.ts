@@ -310,8 +310,10 @@ export function arrayModule(c: ArrayConfig): Module {
   type Desc = Record<keyof typeof descIn, Expr>;
   let dv: Expr = stepIssue.and(lastStep);
   let dd: Desc = descIn;
+  const dlValids: Expr[] = [];
   for (let s = 0; s < 2 + lat; s++) {
     const v = m.register(`dl${s}_valid_q`, dv, { doc: `descriptor delay stage ${s} holds a finishing block` });
+    dlValids.push(v);
     dd = Object.fromEntries(Object.entries(dd).map(([k, e]) => [k, m.register(`dl${s}_${k}_q`, e, { reset: 'none', en: dv })])) as unknown as Desc;
     dv = v;
   }
@@ -358,7 +360,7 @@ export function arrayModule(c: ArrayConfig): Module {
   m.next(drainOn, mux(capture, lit(1, 1), drainOn.and(drainLast.not())), { en: capture.or(drainOn) });
   m.next(drainRow, mux(capture, lit(0, drainRow.width), drainRow.add(1).trunc(drainRow.width)), { en: capture.or(drainOn) });
   const ddq = Object.fromEntries(Object.entries(dd).map(([k, e]) => [k, m.register(`dd_${k}_q`, e, { reset: 'none', en: capture })])) as unknown as Desc;
-  m.assign(dlBusy, dv);
+  m.assign(dlBusy, concat(...dlValids).any());
 
   const rowValid = m.let('drain_row_valid', drainOn.and(drainRow.zext(LT + 1).lt(ddq.rows)), 'the row leaving is inside M');
   // lanes: PE column cc goes to lane qj*C + cc of the T-lane word, if inside N
