@@ -8,9 +8,11 @@
 //   block starts: every P cycles; with a re-quantized output a tile's last block starts no sooner than T cycles
 //           after the previous tile's last block (the re-quantizer takes T rows per tile)
 //   cycles = t_last + S + L + R + 3            (t_last: start of the last block; from the command's acceptance
-//            + 2T + 2 with a re-quantized output  to its done pulse)
+//            + 2T + 2 with a re-quantized output  to its done pulse; the re-quantizer takes the tile's T rows,
+//              (+ T + 2 for the bf16 array's          then 2 cycles, then gives T lines)
+//              BF16-rounded output: one register after the rounders)
 
-import type { ArrayConfig } from './config';
+import { type ArrayConfig, isBf16 } from './config';
 import { cellLatency } from './pe-cell';
 
 export interface CommandShape {
@@ -39,7 +41,7 @@ export interface CycleModel {
   readonly spacingWait: number;
 }
 
-export function commandCycles(c: Pick<ArrayConfig, 'rows' | 'cols' | 'tile' | 'depth'>, g: CommandShape): CycleModel {
+export function commandCycles(c: Pick<ArrayConfig, 'format' | 'rows' | 'cols' | 'tile' | 'depth'>, g: CommandShape): CycleModel {
   const { rows: R, cols: C, tile: T } = c;
   if (![g.m, g.k, g.n].every((x) => Number.isInteger(x) && x >= 1)) throw new Error(`M, K, N must be positive integers, got ${g.m}, ${g.k}, ${g.n}`);
   const S = Math.ceil(g.k / T);
@@ -66,7 +68,8 @@ export function commandCycles(c: Pick<ArrayConfig, 'rows' | 'cols' | 'tile' | 'd
       next = close + P;
     }
   }
-  const cycles = last + S + L + R + 3 + (g.outMx ? 2 * T + 2 : 0);
+  const tail = isBf16(c) ? T + 2 : 2 * T + 2;
+  const cycles = last + S + L + R + 3 + (g.outMx ? tail : 0);
   const macs = g.m * g.n * g.k;
   return { cycles, steps: S, slot: P, blocks, tiles: gm * gn, macs, utilisation: macs / (cycles * R * C * T), spacingWait: wait };
 }

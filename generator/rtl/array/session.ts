@@ -90,6 +90,15 @@ export class ArraySession {
     this.fp32Used = 0;
   }
 
+  /**
+   * Frees every buffer for later allocations. Safe between GEMMs: the host port waits for a running command,
+   * and a command waits for the reads before it, so later writes never overtake earlier reads.
+   */
+  reset(): void {
+    this.used.fill(0);
+    this.fp32Used = 0;
+  }
+
   store(buf: number, op: StoredOperand, what: string): OperandRef {
     const { rows, cols } = operandShape(op);
     const base = this.allocTiles(buf, operandTiles(rows, cols, this.config.tile), what);
