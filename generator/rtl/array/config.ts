@@ -89,8 +89,8 @@ export function arrayConfigProblem(c: ArrayConfig): readonly [key: string, messa
   const t = c.tile;
   if (!Number.isInteger(t) || t < 2 || t > MAX_ARRAY_TILE || (t & (t - 1)) !== 0)
     return ['tile', `the tile edge must be a power of two from 2 to ${MAX_ARRAY_TILE} (got ${t}): tile rows and lines are addressed by bit fields`];
-  if (c.rows > t) return ['rows', `--rows ${c.rows} is larger than the tile edge ${t}: a block of R output rows must lie in one tile row band (use R <= T)`];
-  if (c.cols > t) return ['cols', `--cols ${c.cols} is larger than the tile edge ${t}: a block of C output columns must lie in one tile column band (use C <= T)`];
+  if (c.rows > t) return ['rows', `${c.rows} rows are more than the tile edge ${t}: a block of R output rows must lie in one tile row band (use R <= T)`];
+  if (c.cols > t) return ['cols', `${c.cols} columns are more than the tile edge ${t}: a block of C output columns must lie in one tile column band (use C <= T)`];
   return undefined;
 }
 
