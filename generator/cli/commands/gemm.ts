@@ -5,12 +5,13 @@ import { BASELINE_BF16 } from '../../formats/table';
 import { GEMM_FILE_OPTIONS, GEMM_FORMAT_OPTIONS, gemmFormatArgs, goldenGemm, readGemmOperands } from '../gemm-args';
 import { MATRIX_INPUT_HELP, writeOutput } from '../io';
 import { formatJson, matrixJson } from '../json';
+import { OP_OPTIONS, goldenGemmWithOps, usesOps } from './gemm-ops';
 
 export const gemmCommand: Command = {
   name: 'gemm',
   summary: 'multiply quantized matrices: C = Q(A) * Q(B) (+ C), FP32 accumulation; or the bf16 baseline',
-  usage: '--format F [--format-b F2] [--block-a RxC] [--block-b RxC] [--scale-mode M] --a FILE --b FILE [--c FILE] [--output FILE|-]',
-  options: [...GEMM_FORMAT_OPTIONS, ...GEMM_FILE_OPTIONS],
+  usage: '--format F [--format-b F2] [--block-a RxC] [--block-b RxC] [--scale-mode M] [--op-a n|t] [--op-b n|t] --a FILE --b FILE [--c FILE] [--output FILE|-]',
+  options: [...GEMM_FORMAT_OPTIONS, ...OP_OPTIONS, ...GEMM_FILE_OPTIONS],
   help: [
     MATRIX_INPUT_HELP,
     '',
@@ -19,8 +20,12 @@ export const gemmCommand: Command = {
     `Format ${BASELINE_BF16} selects the unscaled baseline (for both operands): inputs rounded to BF16, products`,
     'rounded to FP32, each chunk of k products (k = the block edge along K, 32 by default) reduced by a',
     'pairwise FP32 tree; --scale-mode does not apply to it.',
+    '',
+    '--op-a t / --op-b t: the file holds the stored operand and op() uses it transposed: quantized once with',
+    'square tiles, its codes and scale grid transposed (no re-quantization), as the accelerator reads it.',
   ].join('\n'),
   async run(args, io) {
+    if (usesOps(args)) return goldenGemmWithOps(args, io);
     const formats = gemmFormatArgs(args);
     const operands = await readGemmOperands(args, io);
     await writeOutput(args.require('output'), formatJson(matrixJson(goldenGemm({ ...formats, ...operands }))), io);

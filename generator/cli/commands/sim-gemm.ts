@@ -12,6 +12,7 @@ import { MATRIX_INPUT_HELP, writeOutput } from '../io';
 import { formatJson, matrixJson } from '../json';
 import { RtlMismatchError, SIM_CHOICES, type SimChoice } from './sim-quantize';
 import { MAX_SIM_GEMM_K as MAX_K } from '../../rtl/pe/names';
+import { ARRAY_OPTION, OP_OPTIONS, simGemmWithArray, usesOps } from './gemm-ops';
 
 /** Largest number of PE transactions (M * N * chunks) the command simulates. */
 const MAX_TRANSACTIONS = 1 << 22;
@@ -20,9 +21,11 @@ export const simGemmCommand: Command = {
   name: 'sim gemm',
   summary: 'mxgen gemm computed by the generated processing element RTL under Icarus or Verilator (checked against the golden model)',
   usage:
-    '--format F [--format-b F2] [--block-a RxC] [--block-b RxC] [--scale-mode M] [--sim verilator|icarus] [--no-check] --a FILE --b FILE [--c FILE] [--output FILE|-]',
+    '--format F [--format-b F2] [--block-a RxC] [--block-b RxC] [--scale-mode M] [--array RxC [--op-a n|t] [--op-b n|t]] [--sim verilator|icarus] [--no-check] --a FILE --b FILE [--c FILE] [--output FILE|-]',
   options: [
     ...GEMM_FORMAT_OPTIONS,
+    ARRAY_OPTION,
+    ...OP_OPTIONS,
     { name: 'sim', value: 'S', choices: SIM_CHOICES, default: 'verilator', help: 'simulator: verilator or icarus' },
     { name: 'no-check', help: "do not compare the RTL result with the golden model ('mxgen gemm')" },
     ...GEMM_FILE_OPTIONS,
@@ -42,10 +45,17 @@ export const simGemmCommand: Command = {
     'Exit status 1 with a short diff summary on stderr when the RTL disagrees with the golden model.',
     '',
     'Example: mxgen sim gemm --format mxsf --block-a 8x8 --block-b 8x8 --a a.json --b b.json --sim icarus',
+    '',
+    '--array RxC: the GEMM runs on the generated accelerator (R x C PEs of T lanes, T = the square block edge; bf16:',
+    'the BF16 array with T-element chunks): A and B stored once as T x T tiles, --op-a/--op-b t read a stored tile',
+    'transposed; the cycle count and the cycle model go to stderr. Example:',
+    '  mxgen sim gemm --array 4x4 --format mxsf --block-a 8x8 --block-b 8x8 --op-b t --a a.json --b b.json',
   ].join('\n'),
   async run(args, io) {
-    const formats = gemmFormatArgs(args);
     const sim = args.require('sim') as SimChoice;
+    if (args.given('array')) return simGemmWithArray(args, io, sim, args.flag('no-check'));
+    if (usesOps(args)) throw new UsageError('--op-a t / --op-b t run on the accelerator: add --array RxC (the PE path takes the operands as given)');
+    const formats = gemmFormatArgs(args);
     const g = { ...formats, ...(await readGemmOperands(args, io)) };
     const { formatA, formatB, blockA, blockB, scaleMode, a, b, c } = g;
     const k = Math.min(blockA.cols, a.cols);

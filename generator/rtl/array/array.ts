@@ -495,6 +495,13 @@ export function arrayModule(c: ArrayConfig): Module {
   m.next(rspV, mux(h1Move, lit(1, 1), lit(0, 1)), { en: h1Move.or(rspReady) });
   m.assign(rspValid, rspV);
   m.assign(rspData, rspQ);
+  // with one block per tile row (R = T) or column (C = T) the block indices are always 0
+  if (nqi === 1) m.unused(f.qi, 'one block row per tile (R = T): the line of a PE row is fixed');
+  if (nqj === 1) {
+    m.unused(f.qj, 'one block column per tile (C = T): the line of a PE column is fixed');
+    m.unused(f1.qj, 'one block column per tile: C of a PE comes from a fixed lane');
+    m.unused(ddq.qj, 'one block column per tile: a PE column drains to a fixed lane');
+  }
   void initRegs;
   return m.build();
 }

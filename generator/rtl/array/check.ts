@@ -114,7 +114,7 @@ export interface CaseResult {
 
 const hex = (v: number, d = 8): string => `0x${(v >>> 0).toString(16).padStart(d, '0')}`;
 
-function compareOperand(exp: StoredOperand, got: StoredOperand | undefined, detail: string[]): { compared: number; bad: number } {
+export function compareOperand(exp: StoredOperand, got: StoredOperand | undefined, detail: string[]): { compared: number; bad: number } {
   if (!got) return { compared: 0, bad: 1 };
   let bad = 0;
   let compared = 0;
