@@ -13,6 +13,7 @@ import { cachedBuild } from '../../sim/build-cache';
 import { SimulationError } from '../../sim/errors';
 import { TB_DIR, scratchDir } from '../../sim/paths';
 import { SIMULATORS, type SimulatorName } from '../../sim/simulators';
+import { cppGet, cppSet, renderCpp, verilatorBuild, words32 } from '../../drivers/verilator-cpp';
 import { arrayModule } from './array';
 import { type ArrayConfig, type ArrayWidths, arrayWidths } from './config';
 
@@ -148,6 +149,11 @@ export interface ArrayRunOptions {
   readonly waves?: boolean;
   /** idle cycles (no handshake, no command running) before the testbench gives up */
   readonly timeoutCycles?: number;
+  /**
+   * Verilator only: 'cpp' (default) drives the model from C++ (tb/array_driver.cpp.hbs, binary program, no
+   * --timing); 'verilog' uses the Verilog testbench both simulators share (a cross-check of the C++ driver).
+   */
+  readonly driver?: 'cpp' | 'verilog';
 }
 
 export interface ArrayRunResult {
@@ -179,6 +185,7 @@ export class ArraySimulator {
   }
 
   async run(ops: readonly HostOp[], o: ArrayRunOptions): Promise<ArrayRunResult> {
+    if (o.sim === 'verilator' && (o.driver ?? 'cpp') === 'cpp' && !(o.waves ?? process.env.WAVES === '1')) return this.runCpp(ops, o);
     const backend = SIMULATORS[o.sim];
     const tb = renderArrayTb(this.config, this.top.name);
     const tbTop = `tb_${this.top.name}`;
@@ -241,6 +248,70 @@ export class ArraySimulator {
       throw new SimulationError(`${where}: ${responses.length} responses for ${reads} reads, ${commandCycles.length} cycle counts for ${cmds} commands`, log);
     if (!waves) await rm(work, { recursive: true, force: true });
     return { responses, unknown, commandCycles, cycles: Number(pass[4]), seconds, buildSeconds: build.seconds, workDir: work };
+  }
+
+  /** The Verilator model driven from C++ with a binary program. */
+  private async runCpp(ops: readonly HostOp[], o: ArrayRunOptions): Promise<ArrayRunResult> {
+    const w = arrayWidths(this.config);
+    const hw = words32(w.host);
+    const main = renderCpp('array_driver.cpp.hbs', {
+      dut: this.top.name,
+      hostWords: hw,
+      cmdFields: CMD_PORTS.length,
+      rspGet: cppGet('rsp_data_o', w.host, 0),
+      wdataSet: cppSet('host_wdata_i', w.host, 3),
+      cmdSet: CMD_PORTS.map(([, port], i) => `dut.${port} = p[${1 + i}];`),
+    });
+    const build = await verilatorBuild(this.top.name, this.files, main, 'array');
+    const work = scratchDir(`vcpp-${this.top.name}-`);
+    const prog: number[] = [];
+    const data = (v: bigint) => {
+      for (let k = 0; k < hw; k++, v >>= 32n) prog.push(Number(v & 0xffffffffn));
+    };
+    const fh = await open(join(work, 'program.bin'), 'w');
+    const flush = async () => {
+      await fh.write(new Uint8Array(Uint32Array.from(prog).buffer));
+      prog.length = 0;
+    };
+    try {
+      for (const op of ops) {
+        if (op.op === 'write') {
+          prog.push(0, op.buf, op.addr);
+          data(op.data);
+        } else if (op.op === 'read') prog.push(1, op.buf, op.addr);
+        else prog.push(2, ...CMD_PORTS.map(([k]) => Number(op.cmd[k])));
+        if (prog.length > 1 << 18) await flush();
+      }
+      prog.push(3);
+      await flush();
+    } finally {
+      await fh.close();
+    }
+    const args = [join(work, 'program.bin'), join(work, 'responses.bin'), join(work, 'cycles.txt'), String(o.seed), String(o.stallPercent ?? 0), String(o.timeoutCycles ?? 100000)];
+    const t0 = performance.now();
+    const r = await execa(build.model, args, { cwd: work, reject: false, all: true, stdin: 'ignore' });
+    const seconds = (performance.now() - t0) / 1000;
+    const out = r.all ?? '';
+    const log = join(work, 'run.log');
+    await writeFile(log, `$ ${build.model} ${args.join(' ')}\n${out}\nexit ${r.exitCode ?? r.signal}\n`);
+    const where = `verilator (C++) ${this.top.name} (seed ${o.seed}, stall ${o.stallPercent ?? 0}%)`;
+    const pass = /MXGEN_TB_PASS ops=(\d+) responses=(\d+) commands=(\d+) cycles=(\d+)/.exec(out);
+    if (!pass || r.exitCode !== 0) throw new SimulationError(`${where}: ${/MXGEN_TB_FAIL (.*)/.exec(out)?.[1] ?? `exit ${r.exitCode ?? r.signal}, no PASS marker`}`, log);
+    const raw = await readFile(join(work, 'responses.bin'));
+    const words = new Uint32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+    const responses: bigint[] = [];
+    for (let i = 0; i + hw <= words.length; i += hw) {
+      let v = 0n;
+      for (let k = hw - 1; k >= 0; k--) v = (v << 32n) | BigInt(words[i + k]!);
+      responses.push(v);
+    }
+    const commandCycles = (await readFile(join(work, 'cycles.txt'), 'utf8')).split('\n').filter((x) => x !== '').map(Number);
+    const reads = ops.filter((x) => x.op === 'read').length;
+    const cmds = ops.filter((x) => x.op === 'cmd').length;
+    if (responses.length !== reads || commandCycles.length !== cmds)
+      throw new SimulationError(`${where}: ${responses.length} responses for ${reads} reads, ${commandCycles.length} cycle counts for ${cmds} commands`, log);
+    await rm(work, { recursive: true, force: true });
+    return { responses, unknown: responses.map(() => 0n), commandCycles, cycles: Number(pass[4]), seconds, buildSeconds: build.seconds, workDir: work };
   }
 
   dispose(): void {
