@@ -55,7 +55,7 @@ export function arrayModule(c: ArrayConfig): Module {
       bf16 ? 'rounded to BF16 into an operand buffer.' : `re-quantized (${c.scaleMode}) by the streaming tile re-quantizer into an operand buffer.`,
       `Block slot P = max(ceil(K/${T}), ${R}) cycles; see generator/rtl/array/README.md and cycles.ts for the timing.`,
     ].join('\n'),
-    config: { format: c.format, rows: R, cols: C, tile: T, ...(bf16 ? {} : { scaleMode: c.scaleMode }), depth: c.depth, bufferTiles: c.bufferTiles },
+    config: { format: c.format, rows: R, cols: C, tile: T, ...(bf16 ? {} : { scaleMode: c.scaleMode }), depth: c.depth, bufferTiles: c.bufferTiles, ...(c.reduction === 'adders' && !bf16 ? { reduction: 'adders' } : {}) },
   });
 
   // ---------------------------------------------------------------- ports
@@ -320,7 +320,7 @@ export function arrayModule(c: ArrayConfig): Module {
   const dlBusy = m.wire('dl_busy', 1, 'a finishing block is in the descriptor delay line');
 
   // ---------------------------------------------------------------- the PE grid
-  const cell = peCellModule({ format: c.format, tile: T, depth: c.depth });
+  const cell = peCellModule({ format: c.format, tile: T, depth: c.depth, ...(c.reduction ? { reduction: c.reduction } : {}) });
   const fp32Rd = m.wire('fp32_rdata', W.fp32Word, 'the FP32 buffer output');
   const initRegs: Signal[][] = [];
   const accs: Expr[][] = [];

@@ -28,6 +28,12 @@ export interface ArrayConfig {
   readonly depth: number;
   /** tiles per operand buffer (the FP32 buffer holds as many T x T FP32 tiles) */
   readonly bufferTiles: number;
+  /**
+   * MX chunk reduction inside the PE cells: 'csa' (default: one's-complement lanes, Dadda compression, the
+   * smaller circuit of the PE's optimisation log) or 'adders' (negating lanes, a word-level adder tree: larger,
+   * but several times faster to simulate). Both are bit-exact (test/rtl/pe.test.ts, the array suite).
+   */
+  readonly reduction?: 'csa' | 'adders';
 }
 
 /** Operand buffers: any of them can be the source of A or B, or the destination of a re-quantized output. */
@@ -96,5 +102,6 @@ export function arrayConfigProblem(c: ArrayConfig): readonly [key: string, messa
 
 export function arrayName(c: ArrayConfig): string {
   const mode = isBf16(c) ? '' : `_${c.scaleMode}`;
-  return `${formatId(c.format)}_array_r${c.rows}c${c.cols}_t${c.tile}${mode}_d${c.depth}_n${c.bufferTiles}`;
+  const red = c.reduction === 'adders' && !isBf16(c) ? '_adders' : '';
+  return `${formatId(c.format)}_array_r${c.rows}c${c.cols}_t${c.tile}${mode}_d${c.depth}_n${c.bufferTiles}${red}`;
 }

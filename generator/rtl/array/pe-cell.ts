@@ -24,7 +24,7 @@
 import { type Expr, type Module, ModuleBuilder, type Signal, mux, reduceTree } from '../../hdl/index';
 import { FORMAT_TABLE, codeBits, type FormatName } from '../../golden/index';
 import { bf16MulModule, fp32AddModule } from '../fp32/index';
-import { reduceChunk, roundChunk, type ReducedChunk } from '../pe/mx-chunk';
+import { DEFAULT_ARCH, reduceChunk, roundChunk, type PeArch, type ReducedChunk } from '../pe/mx-chunk';
 import { pairId } from '../pe/names';
 import { peWidths } from '../pe/widths';
 import { type ArrayFormat, MAX_CELL_DEPTH } from './config';
@@ -35,12 +35,17 @@ export interface PeCellConfig {
   readonly tile: number;
   /** register stages before the accumulator */
   readonly depth: number;
+  /** MX reduction: 'csa' (default) or 'adders' (see ArrayConfig.reduction) */
+  readonly reduction?: 'csa' | 'adders';
 }
+
+const ADDERS: PeArch = { sign: 'negate', tree: 'adders' };
 
 /** Cycles from a step with last_i to done_o. */
 export const cellLatency = (depth: number): number => depth + 1;
 
-export const peCellName = (c: PeCellConfig): string => `${c.format === 'bf16' ? 'bf16' : pairId(c.format, c.format)}_pecell_t${c.tile}_d${c.depth}`;
+export const peCellName = (c: PeCellConfig): string =>
+  `${c.format === 'bf16' ? 'bf16' : pairId(c.format, c.format)}_pecell_t${c.tile}_d${c.depth}${c.reduction === 'adders' && c.format !== 'bf16' ? '_adders' : ''}`;
 
 const cache = new Map<string, Module>();
 
@@ -57,7 +62,7 @@ export function peCellModule(c: PeCellConfig): Module {
       `(the array's PE-cell contract, generator/rtl/array/pe-cell.ts). ${c.depth} register stage(s) before the accumulator;`,
       `done_o ${cellLatency(c.depth)} cycle(s) after the step with last_i. ${bf16 ? 'Chunk: BF16 products rounded to FP32, pairwise FP32 tree.' : 'Chunk: the MX PE datapath (exact sum, one rounding).'}`,
     ].join('\n'),
-    config: { format: c.format, tile: c.tile, depth: c.depth },
+    config: { format: c.format, tile: c.tile, depth: c.depth, ...(c.reduction === 'adders' && !bf16 ? { reduction: 'adders' } : {}) },
   });
   const step = m.input('step_i', 1, 'a chunk enters this cycle');
   const first = m.input('first_i', 1, 'the chunk opens its run: accumulate onto init_i');
@@ -95,7 +100,7 @@ export function peCellModule(c: PeCellConfig): Module {
   } else {
     const f = FORMAT_TABLE[c.format as FormatName];
     const w = peWidths(f, f, c.tile);
-    let red: ReducedChunk = reduceChunk(m, f, f, w, { a, b, xa: xa!, xb: xb! });
+    let red: ReducedChunk = reduceChunk(m, f, f, w, { a, b, xa: xa!, xb: xb! }, c.reduction === 'adders' ? ADDERS : DEFAULT_ARCH);
     if (c.depth >= 2) {
       const { inf, infNeg, ...always } = red;
       const s = stage(1, { ...always, ...(inf && infNeg ? { inf, infNeg } : {}) });

@@ -16,6 +16,7 @@ export interface ArrayParams {
   readonly scaleMode: ScaleMode;
   readonly depth: number;
   readonly bufferTiles: number;
+  readonly reduction: 'csa' | 'adders';
   readonly [key: string]: string | number;
 }
 
@@ -31,7 +32,7 @@ export function parseArrayTile(text: string): number | readonly [number, number]
 export function arrayConfigOf(p: ArrayParams): ArrayConfig {
   const t = parseArrayTile(p.tile);
   if (typeof t !== 'number') throw new Error(`array tile '${p.tile}' is not square`);
-  return { format: p.format, rows: p.rows, cols: p.cols, tile: t, scaleMode: p.scaleMode, depth: p.depth, bufferTiles: p.bufferTiles };
+  return { format: p.format, rows: p.rows, cols: p.cols, tile: t, scaleMode: p.scaleMode, depth: p.depth, bufferTiles: p.bufferTiles, ...(p.reduction === 'adders' ? { reduction: 'adders' } : {}) };
 }
 
 export const arrayUnit = defineUnit<ArrayParams>({
@@ -49,6 +50,10 @@ export const arrayUnit = defineUnit<ArrayParams>({
     scaleMode: z.enum(['floor', 'rceil']).default('floor').describe('shared-scale rule of the re-quantizer on the drain (formats.md section 2)'),
     depth: z.number().int().min(0).max(MAX_CELL_DEPTH).default(1).describe('register stages inside each PE cell before its accumulator'),
     bufferTiles: z.number().int().min(2).max(65536).default(256).describe('tiles per operand buffer (3 buffers; the FP32 buffer holds as many T x T FP32 tiles)'),
+    reduction: z
+      .enum(['csa', 'adders'])
+      .default('csa')
+      .describe('MX chunk reduction in the PE cells: csa (Dadda compression, smaller) or adders (word-level adder tree, faster to simulate)'),
   }),
   check: (p) => {
     const t = parseArrayTile(p.tile);
