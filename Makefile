@@ -8,6 +8,7 @@
 #   make lint         verilator --lint-only -Wall on every generated module
 #   make synth        full Yosys synthesis (fails on latches), writes reports/synth.json and reports/synth.md
 #                     (slow: the k = 32 PEs take minutes each); make synth-check is the fast latch check
+#   make array-long   the accelerator tests under Verilator left out of npm test (MXGEN_ARRAY_LONG=1; minutes)
 #   make bench        golden-model throughput;  make bench-sim: simulator throughput
 #   make study        the format accuracy study (reports/study.*); make study-quick is the CI version
 # Options: SIM=icarus|verilator  WAVES=1 (dump VCDs into sim/work/)  SEED=N
@@ -19,7 +20,7 @@ MXGEN := node bin/mxgen.mjs
 TSX := npx --no-install tsx
 export WAVES SEED
 
-.PHONY: all setup setup-node setup-tools generate check-generated check test unit sim sim-long lint synth synth-check bench bench-sim study study-quick clean
+.PHONY: all setup setup-node setup-tools generate check-generated check test unit array-long sim sim-long lint synth synth-check bench bench-sim study study-quick clean
 
 all: generate
 
@@ -59,6 +60,9 @@ unit: setup-node
 
 # regenerate-and-diff first: a stale rtl-out/ fails in seconds, before the slow suites
 test: setup check-generated unit lint synth-check study-quick sim
+
+array-long: setup
+	MXGEN_ARRAY_LONG=1 npx --no-install vitest run test/rtl/array-verilator.test.ts
 
 sim: setup
 	$(TSX) generator/verify/regress.ts --suite ci --sim $(SIM) --seed $(SEED)

@@ -310,7 +310,7 @@ export class ArraySimulator {
     const cmds = ops.filter((x) => x.op === 'cmd').length;
     if (responses.length !== reads || commandCycles.length !== cmds)
       throw new SimulationError(`${where}: ${responses.length} responses for ${reads} reads, ${commandCycles.length} cycle counts for ${cmds} commands`, log);
-    await rm(work, { recursive: true, force: true });
+    if (process.env['MXGEN_KEEP_WORK'] !== '1') await rm(work, { recursive: true, force: true });
     return { responses, unknown: responses.map(() => 0n), commandCycles, cycles: Number(pass[4]), seconds, buildSeconds: build.seconds, workDir: work };
   }
 
