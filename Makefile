@@ -11,6 +11,7 @@
 #                     make synth-check is the fast latch check plus the gate-level/energy CI sample (make phys-ci)
 #   make power        energy per operation from gate-level toggles (reports/power.{json,md,svg}; runs after synth)
 #   make sim-gl       gate-level simulation of every reference top vs the golden model; sim-gl-long: more vectors
+#   make array-long   the accelerator tests under Verilator left out of npm test (MXGEN_ARRAY_LONG=1; minutes)
 #   make bench        golden-model throughput;  make bench-sim: simulator throughput
 #   make study        the format accuracy study (reports/study.*); make study-quick is the CI version
 #   make robust-long  resets mid-stream and X on the full-size reference designs too, many runs (per seed of SEEDS)
@@ -52,7 +53,7 @@ if [ -n "$$failed" ]; then for s in $$failed; do echo "$(1) FAILED: seed $$s (re
 echo "$(1): passed with seeds $(SEEDS)"
 endef
 
-.PHONY: all setup setup-node setup-tools generate check-generated check test seed unit sim sim-long robust-long fuzz-long lint synth synth-check bench bench-sim study study-quick formal mutate mutate-quick clean
+.PHONY: all setup setup-node setup-tools generate check-generated check test seed unit array-long sim sim-long robust-long fuzz-long lint synth synth-check bench bench-sim study study-quick formal mutate mutate-quick clean
 
 all: generate
 
@@ -98,6 +99,9 @@ unit: setup-node
 # regenerate-and-diff first: a stale rtl-out/ fails in seconds, before the slow suites
 test: seed setup check-generated unit lint synth-check study-quick sim
 	@echo "test: passed, $(SEED_NOTE)"
+
+array-long: setup
+	MXGEN_ARRAY_LONG=1 npx --no-install vitest run test/rtl/array-verilator.test.ts
 
 sim: setup
 	@echo "sim: $(SEED_NOTE)"

@@ -134,7 +134,8 @@ function flatten(top: Module): { net: Netlist; nets: Map<string, number[]> } {
         for (const c of st.conns) if (c.dir === 'output') define(names.get(c.net)!, inner.get(c.port)!);
       } else {
         // registers and case statements: opaque (the caller makes datapath registers transparent first)
-        const w = names.get(st.target)!;
+        // (a memory's read data register likewise)
+        const w = names.get(st.k === 'memory' ? st.rdata : st.target)!;
         w.forEach((id) => (net.defs[id] = { k: 'opaque', why: st.k }));
       }
     }

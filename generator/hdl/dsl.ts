@@ -6,7 +6,7 @@ import { Const, Expr, type ExprLike, Signal, type SignalKind, children, coerce }
 import type { IrModule, PortRole } from './ir';
 import { elaborate } from './elaborate';
 import { type ModuleInterface, type PortSpec, STREAM_HANDSHAKE, type HandshakeSpec } from './ports';
-import { type Shape, showShape, unsigned } from './shape';
+import { type Shape, clog2, showShape, unsigned } from './shape';
 import { type SrcLoc, here } from './srcloc';
 
 export type ConfigRecord = Readonly<Record<string, string | number | boolean>>;
@@ -29,6 +29,47 @@ export interface NextOptions {
   readonly en?: Expr;
 }
 
+/** A synchronous RAM: see ModuleBuilder.memory(). */
+export interface MemoryOptions {
+  /** bits per word */
+  readonly width: number;
+  /** words; the address ports have max(1, clog2(depth)) bits */
+  readonly depth: number;
+  /**
+   * Bits per write-mask bit (must divide width): the write port then takes a mask of width / maskGranule
+   * bits, bit i enabling word bits [i*G+G-1 : i*G]. Absent: whole-word writes, no mask.
+   */
+  readonly maskGranule?: number;
+  readonly doc?: string;
+}
+
+export interface MemoryWritePort {
+  readonly addr: Expr;
+  readonly data: ExprLike;
+  /** write enable (1 bit) */
+  readonly en: Expr;
+  /** required iff the memory has a maskGranule */
+  readonly mask?: Expr;
+}
+
+export interface MemoryReadPort {
+  readonly addr: Expr;
+  /** read enable (1 bit): the read data register keeps its word while 0; default: read every cycle */
+  readonly en?: Expr;
+}
+
+/** What the lowering reads of a memory (filled in by Memory.write/read). */
+export interface MemoryDecl {
+  readonly name: string;
+  readonly width: number;
+  readonly depth: number;
+  readonly granule: number | null;
+  readonly doc: string;
+  readonly loc: SrcLoc;
+  write?: { readonly addr: Expr; readonly data: Expr; readonly en: Expr; readonly mask: Expr | null; readonly loc: SrcLoc };
+  read?: { readonly addr: Expr; readonly en: Expr | null; readonly data: Signal; readonly loc: SrcLoc };
+}
+
 export interface StreamPorts {
   readonly inValid: Signal;
   readonly inReady: Signal;
@@ -41,6 +82,7 @@ export type Item =
   | { readonly k: 'assign'; readonly target: Signal; readonly expr: Expr; readonly loc: SrcLoc }
   | { readonly k: 'next'; readonly target: Signal; readonly d: Expr; readonly en: Expr | null; readonly loc: SrcLoc }
   | { readonly k: 'instance'; readonly inst: Instance; readonly loc: SrcLoc }
+  | { readonly k: 'memory'; readonly mem: MemoryDecl; readonly loc: SrcLoc }
   | { readonly k: 'unused'; readonly expr: Expr; readonly why: string; readonly loc: SrcLoc };
 
 export interface ModuleRecord {
@@ -56,6 +98,8 @@ export interface ModuleRecord {
   readonly params: ReadonlyMap<Signal, Const>;
   readonly items: readonly Item[];
   readonly stream: boolean;
+  /** read-data registers of memories (driven by their memory, declared `reg`) */
+  readonly memData: ReadonlySet<Signal>;
 }
 
 export const toShape = (s: number | Shape): Shape => (typeof s === 'number' ? unsigned(s) : s);
@@ -73,6 +117,8 @@ export class ModuleBuilder {
   private readonly instNames = new Set<string>();
   /** what drives each wire/output: its expression, or the instance whose output it carries */
   private readonly sources = new Map<Signal, Expr | Instance>();
+  private readonly memories: MemoryDecl[] = [];
+  private readonly memData = new Set<Signal>();
   private clk?: Signal;
   private rst?: Signal;
   private streamPorts?: StreamPorts;
@@ -143,6 +189,67 @@ export class ModuleBuilder {
     const s = this.declare(name, 'param', shape, loc, doc);
     this.params.set(s, new Const(BigInt(value), s.shape, loc));
     return s;
+  }
+
+  /**
+   * A synchronous RAM of `depth` words of `width` bits with one write port and one read port, both on the
+   * rising edge of `clk_i`; no reset, contents undefined until written. Give the ports with `write()` and
+   * `read()` (once each). The read is registered: the word at the address of cycle t is on the read data
+   * from cycle t+1 (held while the read enable is 0). A read of the address being written in the same cycle
+   * returns the old word (read-first). Emitted as an inferable Verilog-2005 array that Yosys maps as a memory.
+   */
+  memory(name: string, options: MemoryOptions): Memory {
+    const loc = here();
+    this.assertOpen(loc);
+    if (!isIdentifier(name) || this.signals.has(name) || this.instNames.has(name))
+      throw new HdlError(`memory name '${name}' is invalid or already used in '${this.name}'`, loc);
+    const { width, depth } = options;
+    if (!Number.isInteger(width) || width < 1) throw new HdlError(`memory '${name}': width must be a positive integer, got ${width}`, loc);
+    if (!Number.isInteger(depth) || depth < 2) throw new HdlError(`memory '${name}': depth must be an integer >= 2, got ${depth}`, loc);
+    const g = options.maskGranule;
+    if (g !== undefined && (!Number.isInteger(g) || g < 1 || width % g !== 0))
+      throw new HdlError(`memory '${name}': maskGranule ${g} must be a positive integer dividing the width ${width}`, loc);
+    this.instNames.add(name);
+    this.ensureClock();
+    const decl: MemoryDecl = { name, width, depth, granule: g ?? null, doc: options.doc ?? '', loc };
+    this.memories.push(decl);
+    this.items.push({ k: 'memory', mem: decl, loc });
+    return new Memory(decl, this);
+  }
+
+  /** @internal Memory.write */
+  memoryWrite(decl: MemoryDecl, p: MemoryWritePort, loc: SrcLoc): void {
+    this.assertOpen(loc);
+    if (decl.write) throw new HdlError(`memory '${decl.name}' already has its write port (one write port per memory)`, loc);
+    const aw = memoryAddrWidth(decl.depth);
+    const data = coerce(p.data, unsigned(decl.width), loc, `write data of '${decl.name}'`);
+    const check = (what: string, e: Expr, w: number) => {
+      if (e.width !== w) throw new HdlError(`memory '${decl.name}': ${what} must be ${w} bits, got ${e.width}`, loc);
+      this.checkOwnExpr(e, loc);
+    };
+    check('write address', p.addr, aw);
+    check('write data', data, decl.width);
+    check('write enable', p.en, 1);
+    if (decl.granule === null && p.mask) throw new HdlError(`memory '${decl.name}' has no maskGranule, so its write port takes no mask`, loc);
+    if (decl.granule !== null && !p.mask) throw new HdlError(`memory '${decl.name}' has maskGranule ${decl.granule}: give the write port a mask of ${decl.width / decl.granule} bits`, loc);
+    if (p.mask) check('write mask', p.mask, decl.width / decl.granule!);
+    decl.write = { addr: p.addr, data, en: p.en, mask: p.mask ?? null, loc };
+  }
+
+  /** @internal Memory.read */
+  memoryRead(decl: MemoryDecl, p: MemoryReadPort, loc: SrcLoc): Signal {
+    this.assertOpen(loc);
+    if (decl.read) throw new HdlError(`memory '${decl.name}' already has its read port (one read port per memory)`, loc);
+    if (p.addr.width !== memoryAddrWidth(decl.depth))
+      throw new HdlError(`memory '${decl.name}': read address must be ${memoryAddrWidth(decl.depth)} bits, got ${p.addr.width}`, loc);
+    if (p.en && p.en.width !== 1) throw new HdlError(`memory '${decl.name}': read enable must be 1 bit, got ${p.en.width}`, loc);
+    this.checkOwnExpr(p.addr, loc);
+    if (p.en) this.checkOwnExpr(p.en, loc);
+    const data = this.declare(`${decl.name}_rdata`, 'reg', unsigned(decl.width), loc, `${decl.name}: word read in the previous cycle`);
+    this.memData.add(data);
+    this.drivers.set(data, loc);
+    decl.read = { addr: p.addr, en: p.en ?? null, data, loc };
+    return data;
   }
 
   /** Declare the standard valid/ready handshake ports (and clock/reset) of ports.ts. */
@@ -250,6 +357,8 @@ export class ModuleBuilder {
 
   build(): Module {
     if (this.built) return this.built;
+    const open = this.memories.flatMap((d) => [...(d.write ? [] : [`memory '${d.name}' has no write port (declared at ${d.loc.toString()}) — call write()`]), ...(d.read ? [] : [`memory '${d.name}' has no read port (declared at ${d.loc.toString()}) — call read()`])]);
+    if (open.length) throw new HdlError(`module '${this.name}':\n  - ${open.join('\n  - ')}`);
     const rec: ModuleRecord = {
       name: this.name,
       doc: this.doc,
@@ -262,6 +371,7 @@ export class ModuleBuilder {
       params: this.params,
       items: this.items,
       stream: this.streamPorts !== undefined,
+      memData: this.memData,
     };
     const { ir, combPaths } = elaborate(rec, this.drivers);
     this.built = new Module(ir, rec, combPaths, this.items.flatMap((i) => (i.k === 'instance' ? [i.inst.module] : [])));
@@ -341,6 +451,44 @@ export class ModuleBuilder {
 
   private assertOpen(loc: SrcLoc): void {
     if (this.built) throw new HdlError(`module '${this.name}' is already built`, loc);
+  }
+}
+
+/** Address width of a memory of `depth` words. */
+export const memoryAddrWidth = (depth: number): number => Math.max(1, clog2(depth));
+
+/** A memory of a module under construction (ModuleBuilder.memory). */
+export class Memory {
+  constructor(
+    private readonly decl: MemoryDecl,
+    private readonly owner: ModuleBuilder,
+  ) {}
+
+  get name(): string {
+    return this.decl.name;
+  }
+  get width(): number {
+    return this.decl.width;
+  }
+  get depth(): number {
+    return this.decl.depth;
+  }
+  get addrWidth(): number {
+    return memoryAddrWidth(this.decl.depth);
+  }
+  /** Bits per mask bit, or null for a memory without a write mask. */
+  get maskGranule(): number | null {
+    return this.decl.granule;
+  }
+
+  /** The write port (call once): at a rising edge with en = 1, word addr takes data (the bits mask enables). */
+  write(p: MemoryWritePort): void {
+    this.owner.memoryWrite(this.decl, p, here());
+  }
+
+  /** The read port (call once); returns the read data register `<name>_rdata`. */
+  read(p: MemoryReadPort): Signal {
+    return this.owner.memoryRead(this.decl, p, here());
   }
 }
 

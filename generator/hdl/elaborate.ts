@@ -80,6 +80,9 @@ function stmtReads(st: IrStmt): IrExpr[] {
       return st.en ? [st.d, st.en] : [st.d];
     case 'instance':
       return st.conns.flatMap((c) => (c.dir === 'input' ? [c.expr] : []));
+    case 'memory':
+      // the read data is a register: these reads feed the next clock edge, never a combinational path
+      return [st.waddr, st.wdata, st.wen, ...(st.wmask ? [st.wmask] : []), st.raddr, ...(st.ren ? [st.ren] : [])];
   }
 }
 
@@ -162,7 +165,7 @@ function checkUnread(ir: IrModule, rec: ModuleRecord, declLocs: ReadonlyMap<stri
   for (const st of ir.stmts) for (const e of stmtReads(st)) forEachRead(e, read);
   const referenced = dslReads(rec);
   const regs = ir.stmts.filter((s) => s.k === 'reg');
-  const clockUsed = regs.length > 0;
+  const clockUsed = regs.length > 0 || ir.stmts.some((s) => s.k === 'memory');
   const resetUsed = regs.some((s) => s.reset !== null);
 
   const problems: string[] = [];
@@ -228,7 +231,10 @@ function dslReads(rec: ModuleRecord): Map<string, bigint> {
     if (it.k === 'assign') walk(it.expr);
     else if (it.k === 'next') [it.d, ...(it.en ? [it.en] : [])].forEach(walk);
     else if (it.k === 'instance') [...it.inst.inputs.values()].forEach(walk);
-    else walk(it.expr);
+    else if (it.k === 'memory') {
+      const { write: w, read: r } = it.mem;
+      [w!.addr, w!.data, w!.en, ...(w!.mask ? [w!.mask] : []), r!.addr, ...(r!.en ? [r!.en] : [])].forEach(walk);
+    } else walk(it.expr);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 // Public API of the HDL layer. Users import from here, not from the individual files.
-export { ModuleBuilder, Module, Instance } from './dsl';
-export type { ModuleOptions, RegOptions, NextOptions, StreamPorts, ConfigRecord } from './dsl';
+export { ModuleBuilder, Module, Instance, Memory, memoryAddrWidth } from './dsl';
+export type { ModuleOptions, RegOptions, NextOptions, StreamPorts, ConfigRecord, MemoryOptions, MemoryWritePort, MemoryReadPort } from './dsl';
 export { Expr, Signal, Const } from './expr';
 export type { ExprLike } from './expr';
 export { lit, slit, concat, pack, mux, priority, caseOf, select, reduceTree } from './ops';

@@ -146,7 +146,31 @@ export interface IrInstance {
   readonly conns: readonly ({ readonly port: string; readonly dir: 'input'; readonly expr: IrExpr } | { readonly port: string; readonly dir: 'output'; readonly net: string })[];
   readonly loc?: SrcLoc;
 }
-export type IrStmt = IrAssign | IrCase | IrReg | IrInstance;
+/**
+ * A synchronous RAM (ModuleBuilder.memory): `depth` words of `w` bits, one write port and one registered
+ * read port on clk_i, read-first. Port expressions are refs or constants (addresses, data, mask) so the
+ * emitter can index and part-select them; the enables may be any 1-bit expression.
+ */
+export interface IrMemory {
+  readonly k: 'memory';
+  /** the array's name */
+  readonly name: string;
+  readonly w: number;
+  readonly depth: number;
+  /** bits per write-mask bit; null: no mask */
+  readonly granule: number | null;
+  readonly waddr: IrExpr;
+  readonly wdata: IrExpr;
+  readonly wen: IrExpr;
+  readonly wmask: IrExpr | null;
+  readonly raddr: IrExpr;
+  readonly ren: IrExpr | null;
+  /** the read data register (a net of width w) */
+  readonly rdata: string;
+  readonly doc?: string;
+  readonly loc?: SrcLoc;
+}
+export type IrStmt = IrAssign | IrCase | IrReg | IrInstance | IrMemory;
 
 export interface IrModule {
   readonly name: string;
@@ -205,6 +229,14 @@ function printStmt(st: IrStmt): string {
     case 'instance': {
       const conns = st.conns.map((c) => ` (${c.port} ${c.dir === 'input' ? printExpr(c.expr) : `-> ${c.net}`})`);
       return `(instance ${st.module} ${st.inst}${conns.join('')})`;
+    }
+    case 'memory': {
+      const mask = st.wmask ? ` (mask ${st.granule} ${printExpr(st.wmask)})` : '';
+      const ren = st.ren ? ` (en ${printExpr(st.ren)})` : '';
+      return (
+        `(memory ${st.name} u${st.w} x${st.depth} (write ${printExpr(st.waddr)} ${printExpr(st.wdata)} (en ${printExpr(st.wen)})${mask})` +
+        ` (read ${printExpr(st.raddr)}${ren} -> ${st.rdata}))`
+      );
     }
   }
 }

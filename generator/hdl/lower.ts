@@ -41,6 +41,12 @@ class Lowerer {
 
     for (const s of rec.wires) this.nets.push({ name: s.name, w: s.width, s: s.signed, origin: rec.instanceWires.has(s) ? 'instance' : 'user', ...(s.doc ? { doc: s.doc } : {}) });
     for (const s of rec.regs.keys()) this.nets.push({ name: s.name, w: s.width, s: s.signed, origin: 'user', ...(s.doc ? { doc: s.doc } : {}) });
+    for (const s of rec.memData) {
+      this.used.add(s.name);
+      this.declLocs.set(s.name, s.loc);
+      this.nets.push({ name: s.name, w: s.width, s: s.signed, origin: 'user', ...(s.doc ? { doc: s.doc } : {}) });
+    }
+    for (const it of rec.items) if (it.k === 'memory') this.used.add(it.mem.name);
     for (const it of rec.items) this.item(it);
 
     const ir: IrModule = {
@@ -93,6 +99,34 @@ class Lowerer {
           }
         }
         this.stmts.push({ k: 'instance', module: inst.module.name, inst: inst.name, conns, loc: it.loc });
+        return;
+      }
+      case 'memory': {
+        const d = it.mem;
+        const w = d.write!;
+        const r = d.read!;
+        // addresses, data and mask are indexed / part-selected by the emitter: a ref or a constant each
+        const port = (e: Expr, what: string): IrExpr => {
+          this.hint = `${d.name}_${what}`;
+          const x = this.lowerTo(e, e.width);
+          return x.k === 'ref' || (x.k === 'const' && !x.param) ? x : this.asRef(x, this.hint);
+        };
+        this.stmts.push({
+          k: 'memory',
+          name: d.name,
+          w: d.width,
+          depth: d.depth,
+          granule: d.granule,
+          waddr: port(w.addr, 'waddr'),
+          wdata: port(w.data, 'wdata'),
+          wen: this.lowerTo(w.en, 1),
+          wmask: w.mask ? port(w.mask, 'wmask') : null,
+          raddr: port(r.addr, 'raddr'),
+          ren: r.en ? this.lowerTo(r.en, 1) : null,
+          rdata: r.data.name,
+          ...(d.doc ? { doc: d.doc } : {}),
+          loc: it.loc,
+        });
         return;
       }
       case 'unused': {
@@ -357,6 +391,10 @@ function rootsOf(it: Item): readonly Expr[] {
       return [...it.inst.inputs.values()];
     case 'unused':
       return [it.expr];
+    case 'memory': {
+      const { write: w, read: r } = it.mem;
+      return [w!.addr, w!.data, w!.en, ...(w!.mask ? [w!.mask] : []), r!.addr, ...(r!.en ? [r!.en] : [])];
+    }
   }
 }
 

@@ -36,6 +36,11 @@ const NON_DEFAULT: readonly { unit: string; argv: string[]; top: string }[] = [
   { unit: 'quantizer', argv: ['--format', 'mxfp8-e4m3', '--k', '8', '--scale-mode', 'rceil', '--input', 'bf16', '--depth', '2'], top: 'mxfp8e4m3_quant_k8_rceil_bf16_d2' },
   { unit: 'pe', argv: ['--format', 'mxsf', '--format-b', 'mxfp8-e2m5', '--k', '4', '--depth', '3'], top: 'mxsf_x_mxfp8e2m5_pe_k4_d3' },
   { unit: 'tile', argv: ['--format', 'mxint8', '--tile', '4x2', '--scale-mode', 'rceil', '--input', 'bf16', '--order', 'col', '--buffers', '1'], top: 'mxint8_tilequant_r4c2_rceil_bf16_col_sb' },
+  {
+    unit: 'array',
+    argv: ['--format', 'mxfp8-e5m2', '--rows', '2', '--cols', '3', '--tile', '4x4', '--scale-mode', 'rceil', '--depth', '2', '--buffer-tiles', '8', '--reduction', 'adders'],
+    top: 'mxfp8e5m2_array_r2c3_t4_rceil_d2_n8_adders',
+  },
 ];
 
 describe('mxgen generate <unit>', () => {

@@ -9,6 +9,7 @@ import { gemmCommand } from './gemm';
 import { quantizeCommand } from './quantize';
 import { simQuantizeCommand } from './sim-quantize';
 import { simGemmCommand } from './sim-gemm';
+import { simTrainStepCommand } from './sim-train-step';
 import { studyCommand } from './study';
 import { trainStepCommand } from './train-step';
 import { unitsCommand } from './units';
@@ -25,5 +26,6 @@ export const COMMANDS: readonly Command[] = [
   encodeCommand,
   decodeCommand,
   trainStepCommand,
+  simTrainStepCommand,
   studyCommand,
 ];

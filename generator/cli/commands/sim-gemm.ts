@@ -17,6 +17,7 @@ import { SIM_HELP, SIM_OPTIONS, valuesForm } from '../options';
 import { checkBuildCache, mismatch, reportFiles, simSettings } from '../sim-args';
 import { VALUES_HELP } from '../values';
 import { MAX_SIM_GEMM_K as MAX_K } from '../../rtl/pe/names';
+import { ARRAY_OPTION, OP_OPTIONS, simGemmWithArray, usesOps } from './gemm-ops';
 
 /** Largest number of PE transactions (M * N * chunks) the command simulates. */
 const MAX_TRANSACTIONS = 1 << 22;
@@ -25,8 +26,8 @@ export const simGemmCommand: Command = {
   name: 'sim gemm',
   summary: 'mxgen gemm through processing element RTL (generated, or --design DIR) under Icarus or Verilator, golden-checked',
   usage:
-    '(--format F [--format-b F2] | --design DIR) [--block-a RxC] [--block-b RxC] [--scale-mode M] [--sim S] [--stall P] [--seed N] [--keep DIR] [--waves] [--no-check] --a FILE --b FILE [--c FILE] [--values FORM] [--output FILE|-]',
-  options: [...GEMM_FORMAT_OPTIONS, ...SIM_OPTIONS, ...GEMM_FILE_OPTIONS],
+    '(--format F [--format-b F2] | --design DIR) [--block-a RxC] [--block-b RxC] [--scale-mode M] [--array RxC [--op-a n|t] [--op-b n|t]] [--sim S] [--stall P] [--seed N] [--keep DIR] [--waves] [--no-check] --a FILE --b FILE [--c FILE] [--values FORM] [--output FILE|-]',
+  options: [...GEMM_FORMAT_OPTIONS, ARRAY_OPTION, ...OP_OPTIONS, ...SIM_OPTIONS, ...GEMM_FILE_OPTIONS],
   help: [
     MATRIX_INPUT_HELP,
     QUANTIZED_INPUT_HELP,
@@ -47,8 +48,15 @@ export const simGemmCommand: Command = {
     '',
     'Examples: mxgen sim gemm --format mxsf --block-a 8x8 --block-b 8x8 --a a.json --b b.json --sim icarus',
     '          mxgen sim gemm --design ip-out/acme_mxsf_pe_k16_d3 --a a.json --b b.json',
+    '',
+    '--array RxC: the GEMM runs on the generated accelerator (R x C PEs of T lanes, T = the square block edge; bf16:',
+    'the BF16 array with T-element chunks): A and B stored once as T x T tiles, --op-a/--op-b t read a stored tile',
+    'transposed; the cycle count and the cycle model go to stderr. Example:',
+    '  mxgen sim gemm --array 4x4 --format mxsf --block-a 8x8 --block-b 8x8 --op-b t --a a.json --b b.json',
   ].join('\n'),
   async run(args, io) {
+    if (args.given('array')) return simGemmWithArray(args, io, args.require('sim') as 'verilator' | 'icarus', args.flag('no-check'));
+    if (usesOps(args)) throw new UsageError('--op-a t / --op-b t run on the accelerator: add --array RxC (the PE path takes the operands as given)');
     const options = gemmOptionValues(args);
     const form = valuesForm(args);
     const s = simSettings(args, io);
