@@ -111,7 +111,9 @@ export function peCellModule(c: PeCellConfig): Module {
     if (c.depth >= 2) {
       const { inf, infNeg, ...always } = red;
       const s = stage(1, { ...always, ...(inf && infNeg ? { inf, infNeg } : {}) });
-      red = { neg: s['neg']!, mag: s['mag']!, exp: s['exp']!, nan: s['nan']!, ...(inf && infNeg ? { inf: s['inf']!, infNeg: s['infNeg']! } : {}) };
+      // the cell's own stage registers, outside the stager's plan
+      const own = (key: string): Expr => st.free(s[key]!);
+      red = { neg: own('neg'), mag: own('mag'), exp: own('exp'), nan: own('nan'), ...(inf && infNeg ? { inf: own('inf'), infNeg: own('infNeg') } : {}) };
     }
     r = roundChunk(st, w, red, {}).r;
   }
