@@ -1,5 +1,5 @@
 // The golden model's public surface: everything the CLI, the RTL vector generators, the study and the
-// tests import. The numeric contract is ../shared/spec/formats.md.
+// tests import. The numeric contract is docs/formats.md.
 
 export * from '../formats/table';
 export * from '../formats/derive';
