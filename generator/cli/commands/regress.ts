@@ -4,9 +4,11 @@
 
 import type { Command } from '../command';
 import { InputError, UsageError } from '../errors';
-import { parseJsonText, readInputText, writeOutput } from '../io';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fsReason, parseJsonText, writeOutput } from '../io';
 import { seedOption } from '../options';
-import { quoteText } from '../../util/shown';
+import { quoteText, shortText } from '../../util/shown';
 
 /** `I/N` with 1 <= I <= N. */
 export function parseShard(text: string): { index: number; count: number } {
@@ -57,6 +59,11 @@ export const regressCommand: Command = {
     const seed = args.requireInt('seed');
     const level = args.require('suite') as 'ci' | 'long';
     const out = args.string('json');
+    if (out !== undefined && out !== '-') {
+      // a shard can take hours: a --json that cannot be written is found now, not after the run
+      const dir = await stat(path.dirname(path.resolve(io.cwd, out))).catch(() => undefined);
+      if (!dir?.isDirectory()) throw new InputError(`--json ${shortText(out, 120)}: cannot write (no such directory: ${shortText(path.dirname(out), 120)})`);
+    }
     io.err(`regress: suite ${level}, units ${only?.join(',') ?? 'all'}, sims ${sims.join('+')}, shard ${shard.index}/${shard.count}, ${rerun(seed)}\n`);
     const r = await runShard({ level, sims, seed, ...(only ? { only } : {}) }, shard, {
       waves: process.env.WAVES === '1',
@@ -88,8 +95,14 @@ export const regressMergeCommand: Command = {
   async run(args, io) {
     const { checkShardJson, mergeShards, runTable } = await import('../../verify/shard');
     const files = [];
-    for (const name of args.positionals) {
-      const text = await readInputText(name, 'shard file', io);
+    for (const file of args.positionals) {
+      const name = shortText(file, 120); // as messages show it: one line, however long the path
+      let text: string;
+      try {
+        text = file === '-' ? await io.readStdin() : await readFile(path.resolve(io.cwd, file), 'utf8');
+      } catch (e) {
+        throw new InputError(`${name}: ${fsReason(e)}`);
+      }
       let data;
       try {
         data = checkShardJson(parseJsonText(text, name), name);
