@@ -1,11 +1,13 @@
 // `make sim` / `make sim-long`: runs every unit's suite under the chosen simulators and prints a table of
 // vector counts. Fails on any mismatch, and on any run that checked zero vectors.
 // Usage: tsx generator/verify/regress.ts [--suite ci|long] [--sim icarus|verilator|all] [--seed N] [--only NAME[,NAME]]
+// One shard of it on a cluster: `mxgen regress --shard I/N --json OUT` and `mxgen regress merge` (shard.ts).
 
 import { parseArgs } from 'node:util';
 import type { SimulatorName } from '../sim';
 import { SUITES } from './suites';
 import type { RegressLevel, SuiteRun } from './suite';
+import { runTable } from './shard';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -35,16 +37,8 @@ async function main(): Promise<number> {
     const r = await suite.run({ sims, seed, level, waves, log: (l) => console.log(`   ${l}`) });
     runs.push(...r);
   }
-  console.log('\nunit / check                                          sim        vectors  mismatches  seconds');
-  let failed = 0;
-  for (const r of runs) {
-    const bad = r.mismatches > 0 || r.vectors === 0;
-    if (bad) failed++;
-    console.log(
-      `${r.label.padEnd(52)}  ${r.sim.padEnd(9)}  ${String(r.vectors).padStart(8)}  ${String(r.mismatches).padStart(10)}  ${r.seconds.toFixed(1).padStart(7)}${bad ? '  FAIL' : ''}`,
-    );
-  }
-  for (const r of runs) if (r.report) console.log(`\n${r.report}`);
+  const { text, failed } = runTable(runs);
+  console.log(text);
   const total = runs.reduce((a, r) => a + r.vectors, 0);
   console.log(`\n${runs.length - failed} passed, ${failed} failed (${total} vectors, ${rerun})`);
   return failed > 0 || runs.length === 0 ? 1 : 0;

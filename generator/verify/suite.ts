@@ -24,8 +24,21 @@ export interface SuiteRun {
   readonly report?: string;
 }
 
+/**
+ * One independent piece of a suite (a configuration on one simulator): what `mxgen regress --shard` deals out.
+ * Its vectors depend on the suite seed and the item alone, so the items of all shards together give exactly the
+ * runs of `run()` with the same seed, in the same order.
+ */
+export interface WorkItem {
+  /** stable name within the suite, e.g. 'mxsf icarus' */
+  readonly key: string;
+  run(ctx: SuiteContext): Promise<SuiteRun[]>;
+}
+
 export interface Suite {
   readonly name: string;
   readonly summary: string;
   run(ctx: SuiteContext): Promise<SuiteRun[]>;
+  /** the suite split into work items, in run() order; a suite without it is one item (the whole run()) */
+  items?(ctx: SuiteContext): WorkItem[];
 }

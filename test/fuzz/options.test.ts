@@ -54,7 +54,7 @@ const BAD_FILES = ['missing.json', 'd', 'nodir/x.json', 'p'.repeat(300), 'x\ny']
 const PATH_OPTIONS = new Set(['input', 'output', 'a', 'b', 'c', 'config', 'out', 'design', 'keep']);
 
 /** Commands run only where they fail before their (expensive) work, and how that is arranged. */
-const GUARDED = new Set(['sim quantize', 'sim gemm', 'study', 'train-step', 'generate']);
+const GUARDED = new Set(['sim quantize', 'sim gemm', 'study', 'train-step', 'generate', 'regress']);
 
 function values(c: Command, o: OptionSpec): string[] {
   if (c.name === 'study' && o.name === 'out') return ['in.json', 'b.json']; // a file: refused before any training
@@ -105,8 +105,10 @@ function argvOf(c: Command): fc.Arbitrary<string[]> {
   const required = c.options.filter((o) => o.required && o.value !== undefined);
   const head = fc.tuple(...required.map((o) => fc.oneof({ weight: 6, arbitrary: fc.constant<string[]>([`--${o.name}`, goodValue(c, o)]) }, { weight: 1, arbitrary: fc.constant<string[]>([]) })));
   const stray = fc.oneof(fc.constantFrom('--', '-h', '--help', '--version', 'extra', '-x', '--zzz', 'quantize', 'pe', '0x7e', '1.5', '-1.5'), fc.string({ maxLength: 8 }));
+  // (a command without options, such as `regress merge`, gets positionals and stray words only)
+  const optionPieces = c.options.length ? [{ weight: 12, arbitrary: fc.constantFrom(...c.options).chain((o) => occurrence(c, o)) }] : [];
   const pieces = fc.oneof(
-    { weight: 12, arbitrary: fc.constantFrom(...c.options).chain((o) => occurrence(c, o)) },
+    ...optionPieces,
     { weight: (c.positionals?.max ?? 0) > 0 ? 3 : 1, arbitrary: fc.oneof(fc.constantFrom(...JUNK, '0x7e', '126', '-1.5', '3e-3', 'quantizer', 'decoder'), stray).map((w) => [w]) },
   );
   return fc.tuple(head, fc.array(pieces, { maxLength: 6 })).map(([h, xs]) => [...h.flat(), ...xs.flat()]);
@@ -126,6 +128,8 @@ function mayRun(c: Command, argv: string[]): boolean {
   switch (c.name) {
     case 'generate':
       return a.given('config') || a.flag('list'); // bare `generate` writes the reference set into rtl-out/
+    case 'regress':
+      return false; // a line that parses runs simulations (its --shard and --only checks: test/verify/shard.test.ts)
     case 'train-step': {
       // run it where the option resolution (pure, in-process) refuses it; a valid one would train
       const opt = (n: string): string | undefined => (a.given(n) ? a.string(n) : undefined);

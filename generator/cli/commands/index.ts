@@ -7,6 +7,7 @@ import { formatsCommand } from './formats';
 import { generateCommand, generateUnitCommands } from './generate';
 import { gemmCommand } from './gemm';
 import { quantizeCommand } from './quantize';
+import { regressCommand, regressMergeCommand } from './regress';
 import { simQuantizeCommand } from './sim-quantize';
 import { simGemmCommand } from './sim-gemm';
 import { simTrainStepCommand } from './sim-train-step';
@@ -28,4 +29,6 @@ export const COMMANDS: readonly Command[] = [
   trainStepCommand,
   simTrainStepCommand,
   studyCommand,
+  regressCommand,
+  regressMergeCommand,
 ];

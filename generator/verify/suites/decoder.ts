@@ -13,7 +13,7 @@ import { compareOutputs, dataPorts, packPorts, runSimulation, type SimulatorName
 import { decoderModule, decoderName } from '../../rtl/decoder/decoder';
 import { unpackCode } from '../../rtl/decoder/unpack';
 import { referenceRtlFiles } from '../../rtl/quantizer/run';
-import type { Suite, SuiteContext, SuiteRun } from '../suite';
+import type { Suite, SuiteContext, SuiteRun, WorkItem } from '../suite';
 
 /** Packed expected output word of every code of a format, in code order. */
 export function decoderExpected(format: FormatName): { inputs: bigint[]; expected: bigint[] } {
@@ -60,9 +60,13 @@ function decoderBundle(formats: readonly FormatName[]): Module {
   return m.build();
 }
 
-export async function runDecoderRegression(sim: SimulatorName, seed: number, waves = false): Promise<SuiteRun[]> {
+export async function runDecoderRegression(
+  sim: SimulatorName,
+  seed: number,
+  waves = false,
+  formats: readonly FormatName[] = FORMAT_NAMES,
+): Promise<SuiteRun[]> {
   const t0 = performance.now();
-  const formats = FORMAT_NAMES;
   const bundle = decoderBundle(formats);
   const biface = bundle.interface();
   const bouts = dataPorts(biface, 'output');
@@ -113,5 +117,11 @@ export const decoderSuite: Suite = {
       runs.push(...r);
     }
     return runs;
+  },
+  // a shard takes single decoders (a bundle of one: the same codes, labels and counts, one build each)
+  items(ctx: SuiteContext): WorkItem[] {
+    return ctx.sims.flatMap((sim) =>
+      FORMAT_NAMES.map((f) => ({ key: `${formatId(f)} ${sim}`, run: (c: SuiteContext) => runDecoderRegression(sim, c.seed, c.waves, [f]) })),
+    );
   },
 };

@@ -10,7 +10,7 @@ import { type UnitVectors, addVectors, emitUnit, mulVectors, pipelinedFp32Unit, 
 import { addCorners, addRandom, bf16MulCorners, bf16MulRandom, roundCorners, roundRandom } from '../../rtl/fp32/vectors';
 import type { Module } from '../../hdl/index';
 import type { SimulatorName } from '../../sim';
-import type { RegressLevel, Suite, SuiteContext, SuiteRun } from '../suite';
+import type { RegressLevel, Suite, SuiteContext, SuiteRun, WorkItem } from '../suite';
 
 /** Random vectors per unit (corners come on top). Verilator runs ~1 M vectors/s; Icarus ~25 k/s. */
 const COUNTS: Record<RegressLevel, Record<SimulatorName, number>> = {
@@ -117,8 +117,11 @@ export const fp32Suite: Suite = {
   summary: 'fp32_round (4 configs), fp32_add, bf16_mul_fp32 vs the golden model, combinational and pipelined (depths 3-5, skid, stalls)',
   async run(ctx) {
     const runs: SuiteRun[] = [];
-    const ps = plans();
-    for (const sim of ctx.sims) for (const [k, p] of ps.entries()) runs.push(await runUnit(ctx, p, k, sim));
+    for (const item of this.items!(ctx)) runs.push(...(await item.run(ctx)));
     return runs;
+  },
+  items(ctx: SuiteContext): WorkItem[] {
+    const ps = plans();
+    return ctx.sims.flatMap((sim) => ps.map((p, k) => ({ key: `${p.module.name} ${sim}`, run: async (c: SuiteContext) => [await runUnit(c, p, k, sim)] })));
   },
 };

@@ -27,7 +27,7 @@ import { PeSimulator } from '../../rtl/pe/run';
 import {
   type PeCase, type PeKind, accRunModel, bf16ProductGrid, exhaustivePairs, packAccRuns, peInputPacker, peModel, randomAccRuns, randomBf16Cases, randomMxCases,
 } from '../../rtl/pe/vectors';
-import type { Suite, SuiteContext, SuiteRun } from '../suite';
+import type { Suite, SuiteContext, SuiteRun, WorkItem } from '../suite';
 import { Prng } from '../../util/prng';
 
 interface PeTarget {
@@ -280,6 +280,11 @@ function checksFor(t: PeTarget, sim: SimulatorName, ctx: SuiteContext, idx: numb
   return out;
 }
 
+function runPeCheck(c: Check | GemmCheck | AccCheck, ctx: SuiteContext, i: number): Promise<SuiteRun> {
+  const seed = ctx.seed * 7919 + i;
+  return c.type === 'gemm' ? runGemmCheck(c, ctx, seed) : c.type === 'acc' ? runAccCheck(c, ctx, seed) : runCheck(c, ctx, seed);
+}
+
 export const peSuite: Suite = {
   name: 'pe',
   summary: 'MX and BF16 processing elements: exhaustive code pairs (k=1), random and corner chunks (k=32), GEMM 1x32 and 8x8 through the PE, accumulate-in-place runs and GEMM (k=8), depths 0..5, skid, vs the golden model',
@@ -291,12 +296,15 @@ export const peSuite: Suite = {
     const worker = async (): Promise<void> => {
       while (next < checks.length) {
         const i = next++;
-        const c = checks[i]!;
-        runs[i] =
-          c.type === 'gemm' ? await runGemmCheck(c, ctx, ctx.seed * 7919 + i) : c.type === 'acc' ? await runAccCheck(c, ctx, ctx.seed * 7919 + i) : await runCheck(c, ctx, ctx.seed * 7919 + i);
+        runs[i] = await runPeCheck(checks[i]!, ctx, i);
       }
     };
     await Promise.all([worker(), worker()]);
     return runs;
+  },
+  // one item per check; the check's seed comes from its index in the whole list, as in run()
+  items(ctx: SuiteContext): WorkItem[] {
+    const checks = ctx.sims.flatMap((sim) => targets().flatMap((t, i) => checksFor(t, sim, ctx, i)));
+    return checks.map((c, i) => ({ key: `check ${i} ${c.sim}`, run: async (x: SuiteContext) => [await runPeCheck(c, x, i)] }));
   },
 };

@@ -21,7 +21,7 @@ import { quantizerReferenceSet, REFERENCE_K } from '../../rtl/quantizer/configs'
 import { blockQuantizerModule, blockQuantizerName, type QuantizerConfig } from '../../rtl/quantizer/quantizer';
 import { describeBlockMismatch, referenceRtlFiles, withQuantizerRtl, type QuantizerRtl } from '../../rtl/quantizer/run';
 import { cornerBlocks, goldenBlock, packBlock, packCodes, randomBlocks, unpackCodes, type Block } from '../../rtl/quantizer/vectors';
-import type { RegressLevel, Suite, SuiteContext, SuiteRun } from '../suite';
+import type { RegressLevel, Suite, SuiteContext, SuiteRun, WorkItem } from '../suite';
 
 type Counts = Readonly<Record<RegressLevel, Readonly<Record<SimulatorName, number>>>>;
 export const QUANTIZER_COUNTS: Counts = { ci: { verilator: 100_000, icarus: 10_000 }, long: { verilator: 10_000_000, icarus: 100_000 } };
@@ -152,21 +152,37 @@ export const quantizerSuite: Suite = {
   summary: 'block quantizers of rtl-out (every format k=32 floor, mxsf rceil, mxsf BF16) and pipelined ones (depths 3-6, skid) vs golden quantizeBlock: corner + random blocks; mxgen sim quantize for every format and scale mode',
   async run(ctx: SuiteContext): Promise<SuiteRun[]> {
     const runs: SuiteRun[] = [];
-    for (const c of quantizerReferenceSet()) {
+    for (const item of this.items!(ctx)) runs.push(...(await item.run(ctx)));
+    return runs;
+  },
+  items(ctx: SuiteContext): WorkItem[] {
+    const items: WorkItem[] = [];
+    for (const [i, c] of quantizerReferenceSet().entries()) {
       for (const sim of ctx.sims) {
-        runs.push(await runQuantizerRegression(c, { sim, blocks: QUANTIZER_COUNTS[ctx.level][sim], seed: ctx.seed, waves: ctx.waves, log: (l) => ctx.log(l) }));
+        items.push({
+          key: `reference ${i} ${sim}`,
+          run: async (x) => [await runQuantizerRegression(c, { sim, blocks: QUANTIZER_COUNTS[x.level][sim], seed: x.seed, waves: x.waves, log: (l) => x.log(l) })],
+        });
       }
     }
-    for (const c of PIPELINED_QUANTIZERS[ctx.level]) {
+    for (const [i, c] of PIPELINED_QUANTIZERS[ctx.level].entries()) {
       for (const sim of ctx.sims) {
-        runs.push(await runQuantizerRegression(c, { sim, blocks: PIPELINED_COUNTS[ctx.level][sim], seed: ctx.seed, waves: ctx.waves, log: (l) => ctx.log(l), rtl: 'build' }));
+        items.push({
+          key: `pipelined ${i} ${sim}`,
+          run: async (x) => [await runQuantizerRegression(c, { sim, blocks: PIPELINED_COUNTS[x.level][sim], seed: x.seed, waves: x.waves, log: (l) => x.log(l), rtl: 'build' })],
+        });
       }
     }
     for (const sim of ctx.sims) {
-      const r = await runSimQuantizeChecks(sim, ctx.seed);
-      ctx.log(`sim quantize ${sim}: ${r.length} format/mode checks, ${r.filter((x) => x.mismatches > 0).length} disagree`);
-      runs.push(...r);
+      items.push({
+        key: `sim quantize ${sim}`,
+        run: async (x) => {
+          const r = await runSimQuantizeChecks(sim, x.seed);
+          x.log(`sim quantize ${sim}: ${r.length} format/mode checks, ${r.filter((y) => y.mismatches > 0).length} disagree`);
+          return r;
+        },
+      });
     }
-    return runs;
+    return items;
   },
 };

@@ -15,7 +15,7 @@ import { simulateModule } from '../../rtl/tile/run';
 import { tileLines, tileQuantModule, type TileQuantConfig } from '../../rtl/tile/tilequant';
 import { makeTiles } from '../../rtl/tile/tiles';
 import { goldenTileModel, tileExpectedOutputs, tileInputVectors } from '../../rtl/tile/vectors';
-import type { RegressLevel, Suite, SuiteContext, SuiteRun } from '../suite';
+import type { RegressLevel, Suite, SuiteContext, SuiteRun, WorkItem } from '../suite';
 
 type Counts = Readonly<Record<RegressLevel, Readonly<Record<SimulatorName, number>>>>;
 
@@ -86,12 +86,17 @@ export const tileSuite: Suite = {
   summary: 'streaming tile re-quantizer vs golden quantize(): every format 8x8, plus rceil, BF16, column-major, single buffer, 16x16, 4x16',
   async run(ctx: SuiteContext): Promise<SuiteRun[]> {
     const runs: SuiteRun[] = [];
-    for (const { cfg, counts } of TILE_SUITE_CASES) {
-      for (const sim of ctx.sims) {
-        if (counts[ctx.level][sim] === 0) continue;
-        runs.push(await runTileRegression(cfg, { sim, tiles: counts[ctx.level][sim], seed: ctx.seed, waves: ctx.waves, log: (l) => ctx.log(l) }));
-      }
-    }
+    for (const item of this.items!(ctx)) runs.push(...(await item.run(ctx)));
     return runs;
+  },
+  items(ctx: SuiteContext): WorkItem[] {
+    return TILE_SUITE_CASES.flatMap(({ cfg, counts }, i) =>
+      ctx.sims
+        .filter((sim) => counts[ctx.level][sim] !== 0)
+        .map((sim) => ({
+          key: `case ${i} ${sim}`,
+          run: async (c: SuiteContext) => [await runTileRegression(cfg, { sim, tiles: counts[c.level][sim], seed: c.seed, waves: c.waves, log: (l) => c.log(l) })],
+        })),
+    );
   },
 };
