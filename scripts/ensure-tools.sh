@@ -4,12 +4,13 @@
 # ccache, which halves Verilator build times (optional: skipped with a note when it cannot be installed).
 # opensta and qflow-tech-osu018 are installed with --no-install-recommends: the library's Recommends are the other
 # two OSU libraries and python3-tk, which the flow does not use.
-# Usage: scripts/ensure-tools.sh [iverilog] [verilator] [yosys] [sta] [osu018]   (default: all, plus ccache)
+# z3 is the solver of the formal checks (yosys-smtbmc), GNU parallel runs the sharded-regression test.
+# Usage: scripts/ensure-tools.sh [iverilog] [verilator] [yosys] [sta] [osu018] [z3] [parallel]   (default: all, plus ccache)
 set -euo pipefail
 OSU018_LIB=/usr/share/qflow/tech/osu018/osu018_stdcells.lib
 tools=("$@")
 optional=()
-if [ ${#tools[@]} -eq 0 ]; then tools=(iverilog verilator yosys sta osu018); optional=(ccache); fi
+if [ ${#tools[@]} -eq 0 ]; then tools=(iverilog verilator yosys sta osu018 z3 parallel); optional=(ccache); fi
 package() { case "$1" in sta) echo opensta ;; osu018) echo qflow-tech-osu018 ;; *) echo "$1" ;; esac; }
 present() { if [ "$1" = osu018 ]; then [ -r "$OSU018_LIB" ]; else command -v "$1" >/dev/null 2>&1; fi; }
 missing=()
