@@ -119,3 +119,15 @@ export function tileExpectedOutputs(
   for (let i = 0; i < n; i++) out[i] = BigInt('0x' + hexAll.slice(i * lineBytes * 2, (i + 1) * lineBytes * 2));
   return out;
 }
+
+/**
+ * Most clock cycles a stream of `tiles` tiles may take without stalls (valid always high, ready always high):
+ * double-buffered, a tile fills while the previous one drains, so max(R, lines) cycles per tile; one buffer,
+ * R + lines. Plus a constant fill/drain latency. Output-only checks cannot see a lost buffer (the codes stay
+ * right, only in_ready_o drops): this bound is what kills it (mutation campaign, reports/mutation.md).
+ */
+export function tileCycleBudget(cfg: Pick<TileQuantConfig, 'rows' | 'cols' | 'order' | 'buffers'>, tiles: number): number {
+  const { lines } = tileLines(cfg);
+  const perTile = cfg.buffers === 2 ? Math.max(cfg.rows, lines) : cfg.rows + lines;
+  return tiles * perTile + 8;
+}
