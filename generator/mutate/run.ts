@@ -81,6 +81,7 @@ export async function checkBaseline(tops: readonly TestTop[], o: RunMutantOption
       });
       const bad = s.expected.findIndex((x, i) => r.outputs[i] !== x);
       if (bad >= 0) throw new Error(`baseline: the unmutated ${t.label} fails ${s.label} at output #${bad}`);
+      if (s.maxCycles !== undefined && r.cycles > s.maxCycles) throw new Error(`baseline: the unmutated ${t.label} takes ${r.cycles} cycles in ${s.label}, more than ${s.maxCycles}`);
     }
     rmSync(dir, { recursive: true, force: true });
   }
@@ -117,12 +118,14 @@ export async function runMutant(m: Mutant, tops: readonly TestTop[], o: RunMutan
       try {
         for (const s of t.stages()) {
           let outputs: bigint[];
+          let cycles: number;
           try {
             const r = await runSimulation({
               sim: 'icarus', iface: t.top.interface(), rtlFiles: files, vectors: s.vectors, expectedOutputs: s.expected.length,
               seed: s.seed, stallPercent: s.stall, timeoutCycles: o.timeoutCycles ?? 300, workDir: path.join(dir, 'run'),
             });
             outputs = r.outputs;
+            cycles = r.cycles;
           } catch (e) {
             if (e instanceof SimulationError && !/build of/.test(e.message)) {
               res.status = 'killed';
@@ -140,6 +143,11 @@ export async function runMutant(m: Mutant, tops: readonly TestTop[], o: RunMutan
           if (bad >= 0) {
             res.status = 'killed';
             res.detail = `${t.label} / ${s.label}: output #${bad} differs`;
+            return res;
+          }
+          if (s.maxCycles !== undefined && cycles > s.maxCycles) {
+            res.status = 'killed';
+            res.detail = `${t.label} / ${s.label}: ${cycles} cycles, more than ${s.maxCycles}`;
             return res;
           }
         }

@@ -6,11 +6,12 @@
 //   decoder    every format; every code (the suite's exhaustive check), one stage
 //   quantizer  k = 4 (the suite runs k = 32; encoder and scale modules are the same for every k), floor FP32
 //              for mxsf, mxfp8-e4m3, mxint8, mxfp4-e2m1, and mxsf rceil and mxsf BF16 input, depth 1: corner
-//              blocks (cornerBlocks, all of them) + 300 random blocks at 30 % stalls, then 5,000 random blocks
+//              blocks (cornerBlocks, all of them, the LZC table included) + 300 random blocks at 30 % stalls, then 5,000 random blocks
 //   pe         k = 4 (mxsf, mxfp4-e2m1) and k = 2 (mxint8, bf16), depth 1: 300 random+corner chunks at 20 %
 //              stalls; the k = 1 exhaustive code pairs (lanes and the adder are shared with it); 5,000 chunks
 //   tile       2 x 2 and 2 x 4 tiles (the suite runs 8 x 8, 16 x 16, 4 x 16), row/col, 1 and 2 buffers: 120
-//              tiles cycling through every tile kind at 30 % stalls, then 3,000 tiles
+//              tiles cycling through every tile kind at 30 % stalls, then 3,000 tiles, then the suite's throughput
+//              check (48 tiles without stalls within tileCycleBudget(): a lost buffer only shows in the cycles)
 // plus the corner vectors the mutation analysis added (corners.ts), in the first stage.
 
 import { type Module, allModules } from '../hdl/index';
@@ -28,7 +29,7 @@ import { type PeCase, type PeKind, bf16ProductGrid, exhaustivePairs, peInputPack
 import { quantizerParts } from '../rtl/tile/parts';
 import { tileLines, tileQuantModule, type TileQuantConfig } from '../rtl/tile/tilequant';
 import { makeTiles } from '../rtl/tile/tiles';
-import { goldenTileModel, tileExpectedOutputs, tileInputVectors } from '../rtl/tile/vectors';
+import { goldenTileModel, tileCycleBudget, tileExpectedOutputs, tileInputVectors } from '../rtl/tile/vectors';
 import { extraPeCases, extraQuantizerBlocks, extraTiles } from './corners';
 
 export interface TestStage {
@@ -37,6 +38,8 @@ export interface TestStage {
   readonly expected: readonly bigint[];
   readonly stall: number;
   readonly seed: number;
+  /** the run must end within this many cycles (a throughput check; outputs alone cannot see a lost buffer) */
+  readonly maxCycles?: number;
 }
 
 export interface TestTop {
@@ -172,6 +175,8 @@ function tileTop(cfg: TileQuantConfig): TestTop {
       return [
         stage(`${extra.length} added + 120 tiles`, [...extra, ...makeTiles(120, cfg.rows, cfg.cols, cfg.input, 31)], 30, 31),
         stage('3000 tiles', makeTiles(3000, cfg.rows, cfg.cols, cfg.input, 32), 10, 32),
+        // the suite's throughput run (generator/verify/suites/tile.ts): no stalls, within tileCycleBudget()
+        { ...stage('48 tiles, no stalls, cycle budget', makeTiles(48, cfg.rows, cfg.cols, cfg.input, 33), 0, 33), maxCycles: tileCycleBudget(cfg, 48) },
       ];
     }),
   };

@@ -202,6 +202,18 @@ export function cornerBlocks(format: FormatName, k: number, scaleMode: ScaleMode
   blocks.push(Array.from({ length: k }, (_, i) => (i % 2 ? signBit : 0) + expMask - 1 - (i % 4) * (2 ** manBits))); // top binades
   blocks.push(Array.from({ length: k }, (_, i) => (i === 0 ? expMask - 1 : 1 + i))); // huge max + subnormals
 
+  // the encoder's leading-zero count of a subnormal input's fraction, one block per leading-one position j:
+  // all elements subnormal, so se clamps to -127 and x * 2^127 = frac * 2^(-bias - manBits + 1 + 127), which
+  // is large enough for a nonzero code once j is near the top. A wrong count at any node of the LZC tree moves p
+  // (and the region) while the shift stays right, so only inputs whose leading one sits exactly at j, with the
+  // bits below it zero (an exact power), half set or all set, show it (random fractions reach j < 16 with
+  // probability 2^-7 or less; the mutation campaign found lzc bits 13 and 15 untested: reports/mutation.md).
+  for (let j = manBits - 1; j >= 0; j--) {
+    const one = 2 ** j;
+    const pats = [one, one + (j > 0 ? 2 ** (j - 1) : 0), 2 * one - 1, signBit + one, one + (j > 1 ? 1 : 0), signBit + 2 * one - 1];
+    blocks.push(Array.from({ length: k }, (_, i) => pats[i % pats.length]!));
+  }
+
   return blocks.map((b) => b.slice(0, k));
 }
 

@@ -119,3 +119,19 @@ export function tileExpectedOutputs(
   for (let i = 0; i < n; i++) out[i] = BigInt('0x' + hexAll.slice(i * lineBytes * 2, (i + 1) * lineBytes * 2));
   return out;
 }
+
+/**
+ * Most clock cycles a stream of `tiles` tiles may take without stalls (valid always high, ready always high):
+ * double-buffered, a tile fills while the previous one drains, so max(R, lines) cycles per tile plus the first
+ * tile's fill (R rows); one buffer, R + lines per tile. Plus the 2-cycle latency from a tile's last row to its
+ * first line (unit.ts) and 2 cycles of slack. Icarus measures exactly the bound minus the slack (8x8: 48 tiles
+ * in 394 cycles, one buffer 770, 16x16 786, 4x16 column-major 774). Output-only checks cannot see a lost buffer
+ * (the codes stay right, only in_ready_o drops): this bound is what kills it (mutation campaign).
+ */
+export function tileCycleBudget(cfg: Pick<TileQuantConfig, 'rows' | 'cols' | 'order' | 'buffers'>, tiles: number): number {
+  const { lines } = tileLines(cfg);
+  const LATENCY = 2;
+  const SLACK = 2;
+  if (cfg.buffers === 2) return tiles * Math.max(cfg.rows, lines) + cfg.rows + LATENCY + SLACK;
+  return tiles * (cfg.rows + lines) + LATENCY + SLACK;
+}

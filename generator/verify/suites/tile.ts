@@ -7,6 +7,8 @@
 //   extra configurations (mxsf rceil, BF16, column-major, single buffer, 16x16, 4x16): ci: 25k / 600; long: 250k / 5k
 //   rceil for the other formats:                                    ci: icarus 600 (no verilator); long: 250k / 5k
 // Runs are cut into chunks of at most 50k tiles (memory), each with its own seed and stall probability.
+// Then a short stream without stalls must finish within tileCycleBudget() (max(R, lines) cycles per tile when
+// double-buffered): a design that loses a buffer keeps every code right and only shows in its throughput.
 
 import { FORMAT_NAMES, codeBits, FORMAT_TABLE, type FormatName } from '../../golden/index';
 import { compareOutputs, type SimulatorName } from '../../sim/index';
@@ -14,7 +16,7 @@ import { quantizerParts } from '../../rtl/tile/parts';
 import { simulateModule } from '../../rtl/tile/run';
 import { tileLines, tileQuantModule, type TileQuantConfig } from '../../rtl/tile/tilequant';
 import { makeTiles } from '../../rtl/tile/tiles';
-import { goldenTileModel, tileExpectedOutputs, tileInputVectors } from '../../rtl/tile/vectors';
+import { goldenTileModel, tileCycleBudget, tileExpectedOutputs, tileInputVectors } from '../../rtl/tile/vectors';
 import type { RegressLevel, Suite, SuiteContext, SuiteRun, WorkItem } from '../suite';
 
 type Counts = Readonly<Record<RegressLevel, Readonly<Record<SimulatorName, number>>>>;
@@ -25,6 +27,8 @@ const RCEIL: Counts = { ci: { verilator: 0, icarus: 600 }, long: { verilator: 25
 const CHUNK = 50_000;
 /** stall probability (both sides) of chunk i */
 const STALLS = [30, 0, 50, 10];
+/** tiles of the no-stall throughput run */
+const THROUGHPUT_TILES = 48;
 
 const base = (format: FormatName): TileQuantConfig => ({ format, rows: 8, cols: 8, scaleMode: 'floor', input: 'fp32', order: 'row', buffers: 2 });
 
@@ -73,6 +77,22 @@ export async function runTileRegression(cfg: TileQuantConfig, o: TileRunOptions)
       mismatches += rep.mismatches;
       if (!rep.ok && report === undefined) report = rep.text;
       o.log?.(`${top.name} ${o.sim}: tiles ${first}..${first + n - 1} stall ${stall}% -> ${rep.mismatches} mismatches, ${r.cycles} cycles, run ${r.seconds.toFixed(1)} s, build ${r.buildSeconds.toFixed(1)} s`);
+    }
+    {
+      // throughput: valid and ready always high (every tile kind, its own seed)
+      const seed = (o.seed * 1009 + 104_729 + cfg.rows * 31 + cfg.cols) | 0;
+      const tiles = makeTiles(THROUGHPUT_TILES, cfg.rows, cfg.cols, cfg.input, seed);
+      const expected = tileExpectedOutputs(cfg, B, tiles, model);
+      const r = await simulateModule(top, { sim: o.sim, vectors: tileInputVectors(cfg, tiles), expectedOutputs: tiles.length * lines, seed, stallPercent: 0 });
+      const rep = compareOutputs({ expected, actual: r.outputs, iface: top.interface(), inputs: [], seed, describe: `${o.sim} no stalls, ${tiles.length} tiles` });
+      const budget = tileCycleBudget(cfg, tiles.length);
+      vectors += rep.vectors;
+      mismatches += rep.mismatches + (r.cycles > budget ? 1 : 0);
+      if (!rep.ok && report === undefined) report = rep.text;
+      if (r.cycles > budget && report === undefined) {
+        report = `${label} (${o.sim}, seed ${seed}): ${tiles.length} tiles without stalls took ${r.cycles} cycles, more than the ${budget} of ${cfg.buffers === 2 ? 'double buffering' : 'one buffer'} (a lost buffer or bubble)`;
+      }
+      o.log?.(`${top.name} ${o.sim}: throughput ${tiles.length} tiles no stalls -> ${rep.mismatches} mismatches, ${r.cycles} cycles (budget ${budget})`);
     }
   } catch (e) {
     mismatches += 1;
