@@ -176,7 +176,8 @@ describe('module structure', () => {
     expect(ref.every((c) => c.params.k === 32)).toBe(true);
     const syn = peSynthConfigs();
     expect(new Set(syn.map((c) => c.params.k))).toEqual(new Set([32, 8]));
-    expect(syn.filter((c) => c.format === 'bf16')).toHaveLength(2);
+    // bf16 at k = 32 and 8 (depth 1), and the k = 32 pipeline-depth sweep (depths 2..4)
+    expect(syn.filter((c) => c.format === 'bf16').map((c) => `${c.params.k}/${c.params.depth}`)).toEqual(['32/1', '8/1', '32/2', '32/3', '32/4']);
   });
 });
 
