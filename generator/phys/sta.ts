@@ -7,7 +7,7 @@
 // The minimum period is the clock period minus the worst slack; Fmax = 1 / minimum period.
 
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { HarnessError } from '../sim/errors';
 import { runInGroup } from '../sim/process-group';
@@ -120,9 +120,27 @@ async function runSta(script: string, dir: string, name: string, toolPath?: stri
   return out;
 }
 
+/**
+ * The netlist as OpenSTA 2019 can read it: Yosys' `write_verilog` may put a concatenation on an assign's left
+ * side (`assign { a[3], b[0] } = ...`), which that reader rejects; such a netlist is rewritten once by Yosys
+ * with `-simple-lhs` (one assign per wire) into the work folder. The cell instances are untouched.
+ */
+async function staVerilog(d: StaDesign, workDir: string): Promise<StaDesign> {
+  const text = await readFile(d.verilog, 'utf8');
+  if (!/^\s*assign\s*\{/m.test(text)) return d;
+  const yosys = findTool('yosys');
+  if (!yosys) throw new StaError('yosys not found on PATH; install it with: apt-get install -y yosys');
+  await mkdir(workDir, { recursive: true });
+  const out = resolve(workDir, 'sta-netlist.v');
+  const r = await runInGroup(yosys, ['-q', '-p', `read_verilog "${resolve(d.verilog)}"; write_verilog -noattr -simple-lhs "${out}"`], { cwd: resolve(workDir) });
+  if (r.exitCode !== 0) throw new StaError(`yosys could not rewrite ${d.verilog} for OpenSTA: ${(r.all ?? '').split('\n').find((l) => /ERROR/.test(l)) ?? `exit code ${r.exitCode ?? r.signal}`}`);
+  return { ...d, verilog: out };
+}
+
 /** Worst setup path of the design (all path groups but the async one). */
 export async function timing(d: StaDesign, workDir: string, o: { periodNs?: number; toolPath?: string } = {}): Promise<TimingResult> {
   if (!existsSync(d.verilog)) throw new StaError(`netlist ${d.verilog} does not exist`);
+  d = await staVerilog(d, workDir);
   const periodNs = o.periodNs ?? 1000;
   const script = [staSetup(d, periodNs), 'report_checks -path_delay max -digits 4 -group_count 1 -path_group clk'].join('\n');
   const out = await runSta(script, workDir, 'timing', o.toolPath);
@@ -158,6 +176,7 @@ export interface PowerActivity {
 /** OpenSTA's report_power at a clock period and vectorless activities (the 2019 build has no VCD/SAIF reader). */
 export async function staPower(d: StaDesign, workDir: string, periodNs: number, a: PowerActivity, o: { toolPath?: string; name?: string } = {}): Promise<PowerResult> {
   const duty = a.duty ?? 0.5;
+  d = await staVerilog(d, workDir);
   const L = [staSetup(d, periodNs)];
   if (a.globalActivity !== undefined) L.push(`set_power_activity -global -activity ${a.globalActivity} -duty ${duty}`);
   if (a.inputActivity !== undefined) L.push(`set_power_activity -input -activity ${a.inputActivity} -duty ${duty}`);
