@@ -15,7 +15,7 @@
 #   make bench        golden-model throughput;  make bench-sim: simulator throughput
 #   make study        the format accuracy study (reports/study.*); make study-quick is the CI version
 #   make robust-long  resets mid-stream and X on the full-size reference designs too, many runs (per seed of SEEDS)
-#   make fuzz-long    the CLI input fuzzing with 20x the runs (per seed of SEEDS)
+#   make fuzz-long    the CLI input fuzzing with 50x the runs (per seed of SEEDS)
 #   make formal       formal checks (reports/formal.md); make mutate: mutation score (reports/mutation.md);
 #                     make mutate-quick: its CI subset (~6 min, not in make test)
 # Options: SIM=icarus|verilator  WAVES=1 (dump VCDs into sim/work/)  SEED=N  SEEDS="N1 N2 ..."
@@ -53,7 +53,7 @@ if [ -n "$$failed" ]; then for s in $$failed; do echo "$(1) FAILED: seed $$s (re
 echo "$(1): passed with seeds $(SEEDS)"
 endef
 
-.PHONY: all setup setup-node setup-tools generate check-generated check test seed unit array-long sim sim-long robust-long fuzz-long lint synth synth-check bench bench-sim study study-quick formal mutate mutate-quick clean
+.PHONY: all setup setup-node setup-tools generate check-generated check test test-checks seed unit array-long sim sim-long robust-long fuzz-long lint synth synth-check bench bench-sim study study-quick formal mutate mutate-quick clean
 
 all: generate
 
@@ -97,8 +97,13 @@ unit: setup-node
 	@npm test || { echo "unit FAILED: $(SEED_NOTE)"; exit 1; }
 
 # regenerate-and-diff first: a stale rtl-out/ fails in seconds, before the slow suites
-test: seed setup check-generated unit lint synth-check study-quick sim
+# The checks run two at a time (-j2): the vitest suites beside lint, the latch check + physical CI sample, the quick
+# study and the simulation regression, which leave a core idle much of the time; -O keeps each target's output whole.
+test: seed setup check-generated
+	@$(MAKE) --no-print-directory -j2 -O test-checks
 	@echo "test: passed, $(SEED_NOTE)"
+
+test-checks: unit lint synth-check study-quick sim
 
 array-long: setup
 	MXGEN_ARRAY_LONG=1 npx --no-install vitest run test/rtl/array-verilator.test.ts
@@ -114,7 +119,7 @@ robust-long: setup
 	$(call per_seed,robust-long,MXGEN_ROBUST=long MXGEN_SEED=$$s npx --no-install vitest run test/robust test/sim/reset-x.test.ts)
 
 fuzz-long: setup-node
-	$(call per_seed,fuzz-long,MXGEN_RUNS_SCALE=20 MXGEN_SEED=$$s npx --no-install vitest run test/fuzz)
+	$(call per_seed,fuzz-long,MXGEN_RUNS_SCALE=50 MXGEN_SEED=$$s npx --no-install vitest run test/fuzz)
 
 lint: setup
 	$(TSX) generator/verify/lint-all.ts
@@ -160,6 +165,7 @@ study-quick: setup-node
 	$(MXGEN) study --quick --out sim/work/study-quick
 
 formal: setup
+	MXGEN_FORMAL=1 npx --no-install vitest run test/formal/formal.test.ts
 	$(TSX) generator/formal/main.ts --out reports/formal.md
 
 mutate: setup

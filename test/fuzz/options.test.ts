@@ -180,7 +180,7 @@ describe('mxgen command lines', () => {
     const words = name.split(' ');
     await check(
       `argv-${name}`,
-      name.startsWith('generate') || name === 'train-step' ? 60 : 120,
+      name.startsWith('generate') || name === 'train-step' ? 25 : 50, // make fuzz-long: 50x
       fc.asyncProperty(argvOf(c), fc.boolean(), async (argv, withStdin) => {
         const full = [...words, ...argv, ...(name === 'study' && !argv.some((w) => w.startsWith('--out')) ? ['--out', 'in.json'] : [])];
         fc.pre(mayRun(c, full.slice(words.length)));
