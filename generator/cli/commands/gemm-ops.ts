@@ -9,6 +9,7 @@ import { DEFAULT_BLOCK_A, DEFAULT_BLOCK_B } from '../../golden/gemm';
 import { readMatrixJson, sourceName, writeOutput, type CliIO } from '../io';
 import { formatJson, matrixJson } from '../json';
 import type { Matrix } from '../../golden/quantize';
+import { quoteText } from '../../util/shown';
 
 export const OP_OPTIONS: readonly OptionSpec[] = [
   { name: 'op-a', value: 'n|t', choices: ['n', 't'], default: 'n', help: 'op(A): the stored A as is (n) or transposed (t; needs square --block-a)' },
@@ -63,7 +64,7 @@ export async function goldenGemmWithOps(args: ParsedArgs, io: CliIO): Promise<vo
 
 function arrayShape(text: string): { rows: number; cols: number } {
   const m = /^([1-9][0-9]*)x([1-9][0-9]*)$/.exec(text.trim());
-  if (!m) throw new UsageError(`--array '${text}' is not RxC with positive integers (e.g. 4x4)`);
+  if (!m) throw new UsageError(`--array ${quoteText(text)} is not RxC with positive integers (e.g. 4x4)`);
   return { rows: Number(m[1]), cols: Number(m[2]) };
 }
 

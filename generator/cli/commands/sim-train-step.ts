@@ -8,11 +8,12 @@ import { UsageError } from '../errors';
 import { gemmFormatValue, SCALE_MODE_OPTION } from '../options';
 import { RtlMismatchError } from '../../drivers/errors';
 import { SIM_CHOICES } from '../options';
+import { quoteText } from '../../util/shown';
 
 function int(args: { require(n: string): string }, name: string, min: number, max: number): number {
   const s = args.require(name);
   const v = Number(s);
-  if (!/^\d+$/.test(s.trim()) || v < min || v > max) throw new UsageError(`--${name} '${s}' must be an integer from ${min} to ${max}`);
+  if (!/^\d+$/.test(s.trim()) || v < min || v > max) throw new UsageError(`--${name} ${quoteText(s)} must be an integer from ${min} to ${max}`);
   return v;
 }
 
@@ -47,7 +48,7 @@ export const simTrainStepCommand: Command = {
   async run(args, io) {
     const format = gemmFormatValue('format', args.require('format'));
     const a = /^([1-9][0-9]*)x([1-9][0-9]*)$/.exec(args.require('array').trim());
-    if (!a) throw new UsageError(`--array '${args.require('array')}' is not RxC with positive integers (e.g. 4x4)`);
+    if (!a) throw new UsageError(`--array ${quoteText(args.require('array'))} is not RxC with positive integers (e.g. 4x4)`);
     const tile = int(args, 'tile', 2, 32);
     const req = {
       format,

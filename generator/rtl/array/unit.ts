@@ -7,6 +7,7 @@ import type { ScaleMode } from '../../golden/scale';
 import { defineUnit } from '../../ip/unit';
 import { arrayModule } from './array';
 import { type ArrayConfig, type ArrayFormat, MAX_ARRAY_EDGE, MAX_CELL_DEPTH, arrayConfigProblem } from './config';
+import { quoteText } from '../../util/shown';
 
 export interface ArrayParams {
   readonly format: ArrayFormat;
@@ -57,7 +58,7 @@ export const arrayUnit = defineUnit<ArrayParams>({
   }),
   check: (p) => {
     const t = parseArrayTile(p.tile);
-    if (t === undefined) return ['tile', `must be T or TxT, e.g. 8 or 8x8 (got '${p.tile}')`];
+    if (t === undefined) return ['tile', `must be T or TxT, e.g. 8 or 8x8 (got ${quoteText(String(p.tile))})`];
     if (typeof t !== 'number')
       return ['tile', `array tiles must be square (got ${p.tile}): one stored T x T tile is read along its rows and along its columns (transposed); use e.g. ${t[0]}x${t[0]}`];
     return arrayConfigProblem(arrayConfigOf(p));
