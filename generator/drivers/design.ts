@@ -17,6 +17,7 @@ import type { PeParams } from '../rtl/pe/unit';
 import type { QuantizerParams } from '../rtl/quantizer/unit';
 import type { TileParams } from '../rtl/tile/unit';
 import { DriverError } from './errors';
+import { preview, quoteText, shortText } from '../util/shown';
 
 export type QuantizerDesign = {
   readonly unit: 'quantizer';
@@ -79,7 +80,7 @@ export function describeDesign(s: DesignSpec): string {
  */
 function designSpec(m: IpManifest, file: string): { spec: DesignSpec; design: Design } {
   if (!(Object.values(SIM_UNITS) as readonly (readonly string[])[]).some((u) => u.includes(m.unit)))
-    throw new DriverError(`${file}: unit '${m.unit}' cannot be simulated by mxgen sim (quantizer and tile: 'sim quantize'; pe: 'sim gemm')`);
+    throw new DriverError(`${file}: unit ${quoteText(m.unit)} cannot be simulated by mxgen sim (quantizer and tile: 'sim quantize'; pe: 'sim gemm')`);
   let design: Design;
   try {
     design = resolveDesign(unitNamed(m.unit, `${file}: unit`), { ...m.params }, (key) => `${file}: params.${key}`);
@@ -106,7 +107,7 @@ function designSpec(m: IpManifest, file: string): { spec: DesignSpec; design: De
   }
 }
 
-const portText = (p: PortSpec | undefined): string => (p ? `${p.dir} ${p.name}[${p.width - 1}:0]` : 'no port');
+const portText = (p: PortSpec | undefined): string => (p ? `${shortText(String(p.dir), 10)} ${shortText(p.name)}[${p.width - 1}:0]` : 'no port');
 
 /**
  * Loads `dir` (a folder with manifest.json) for `mxgen sim <command>`; every problem is one DriverError line.
@@ -127,7 +128,7 @@ export async function loadDesign(dir: string, cwd: string, command: keyof typeof
   if (!units.includes(manifest.unit)) {
     const other = (Object.keys(SIM_UNITS) as (keyof typeof SIM_UNITS)[]).find((c) => (SIM_UNITS[c] as readonly string[]).includes(manifest.unit));
     throw new DriverError(
-      `--design ${dir}: the design is a ${manifest.unit} (${manifest.top}); 'mxgen sim ${command}' runs ${units.join(' or ')} designs` +
+      `--design ${dir}: the design is a ${shortText(manifest.unit)} (${shortText(manifest.top)}); 'mxgen sim ${command}' runs ${units.join(' or ')} designs` +
         (other ? `; use 'mxgen sim ${other}'` : ''),
     );
   }
@@ -136,7 +137,7 @@ export async function loadDesign(dir: string, cwd: string, command: keyof typeof
   try {
     ref = design.unit.build(design.params).interface();
   } catch (e) {
-    throw new DriverError(`${file}: the parameters do not describe a ${manifest.unit} the generator can build (${(e as Error).message})`);
+    throw new DriverError(`${file}: the parameters do not describe a ${shortText(manifest.unit)} the generator can build (${(e as Error).message})`);
   }
   const ports: PortSpec[] = manifest.ports.map((p) => ({ name: p.name, dir: p.dir, width: p.width, ...(p.doc ? { doc: p.doc } : {}) }));
   const n = Math.max(ports.length, ref.ports.length);
@@ -151,12 +152,12 @@ export async function loadDesign(dir: string, cwd: string, command: keyof typeof
   const keys = ['clock', 'reset', 'inValid', 'inReady', 'outValid', 'outReady'] as const;
   const same = hs && ref.handshake ? keys.every((k) => hs[k] === ref.handshake![k]) : !hs && !ref.handshake;
   if (!same) {
-    throw new DriverError(`${file}: handshake is ${JSON.stringify(hs ?? null)}, but a ${describeDesign(spec)} has ${JSON.stringify(ref.handshake ?? null)}`);
+    throw new DriverError(`${file}: handshake is ${preview(hs ?? null, 120)}, but a ${describeDesign(spec)} has ${preview(ref.handshake ?? null, 160)}`);
   }
   const control = new Set(hs ? Object.values(hs) : []);
   for (const p of manifest.ports) {
     if ((p.role === 'data') === control.has(p.name)) {
-      throw new DriverError(`${file}: port ${p.name} has role '${p.role}', but it is ${control.has(p.name) ? 'a clock, reset or handshake port' : 'a data port'}`);
+      throw new DriverError(`${file}: port ${shortText(p.name)} has role ${quoteText(String(p.role))}, but it is ${control.has(p.name) ? 'a clock, reset or handshake port' : 'a data port'}`);
     }
   }
   if (manifest.files.length === 0) throw new DriverError(`${file}: "files" lists no Verilog file`);
