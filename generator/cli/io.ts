@@ -10,7 +10,7 @@ import { makeMatrix, type Matrix } from '../golden/quantize';
 import { dataLiterals, isFp32Midpoint, roundMidpointLiteral } from './decimal';
 import { InputError } from './errors';
 import { readUnsigned } from './values';
-import { jsonSyntaxReason, preview } from '../util/shown';
+import { jsonSyntaxReason, preview, shortText } from '../util/shown';
 
 /** Where a command reads and writes; `processIO()` for the real CLI, `bufferIO()` in tests. */
 export interface CliIO {
@@ -237,7 +237,7 @@ export function matrixFromJson(json: unknown, where: string, text?: string): Mat
       if (typeof v === 'number' && (b & 0x7fffffff) === 0x7f800000) {
         literals ??= text === undefined ? [] : dataLiterals(text);
         const lit = literals.length === n ? literals[i]! : String(v);
-        throw new InputError(`${where}: ${element(i)} = ${lit} overflows FP32 (largest finite magnitude ${FP32_MAX_TEXT}); write "${v < 0 ? '-inf' : 'inf'}" for an infinity`);
+        throw new InputError(`${where}: ${element(i)} = ${shortText(lit)} overflows FP32 (largest finite magnitude ${FP32_MAX_TEXT}); write "${v < 0 ? '-inf' : 'inf'}" for an infinity`);
       }
       bits[i] = b;
     }

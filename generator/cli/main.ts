@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { UnknownFormatError } from '../formats/table';
 import { didYouMean } from '../util/did-you-mean';
-import { escapeControl } from '../util/shown';
+import { escapeControl, shortText } from '../util/shown';
 import { ShapeError } from '../golden/quantize';
 import { helpText, parseArgs, type Command } from './command';
 import { COMMANDS } from './commands/index';
@@ -92,14 +92,14 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
       const next = argv[group.prefix.split(' ').length];
       if (next !== undefined && !next.startsWith('-')) {
         const hint = didYouMean(next, group.members.map((c) => c.name.slice(group.prefix.length + 1)), (w) => `'${group.prefix} ${w}'`);
-        throw new UsageError(`unknown command '${group.prefix} ${next}'; ${hint || `'${group.prefix}' has: ${group.members.map((c) => c.name).join(', ')}`}`);
+        throw new UsageError(`unknown command '${group.prefix} ${shortText(next)}'; ${hint || `'${group.prefix}' has: ${group.members.map((c) => c.name).join(', ')}`}`);
       }
       throw new UsageError(`'${group.prefix}' needs a subcommand: ${group.members.map((c) => c.name).join(', ')}`);
     }
-    if (first.startsWith('-')) throw new UsageError(`unknown option ${first}; run 'mxgen --help'`);
+    if (first.startsWith('-')) throw new UsageError(`unknown option ${shortText(first)}; run 'mxgen --help'`);
     const words = [...new Set(COMMANDS.map((c) => c.name.split(' ')[0]!))];
     const hint = didYouMean(first, words);
-    throw new UsageError(`unknown command '${first}'; ${hint || `commands: ${COMMANDS.map((c) => c.name).join(', ')}`}`);
+    throw new UsageError(`unknown command '${shortText(first)}'; ${hint || `commands: ${COMMANDS.map((c) => c.name).join(', ')}`}`);
   }
   const { command, rest } = found;
   // `mxgen generate quantiser --format mxsf`: a word after a command with subcommands is a misspelt subcommand when
@@ -116,7 +116,7 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
       parses = false;
     }
     if (!command.positionals || (hint && !parses)) {
-      throw new UsageError(`unknown command '${command.name} ${word}'; ${hint || `'${command.name}' has: ${subs.map((c) => c.name).join(', ')}`}`);
+      throw new UsageError(`unknown command '${command.name} ${shortText(word)}'; ${hint || `'${command.name}' has: ${subs.map((c) => c.name).join(', ')}`}`);
     }
   }
   let seed: string | undefined;

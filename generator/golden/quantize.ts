@@ -5,6 +5,7 @@ import { codeBits, decodeTable, emaxElem, maxMagCode, regionLayout } from '../fo
 import { floatToBits, floorLog2Fp32Mag, pow2, FP32_CANONICAL_NAN } from '../formats/fp32';
 import { scaledEncoder } from './element';
 import { scaleCode, scaleValue, sharedExponent, type ScaleMode } from './scale';
+import { quoteText } from '../util/shown';
 
 /** A row-major FP32 matrix held as bit patterns. */
 export interface Matrix {
@@ -65,7 +66,7 @@ export function makeMatrix(rows: number, cols: number, bits?: Uint32Array): Matr
 export function parseBlockShape(s: string): BlockShape {
   const m = /^(\d+)x(\d+)$/.exec(s.trim());
   if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
-    throw new ShapeError(`block shape '${s}' is not of the form RxC with positive integers (e.g. 1x32, 32x1, 8x8)`);
+    throw new ShapeError(`block shape ${quoteText(s, 40)} is not of the form RxC with positive integers (e.g. 1x32, 32x1, 8x8)`);
   }
   return { rows: Number(m[1]), cols: Number(m[2]) };
 }
