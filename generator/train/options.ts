@@ -4,6 +4,7 @@
 import { FORMAT_NAMES, SCALE_MODES, isFormatName, isScaleMode, type FormatName, type ScaleMode } from '../golden/index';
 import { DEFAULT_SEED, DEFAULT_SHAPE, SCHEMES, TILE_SIZES, type LayerShape, type Scheme } from './linear-step';
 import type { CompareRequest, TrainStepRequest } from './report';
+import { quoteText } from '../util/shown';
 
 export interface TrainStepFlags {
   readonly format?: string;
@@ -63,25 +64,25 @@ export function resolveTrainStep(f: TrainStepFlags): TrainStepPlan {
 }
 
 function parseFormat(s: string): FormatName {
-  if (!isFormatName(s)) throw new TrainStepOptionError(`unknown format '${s}'; choose one of: ${FORMAT_NAMES.join(', ')}`, 'format');
+  if (!isFormatName(s)) throw new TrainStepOptionError(`unknown format ${quoteText(s)}; choose one of: ${FORMAT_NAMES.join(', ')}`, 'format');
   return s;
 }
 
 function parseScheme(s: string): Scheme {
-  if (!(SCHEMES as readonly string[]).includes(s)) throw new TrainStepOptionError(`unknown scheme '${s}'; choose one of: ${SCHEMES.join(', ')}`, 'scheme');
+  if (!(SCHEMES as readonly string[]).includes(s)) throw new TrainStepOptionError(`unknown scheme ${quoteText(s)}; choose one of: ${SCHEMES.join(', ')}`, 'scheme');
   return s as Scheme;
 }
 
 function parseTile(s: string): number {
   const r = Number(s);
   if (!/^\d+$/.test(s) || !TILE_SIZES.includes(r)) {
-    throw new TrainStepOptionError(`--tile '${s}' is not supported; choose one of: ${TILE_SIZES.join(', ')}`, 'tile');
+    throw new TrainStepOptionError(`--tile ${quoteText(s)} is not supported; choose one of: ${TILE_SIZES.join(', ')}`, 'tile');
   }
   return r;
 }
 
 function parseScaleMode(s: string): ScaleMode {
-  if (!isScaleMode(s)) throw new TrainStepOptionError(`unknown scale mode '${s}'; choose one of: ${SCALE_MODES.join(', ')}`, 'scale-mode');
+  if (!isScaleMode(s)) throw new TrainStepOptionError(`unknown scale mode ${quoteText(s)}; choose one of: ${SCALE_MODES.join(', ')}`, 'scale-mode');
   return s;
 }
 
@@ -92,7 +93,7 @@ function side(s: string | undefined, name: string, dflt: number): number {
 function integer(s: string, name: string, min: number, max: number): number {
   const v = Number(s);
   if (!/^\d+$/.test(s.trim()) || v < min || v > max) {
-    throw new TrainStepOptionError(`--${name} '${s}' must be an integer from ${min} to ${max}`, name);
+    throw new TrainStepOptionError(`--${name} ${quoteText(s)} must be an integer from ${min} to ${max}`, name);
   }
   return v;
 }

@@ -219,7 +219,7 @@ export function randomCases(cfg: ArrayConfig, count: number, seed: number, maxDi
       outFp32: out !== 1,
       outMx: out !== 0,
       data: rng.pick(styles),
-      seed: seed * 1000 + i,
+      seed: (seed * 1000 + i) & 0x3fffffff,
     };
   });
 }
