@@ -206,6 +206,15 @@ export class Stager {
 }
 
 /** Register stages a spec puts inside a module (its final stage). */
+/** A Stager that places no registers (a combinational datapath); `why` says why a stage load is a bug here. */
+export function unstagedStager(m: ModuleBuilder, why: string): Stager {
+  return new Stager(m, UNSTAGED, {
+    load: (): never => {
+      throw new Error(why);
+    },
+  });
+}
+
 export function specStages(spec: StageSpec): number {
   return Math.max(0, ...spec.points.map((p) => p.stage));
 }

@@ -26,7 +26,7 @@ import { FORMAT_TABLE, codeBits, type FormatName } from '../../golden/index';
 import { bf16MulModule, fp32AddModule } from '../fp32/index';
 import { DEFAULT_ARCH, reduceChunk, roundChunk, type PeArch, type ReducedChunk } from '../pe/mx-chunk';
 import { pairId } from '../pe/names';
-import { Stager, UNSTAGED } from '../../hdl/lib/stager';
+import { unstagedStager } from '../../hdl/lib/stager';
 import { peWidths } from '../pe/widths';
 import { type ArrayFormat, MAX_CELL_DEPTH } from './config';
 
@@ -39,10 +39,6 @@ export interface PeCellConfig {
   /** MX reduction: 'csa' (default) or 'adders' (see ArrayConfig.reduction) */
   readonly reduction?: 'csa' | 'adders';
 }
-
-const unstaged = (): never => {
-  throw new Error('the array PE cell builds its chunk datapath without stages');
-};
 
 const ADDERS: PeArch = { sign: 'negate', tree: 'adders' };
 
@@ -106,7 +102,7 @@ export function peCellModule(c: PeCellConfig): Module {
     const f = FORMAT_TABLE[c.format as FormatName];
     const w = peWidths(f, f, c.tile);
     // the cell places its own stages (below), so the chunk datapath is built unstaged
-    const st = new Stager(m, UNSTAGED, { load: unstaged });
+    const st = unstagedStager(m, 'the array PE cell builds its chunk datapath without stages');
     let red: ReducedChunk = reduceChunk(st, f, f, w, { a, b, xa: xa!, xb: xb! }, c.reduction === 'adders' ? ADDERS : DEFAULT_ARCH, {}).red;
     if (c.depth >= 2) {
       const { inf, infNeg, ...always } = red;

@@ -8,7 +8,7 @@
 // with the stream handshake of generator/hdl/ports.ts and `depth` register stages (stages.ts).
 
 import { type Expr, type Module, ModuleBuilder, type Signal, lit, mux, stageControl } from '../../hdl/index';
-import { type PipelinePlan, type StageSpec, Stager, UNSTAGED, planDoc, plannedPipeline } from '../../hdl/lib/stager';
+import { type PipelinePlan, type StageSpec, Stager, planDoc, unstagedStager, plannedPipeline } from '../../hdl/lib/stager';
 import { FORMAT_TABLE, codeBits, type FormatName } from '../../golden/index';
 import { fp32AddModule } from '../fp32/index';
 import { DEFAULT_ARCH, archSuffix, reduceChunk, roundChunk, type PeArch } from './mx-chunk';
@@ -154,10 +154,6 @@ export function mxPeModule(cfg: MxPeConfig): Module {
   return mxPePlanned(cfg).module;
 }
 
-const noStages = (): never => {
-  throw new Error('a combinational module has no register stages');
-};
-
 /** The chunk result alone (combinational, no accumulator): `r_o` = r. Used to test the front of the PE. */
 export function mxChunkModule(cfg: Omit<MxPeConfig, 'depth' | 'skid' | 'acc'>): Module {
   const fa = FORMAT_TABLE[cfg.formatA];
@@ -175,7 +171,7 @@ export function mxChunkModule(cfg: Omit<MxPeConfig, 'depth' | 'skid' | 'acc'>): 
   });
   const inp = pePorts(m, cfg);
   const rO = m.output('r_o', 32, 'FP32 chunk result r');
-  const st = new Stager(m, UNSTAGED, { load: noStages });
+  const st = unstagedStager(m, 'a combinational module has no register stages');
   const red = reduceChunk(st, fa, fb, w, inp, arch, {});
   m.assign(rO, roundChunk(st, w, red.red, {}).r);
   return m.build();
