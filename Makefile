@@ -10,6 +10,7 @@
 #                     writes reports/synth.json and reports/synth.md (slow: the k = 32 PEs take minutes each);
 #                     make synth-check is the fast latch check plus the gate-level/energy CI sample (make phys-ci)
 #   make power        energy per operation from gate-level toggles (reports/power.{json,md,svg}; runs after synth)
+#   make pe-energy    the MXSF PE energy optimisation log: each reduction architecture measured (reports/pe-energy.*)
 #   make sim-gl       gate-level simulation of every reference top vs the golden model; sim-gl-long: more vectors
 #   make array-long   the accelerator tests under Verilator left out of npm test (MXGEN_ARRAY_LONG=1; minutes)
 #   make bench        golden-model throughput;  make bench-sim: simulator throughput
@@ -131,11 +132,16 @@ synth-check: setup
 	$(TSX) generator/verify/synth-check.ts
 	@$(MAKE) --no-print-directory phys-ci
 
-.PHONY: power sim-gl sim-gl-long phys-ci
+.PHONY: power pe-energy sim-gl sim-gl-long phys-ci
 
 # energy per operation of every PE / quantizer / tile re-quantizer (shares the mapping cache with make synth)
 power: setup
 	$(TSX) generator/verify/power-all.ts --seed $(SEED)
+
+# the MXSF PE energy optimisation log: each reduction micro-architecture of the PE (k = 8 and 32) measured as make
+# power measures (fixed data seed 1, so the log compares like with like); writes reports/pe-energy.{json,md}
+pe-energy: setup
+	$(TSX) generator/verify/pe-energy.ts
 
 # gate-level simulation of every reference top (Verilator + liberty models, Icarus + osu018_stdcells.v on a sample)
 sim-gl: setup

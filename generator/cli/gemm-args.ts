@@ -77,13 +77,19 @@ export interface GemmOperandFiles {
   readonly names: { readonly a: string; readonly b: string; readonly c?: string };
 }
 
-/** Reads A, B and C after checking that at most one comes from stdin; checks their shapes. */
-export async function readGemmOperands(args: ParsedArgs, io: CliIO): Promise<GemmOperandFiles> {
+/** --a, --b and --c, of which at most one may be '-' (stdin). */
+export function gemmFileArgs(args: ParsedArgs): { a: string; b: string; c: string | undefined } {
   const files = { a: args.require('a'), b: args.require('b'), c: args.string('c') };
   const fromStdin = Object.entries(files).filter(([, f]) => f === '-');
   if (fromStdin.length > 1) {
     throw new UsageError(`only one input can come from stdin, but ${fromStdin.map(([k]) => `--${k}`).join(' and ')} are '-'`);
   }
+  return files;
+}
+
+/** Reads A, B and C after checking that at most one comes from stdin; checks their shapes. */
+export async function readGemmOperands(args: ParsedArgs, io: CliIO): Promise<GemmOperandFiles> {
+  const files = gemmFileArgs(args);
   const names = { a: sourceName(files.a, 'A'), b: sourceName(files.b, 'B'), ...(files.c !== undefined ? { c: sourceName(files.c, 'C') } : {}) };
   const a = await readOperand(files.a, 'A', io);
   const b = await readOperand(files.b, 'B', io);

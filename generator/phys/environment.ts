@@ -77,3 +77,6 @@ export function describeEnvironment(lib: Library, env: Environment): string {
     `(${env.outputSink.cell} setup); ideal clock, ${env.clockSlewNs} ns transition; reset paths false; wire load: ${env.wireLoad.name}`
   );
 }
+
+/** The energy reports' clock (make power, make pe-energy): every depth-1 design meets it (the slowest, bf16 k = 32, closes at ~15 MHz). */
+export const POWER_CLOCK_MHZ = 10;

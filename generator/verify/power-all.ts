@@ -12,7 +12,7 @@ import { FORMAT_NAMES } from '../golden/index';
 import { bf16PeConfig, MIXED_PAIRS, mxPeConfig, PE_REFERENCE_DEPTH } from '../rtl/pe/configs';
 import { quantizerConfig, quantizerSynthConfigs } from '../rtl/quantizer/configs';
 import { TILE_UNIT, tileConfigs } from '../rtl/tile/configs';
-import { DEFAULT_ENVIRONMENT, describeEnvironment } from '../phys/environment';
+import { DEFAULT_ENVIRONMENT, POWER_CLOCK_MHZ, describeEnvironment } from '../phys/environment';
 import { computeEnergy } from '../phys/energy';
 import type { ToggleCounts } from '../phys/gatesim';
 import { mapDesign, measureEnergy, type MappedDesign, type MeasureEnergyResult } from '../phys/measure';
@@ -20,8 +20,6 @@ import { staPower, timing } from '../phys/sta';
 import { glitchRun, type GlitchResult } from '../phys/glitch';
 import { DATA_SETS, dataSet, dataStream, SPARSE_ZEROS, type DataSet, type DataSetId } from '../phys/workloads';
 
-/** The report's clock: every depth-1 design meets it (the slowest, bf16 k = 32, closes at ~15 MHz). */
-export const POWER_CLOCK_MHZ = 10;
 
 export interface PowerRecord {
   readonly unit: string;

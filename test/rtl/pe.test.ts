@@ -25,6 +25,7 @@ import { peWidths } from '../../generator/rtl/pe/widths';
 const ARCHS: PeArch[] = [
   { sign: 'ones', tree: 'adders' },
   { sign: 'negate', tree: 'adders' },
+  { sign: 'magnitude', tree: 'csa' },
 ];
 const PAIRS: [FormatName, FormatName][] = [...FORMAT_NAMES.map((f) => [f, f] as [FormatName, FormatName]), ...MIXED_PAIRS.map(([a, b]) => [a, b] as [FormatName, FormatName])];
 
@@ -111,7 +112,11 @@ describe('product lane (evalExpr, no simulator)', () => {
       const cb = all ? i % nb : (i * 40503 + 7) % nb;
       if (classifyCode(fa, ca) !== 'finite' || classifyCode(fb, cb) !== 'finite') continue;
       const env = { a_i: BigInt(ca), b_i: BigInt(cb) };
-      const got = fromBits(evalExpr(term, env, driver), tw, true) + (neg ? evalExpr(neg, env, driver) : 0n);
+      // two's complement; one's complement + neg_o; or magnitude with neg_o its sign
+      const got =
+        arch.sign === 'magnitude'
+          ? (evalExpr(neg!, env, driver) ? -1n : 1n) * fromBits(evalExpr(term, env, driver), tw, false)
+          : fromBits(evalExpr(term, env, driver), tw, true) + (neg ? evalExpr(neg, env, driver) : 0n);
       expect(Number(got)).toBe((ta[ca]! * tb[cb]!) / 2 ** w.unitExp + 0); // +0: the integer term has one zero
       checked++;
     }
@@ -199,6 +204,15 @@ describe('simulation (Icarus) against the golden model', () => {
     await simCheck(kind, mxPeModule({ formatA: a, formatB: b, k: 1, depth: 1 }), 1, exhaustivePairs(kind, 5), 10);
   });
 
+  // the sign-magnitude reduction (the energy log): every mxsf code pair at k = 1, and k = 32 with its two trees
+  // cut by the pipeline planner (depth 3) under stalls
+  test('sign-magnitude lanes, mxsf: every pair of codes at k = 1; random and corner chunks at k = 32, depths 1 and 3', async () => {
+    const kind = { kind: 'mx', formatA: 'mxsf', formatB: 'mxsf' } as const;
+    const arch: PeArch = { sign: 'magnitude', tree: 'csa' };
+    await simCheck(kind, mxPeModule({ formatA: 'mxsf', formatB: 'mxsf', k: 1, depth: 1, arch }), 1, exhaustivePairs(kind, 5), 10);
+    for (const depth of [1, 3]) await simCheck(kind, mxPeModule({ formatA: 'mxsf', formatB: 'mxsf', k: 32, depth, arch }), 32, randomMxCases(kind, 32, 400, 41 + depth), depth === 3 ? 25 : 0);
+  });
+
   test.each(PAIRS.map(([a, b], i) => [a, b, i % 6, i % 3 === 1] as const))('%s x %s: random and corner chunks at k = 8, depth %i, skid %s', async (a, b, depth, skid) => {
     const kind = { kind: 'mx', formatA: a, formatB: b } as const;
     await simCheck(kind, mxPeModule({ formatA: a, formatB: b, k: 8, depth, skid: skid && depth > 0 }), 8, randomMxCases(kind, 8, 300, 11 + depth), depth % 2 ? 30 : 0);
@@ -231,7 +245,8 @@ describe('simulation (Icarus) against the golden model', () => {
     { sign: 'negate', tree: 'adders' },
     { sign: 'ones', tree: 'adders' },
     { sign: 'negate', tree: 'csa' },
-  ] as PeArch[])('the other reductions of the optimisation log, %j: mxsf and mxfp8-e5m2 at k = 8', async (arch) => {
+    { sign: 'magnitude', tree: 'csa' },
+  ] as PeArch[])('the other reductions of the optimisation logs, %j: mxsf and mxfp8-e5m2 at k = 8', async (arch) => {
     for (const f of ['mxsf', 'mxfp8-e5m2'] as FormatName[]) {
       const kind = { kind: 'mx', formatA: f, formatB: f } as const;
       await simCheck(kind, mxPeModule({ formatA: f, formatB: f, k: 8, depth: 1, arch }), 8, randomMxCases(kind, 8, 300, 21), 0);

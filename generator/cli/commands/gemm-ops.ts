@@ -4,7 +4,7 @@
 
 import type { OptionSpec, ParsedArgs } from '../command';
 import { InputError, UsageError } from '../errors';
-import { gemmOptionValues } from '../gemm-args';
+import { gemmFileArgs, gemmOptionValues } from '../gemm-args';
 import { DEFAULT_BLOCK_A, DEFAULT_BLOCK_B } from '../../golden/gemm';
 import { readMatrixJson, sourceName, writeOutput, type CliIO } from '../io';
 import { formatJson, matrixJson } from '../json';
@@ -36,9 +36,7 @@ export const usesOps = (args: ParsedArgs): boolean => args.require('op-a') === '
 
 /** A, B, C read with the shape check of op(A) * op(B). */
 async function readOperands(args: ParsedArgs, io: CliIO, ops: Ops): Promise<{ a: Matrix; b: Matrix; c: Matrix | undefined }> {
-  const files = { a: args.require('a'), b: args.require('b'), c: args.string('c') };
-  const fromStdin = Object.entries(files).filter(([, f]) => f === '-');
-  if (fromStdin.length > 1) throw new UsageError(`only one input can come from stdin, but ${fromStdin.map(([k]) => `--${k}`).join(' and ')} are '-'`);
+  const files = gemmFileArgs(args);
   const a = await readMatrixJson(files.a, 'A', io);
   const b = await readMatrixJson(files.b, 'B', io);
   const c = files.c === undefined ? undefined : await readMatrixJson(files.c, 'C', io);

@@ -69,12 +69,16 @@ export function shiftLeft(x: Expr, amount: Expr, name: string, fill?: Expr): Exp
  *    sign 'ones': each lane XORs the narrow product with its sign before the shift and shifts the sign in
  *    from below, which gives the one's complement of the aligned product; the +1 per negative lane is
  *    added in the reduction;
+ *    sign 'magnitude': each lane gives the aligned magnitude and the sign; the reduction sums the positive and
+ *    the negative terms in two unsigned trees and subtracts once (tree 'csa' only). More area, fewer
+ *    transitions: a lane whose sign flips no longer flips every high bit of its term (the energy log,
+ *    reports/pe-energy.md);
  *  - tree 'adders': balanced tree of carry-propagate adders; 'csa': a word-level Dadda tree of csa_w*
  *    compressor cells with the sign-extension constants folded in, then one carry-propagate adder; 'dadda':
  *    bit-level Dadda column compression with inline full/half adders (tree.ts).
  */
 export interface PeArch {
-  readonly sign: 'negate' | 'ones';
+  readonly sign: 'negate' | 'ones' | 'magnitude';
   readonly tree: TreeKind;
 }
 
@@ -90,13 +94,14 @@ export function productWidth(w: PeWidths): number {
 
 /** Width of the signed term a lane hands to the tree. */
 export function laneTermWidth(w: PeWidths, arch: PeArch): number {
-  return arch.sign === 'negate' ? w.termWidth : productWidth(w) + 1;
+  return { negate: w.termWidth, ones: productWidth(w) + 1, magnitude: productWidth(w) }[arch.sign];
 }
 
 /** One lane: a code of A times a code of B, aligned to the product unit, as a two's-complement term. */
 export function laneModule(fa: FormatSpec, fb: FormatSpec, w: PeWidths, arch: PeArch = DEFAULT_ARCH, spec: StageSpec = UNSTAGED): Module {
   const tw = laneTermWidth(w, arch);
   const ones = arch.sign === 'ones';
+  const magnitude = arch.sign === 'magnitude';
   const specials = hasSpecials(fa) || hasSpecials(fb);
   return stagedModule(
     `${pairId(fa.name, fb.name)}_pe_lane${archSuffix(arch)}`,
@@ -104,7 +109,9 @@ export function laneModule(fa: FormatSpec, fb: FormatSpec, w: PeWidths, arch: Pe
       doc: [
         `One product lane of the ${pairId(fa.name, fb.name)} PE: the exact product P_a * P_b in units of 2^${w.unitExp} (${w.derivation[2]}).`,
         `Inline decode to sig * 2^(sh + lsbExp) (sig ${w.sigA}/${w.sigB} bits, sh ${w.shA}/${w.shB} bits), product sigA*sigB, left shift by shA+shB.`,
-        ones
+        magnitude
+          ? `term_o = |P_a * P_b| (${tw} bits), neg_o = its sign.`
+          : ones
           ? `term_o = the ${tw}-bit one's complement of the signed product (sign ? ~|P| : |P|): the product is XORed with its sign before\nthe shift, which shifts the sign in from below; neg_o = sign, the +1 the reduction adds.`
           : `term_o = the signed product, ${tw}-bit two's complement.`,
         'Stage points: dec (decoded), prod (product), out.',
@@ -115,7 +122,7 @@ export function laneModule(fa: FormatSpec, fb: FormatSpec, w: PeWidths, arch: Pe
     (m, st) => {
       const a = m.input('a_i', codeBits(fa), `${fa.name} code`);
       const b = m.input('b_i', codeBits(fb), `${fb.name} code`);
-      const term = m.output('term_o', tw, ones ? `sign ? ~|P| : |P| in units of 2^${w.unitExp}` : `P_a * P_b in units of 2^${w.unitExp}, two's complement`);
+      const term = m.output('term_o', tw, magnitude ? `|P_a * P_b| in units of 2^${w.unitExp}` : ones ? `sign ? ~|P| : |P| in units of 2^${w.unitExp}` : `P_a * P_b in units of 2^${w.unitExp}, two's complement`);
       const da = decodeElement(fa, a, 'a');
       const db = decodeElement(fb, b, 'b');
       const flags: Record<string, Expr> = {};
@@ -147,7 +154,10 @@ export function laneModule(fa: FormatSpec, fb: FormatSpec, w: PeWidths, arch: Pe
       } else {
         const wide = narrow.zext(prodW);
         const mag = m.let('mag', shS ? shiftLeft(wide, shS, 'align') : wide, '|product| in product units');
-        outs['term'] = mux(sign, mag.neg(), mag.toSigned()).resize(tw);
+        if (magnitude) {
+          outs['term'] = mag;
+          outs['neg'] = sign;
+        } else outs['term'] = mux(sign, mag.neg(), mag.toSigned()).resize(tw);
       }
       if (specials) {
         outs['nan'] = p['nan']!;
@@ -157,6 +167,7 @@ export function laneModule(fa: FormatSpec, fb: FormatSpec, w: PeWidths, arch: Pe
       const o = st.finish(outs);
       m.assign(term, o['term']!);
       if (ones) m.assign(m.output('neg_o', 1, 'the product is negative: add 1 to term_o'), o['neg']!);
+      if (magnitude) m.assign(m.output('neg_o', 1, 'the product is negative'), o['neg']!);
       if (specials) {
         m.assign(m.output('nan_o', 1, 'NaN code, or Inf times zero'), o['nan']!);
         m.assign(m.output('pinf_o', 1, 'the product is +Inf (unless nan_o)'), o['pinf']!);
@@ -202,7 +213,7 @@ export function reduceChunk<K extends string>(
   } else {
     nan = m.let('chunk_nan', nan, 'a NaN scale');
   }
-  const ones = arch.sign === 'ones';
+  const ones = arch.sign !== 'negate'; // a neg_o per lane
   const t = st.point('terms', {
     ...carry,
     terms: concat(...lanes.map((l) => l.out('term_o')).reverse()),
@@ -211,7 +222,7 @@ export function reduceChunk<K extends string>(
     nan,
     ...flags,
   } as Record<string, Expr>);
-  const treeFactory = (spec: StageSpec): Module => treeModule(w, { termWidth: laneTermWidth(w, arch), corrections: ones, tree: arch.tree }, spec);
+  const treeFactory = (spec: StageSpec): Module => treeModule(w, { termWidth: laneTermWidth(w, arch), corrections: arch.sign === 'ones', tree: arch.tree, signMagnitude: arch.sign === 'magnitude' }, spec);
   const tree = st.instance(treeFactory, 'u_tree', { terms_i: t['terms']!, ...(ones ? { neg_i: t['negs']! } : {}) });
   const s = st.point('sum', {
     ...Object.fromEntries(Object.keys(carry).map((key) => [key, t[key]!])),

@@ -31,7 +31,7 @@ export interface MxPeConfig {
 }
 
 const archText = (a: PeArch): string =>
-  `${a.sign === 'ones' ? 'one\'s-complement lanes' : 'negating lanes'}, ${{ csa: 'word-level compressor tree', adders: 'adder tree', dadda: 'bit-level Dadda compression' }[a.tree]}`;
+  `${{ ones: 'one\'s-complement lanes', negate: 'negating lanes', magnitude: 'sign-magnitude lanes' }[a.sign]}, ${{ csa: 'word-level compressor tree', adders: 'adder tree', dadda: 'bit-level Dadda compression' }[a.tree]}`;
 
 function headerDoc(cfg: Omit<MxPeConfig, 'depth'>, w: PeWidths, what: string): string {
   const arch = cfg.arch ?? DEFAULT_ARCH;
@@ -40,9 +40,11 @@ function headerDoc(cfg: Omit<MxPeConfig, 'depth'>, w: PeWidths, what: string): s
     '',
     'Datapath: k lanes: inline decode (unpacked sig * 2^(sh + lsbExp); for mxsf the ee != 00 / ee == 00 mode',
     'select) -> exact product sigA*sigB -> alignment by shA+shB into the fixed-point word below',
-    ...(arch.sign === 'ones'
-      ? ['(one\'s complement of negative products, made before the shift; +1 per negative lane in the reduction)']
-      : ['(negative products negated in two\'s complement)']),
+    ...{
+      ones: ['(one\'s complement of negative products, made before the shift; +1 per negative lane in the reduction)'],
+      negate: ['(negative products negated in two\'s complement)'],
+      magnitude: ['(magnitude and sign; the positive and the negative products summed in two unsigned trees, one subtraction)'],
+    }[arch.sign],
     `-> exact reduction (${{ csa: 'a word-level Dadda tree of csa_w* compressor cells, the sign extensions folded into one constant row, one adder', adders: 'balanced adder tree', dadda: 'bit-level Dadda column compression with the sign extensions folded into one constant, one adder' }[arch.tree]})`,
     '-> |S| -> leading-zero count, normalise, one FP32 rounding (half to even, gradual underflow, overflow',
     '-> Inf) with the scale exponents -> NaN scale / NaN element / Inf*0 / Inf override -> FP32 add to the accumulator.',

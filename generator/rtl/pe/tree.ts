@@ -61,10 +61,16 @@ export interface TreeOptions {
   /** one's-complement lanes: a neg_i input, one +1 per lane */
   readonly corrections: boolean;
   readonly tree: TreeKind;
+  /**
+   * sign-magnitude lanes: terms_i are unsigned magnitudes and neg_i their signs; the positive and the negative
+   * terms are summed in two unsigned trees and subtracted once (fewer transitions than two's- or one's-complement
+   * rows, whose high bits all flip when a lane's sign does). Tree 'csa' only.
+   */
+  readonly signMagnitude?: boolean;
 }
 
 export function treeName(w: PeWidths, o: TreeOptions): string {
-  return `pe_tree_t${o.termWidth}_k${w.k}_s${w.sumWidth}${o.corrections ? '_c' : ''}${o.tree === 'adders' ? '' : `_${o.tree}`}`;
+  return `pe_tree_t${o.termWidth}_k${w.k}_s${w.sumWidth}${o.signMagnitude ? '_sm' : o.corrections ? '_c' : ''}${o.tree === 'adders' ? '' : `_${o.tree}`}`;
 }
 
 /** Exact sum of k two's-complement terms (+ the count of neg_i), then sign and magnitude. */
@@ -80,7 +86,9 @@ export function treeModule(w: PeWidths, o: TreeOptions, spec: StageSpec = UNSTAG
     treeName(w, o),
     {
       doc: [
-        `Exact sum of ${w.k} ${tw}-bit two's-complement terms${o.corrections ? ' plus the count of set bits of neg_i (one\'s-complement corrections)' : ''}`,
+        o.signMagnitude
+          ? `Exact sum of ${w.k} signed terms given as ${tw}-bit magnitudes terms_i and signs neg_i: the positive and the negative ones\nin two unsigned trees, then one subtraction`
+          : `Exact sum of ${w.k} ${tw}-bit two's-complement terms${o.corrections ? ' plus the count of set bits of neg_i (one\'s-complement corrections)' : ''}`,
         `in a ${S}-bit word (the range analysis of the caller guarantees no overflow), ${how};`.replace(', by', ',\nby'),
         `neg_o = sign, mag_o = |sum| (${w.magWidth} bits). Stage points: l<i> after each level, sum, out.`,
       ].join('\n'),
@@ -88,11 +96,13 @@ export function treeModule(w: PeWidths, o: TreeOptions, spec: StageSpec = UNSTAG
     },
     spec,
     (m, st) => {
-      const terms = m.input('terms_i', w.k * tw, `${w.k} terms, term i in bits [i*${tw}+${tw - 1}:i*${tw}]`);
-      const list = terms.chunks(tw).map((t) => t.asSigned());
-      const negsIn = o.corrections ? m.input('neg_i', w.k, 'bit i: add 1 for term i') : null;
+      const terms = m.input('terms_i', w.k * tw, `${w.k} ${o.signMagnitude ? 'magnitudes' : 'terms'}, term i in bits [i*${tw}+${tw - 1}:i*${tw}]`);
+      if (o.signMagnitude && o.tree !== 'csa') throw new Error(`treeModule: sign-magnitude terms need tree 'csa', not '${o.tree}'`);
+      const list = o.signMagnitude ? terms.chunks(tw) : terms.chunks(tw).map((t) => t.asSigned());
+      const negsIn = o.corrections || o.signMagnitude ? m.input('neg_i', w.k, o.signMagnitude ? 'bit i: term i is negative' : 'bit i: add 1 for term i') : null;
       let total: Expr;
-      if (o.tree === 'csa') total = csaTree(m, st, list, negsIn, tw, S);
+      if (o.signMagnitude) total = splitTree(m, st, list, negsIn!, S);
+      else if (o.tree === 'csa') total = csaTree(m, st, list, negsIn, tw, S);
       else if (o.tree === 'dadda') {
         const columns: Expr[][] = Array.from({ length: tw }, () => []);
         for (const t of list) {
@@ -132,45 +142,98 @@ export function treeModule(w: PeWidths, o: TreeOptions, spec: StageSpec = UNSTAG
 /** The word-level Dadda tree: rows -> two rows -> one adder; returns the signed S-bit sum. */
 function csaTree(m: ModuleBuilder, st: Stager, list: readonly Expr[], negsIn: Expr | null, tw: number, S: number): Expr {
   const k = list.length;
-  let nextId = 0;
   // rows: each term with its MSB inverted (unsigned, tw bits); the constant row C = -k * 2^(tw-1) mod 2^S
-  let rows: Row[] = list.map((t) => ({ e: concat(t.bit(tw - 1).not(), t.slice(tw - 2, 0)), id: nextId++ }));
+  const rows: Expr[] = list.map((t) => concat(t.bit(tw - 1).not(), t.slice(tw - 2, 0)));
   const C = (((-BigInt(k) << BigInt(tw - 1)) % (1n << BigInt(S))) + (1n << BigInt(S))) % (1n << BigInt(S));
   // the +1 corrections: neg_i bits, one per free slot (bit 0 of C, then each compressor's carry LSB)
-  let negs: Expr[] = negsIn ? negsIn.chunks(1) : [];
-  const takeNeg = (): Expr => negs.shift() ?? lit(0, 1);
+  const negs: Expr[] = negsIn ? negsIn.chunks(1) : [];
   if ((C & 1n) !== 0n) throw new Error('csaTree: the constant row has a set LSB'); // C is a multiple of 2^(tw-1)
-  const cRow: Expr = negs.length ? concat(lit(C >> 1n, S - 1), takeNeg()) : lit(C, S);
-  rows.push({ e: cRow, id: nextId++ });
-  const heights = daddaHeights(rows.length);
-  let level = 0;
-  let cells = 0;
-  for (let h = heights.length - 1; h >= 0; h--) {
-    const target = heights[h]!;
-    if (rows.length <= target) continue;
-    const n = rows.length - target; // each compressor removes one row
-    const sorted = [...rows].sort((a, b) => a.e.width - b.e.width || a.id - b.id);
-    const used = sorted.slice(0, 3 * n);
-    const rest = sorted.slice(3 * n);
-    const out: Row[] = [];
-    for (let i = 0; i < n; i++) {
-      const [x, y, z] = used.slice(3 * i, 3 * i + 3);
-      const W = Math.min(S, Math.max(x!.e.width, y!.e.width, z!.e.width));
-      const cell = m.instance(csaModule(W), `u_csa${cells++}`, { x_i: x!.e.zext(W), y_i: y!.e.zext(W), z_i: z!.e.zext(W), ci_i: takeNeg() });
-      out.push({ e: cell.out('s_o'), id: nextId++ });
-      const c = cell.out('c_o');
-      if (W + 1 > S) m.unused(c.bit(S), 'weight 2^S: the sum is exact modulo 2^S (range analysis)');
-      out.push({ e: W + 1 > S ? c.slice(S - 1, 0) : c, id: nextId++ });
-    }
-    rows = [...rest, ...out].sort((a, b) => a.id - b.id);
-    const live: Record<string, Expr> = Object.fromEntries(rows.map((r, i) => [`r${i}`, r.e]));
-    negs.forEach((b, i) => (live[`n${i}`] = b));
-    const p = st.point(`l${level++}`, live);
-    rows = rows.map((r, i) => ({ e: p[`r${i}`]!, id: r.id }));
-    negs = negs.map((_, i) => p[`n${i}`]!);
-  }
-  if (negs.length) throw new Error(`csaTree: ${negs.length} corrections left without a slot`);
-  const [a, b] = rows.map((r) => r.e.zext(S));
+  const cRow: Expr = negs.length ? concat(lit(C >> 1n, S - 1), negs.shift()!) : lit(C, S);
+  const r = new CsaReducer(m, st, S, negs);
+  const [[a, b]] = r.reduce([[...rows, cRow]]);
+  r.done();
   return a!.add(b ?? lit(0, S)).trunc(S).asSigned().named('cpa');
 }
 
+/**
+ * Sign-magnitude terms: P = sum of the positive magnitudes and N = of the negative ones, each by a word-level Dadda
+ * tree (reduced level by level together), then P - N = P0 + P1 + ~N0 + ~N1 + 2 by two more compressors (the two
+ * +1s in their free carry slots) and one carry-propagate adder, modulo 2^S.
+ */
+function splitTree(m: ModuleBuilder, st: Stager, mags: readonly Expr[], negs: Expr, S: number): Expr {
+  const sign = negs.chunks(1);
+  const pos = mags.map((t, i) => m.let(`pos${i}`, t.and(sign[i]!.not().repeat(t.width)), `term ${i} if positive`));
+  const neg = mags.map((t, i) => m.let(`neg${i}`, t.and(sign[i]!.repeat(t.width)), `term ${i} if negative`));
+  const r = new CsaReducer(m, st, S, []);
+  const [[p0, p1], [n0, n1]] = r.reduce([pos, neg]);
+  const zero = lit(0, S);
+  const inv = (x: Expr | undefined): Expr => (x ?? zero).zext(S).not();
+  const [s1, c1] = r.compress(p0!.zext(S), (p1 ?? zero).zext(S), inv(n0), lit(1, 1));
+  const [s2, c2] = r.compress(s1, c1, inv(n1), lit(1, 1));
+  return s2.add(c2).trunc(S).asSigned().named('cpa');
+}
+
+/** Word-level Dadda reduction with csa_w* cells; `slots` are bits of weight 1 placed in free carry LSBs. */
+class CsaReducer {
+  private cells = 0;
+  private nextId = 0;
+  private level = 0;
+
+  constructor(
+    private readonly m: ModuleBuilder,
+    private readonly st: Stager,
+    private readonly S: number,
+    private slots: Expr[],
+  ) {}
+
+  private takeSlot(): Expr {
+    return this.slots.shift() ?? lit(0, 1);
+  }
+
+  /** x + y + z + ci as a sum row and a carry row, each at most S bits. */
+  compress(x: Expr, y: Expr, z: Expr, ci: Expr = this.takeSlot()): [Expr, Expr] {
+    const S = this.S;
+    const W = Math.min(S, Math.max(x.width, y.width, z.width));
+    const cell = this.m.instance(csaModule(W), `u_csa${this.cells++}`, { x_i: x.zext(W), y_i: y.zext(W), z_i: z.zext(W), ci_i: ci });
+    const c = cell.out('c_o');
+    if (W + 1 > S) this.m.unused(c.bit(S), 'weight 2^S: the sum is exact modulo 2^S (range analysis)');
+    return [cell.out('s_o'), W + 1 > S ? c.slice(S - 1, 0) : c];
+  }
+
+  /** Each group of rows down to at most two, all groups level by level (one stage point per level). */
+  reduce(groups: readonly (readonly Expr[])[]): Expr[][] {
+    let rows: Row[][] = groups.map((g) => g.map((e) => ({ e, id: this.nextId++ })));
+    const heights = daddaHeights(Math.max(...rows.map((g) => g.length)));
+    for (let h = heights.length - 1; h >= 0; h--) {
+      const target = heights[h]!;
+      if (rows.every((g) => g.length <= target)) continue;
+      rows = rows.map((g) => {
+        if (g.length <= target) return g;
+        const n = g.length - target; // each compressor removes one row
+        const sorted = [...g].sort((a, b) => a.e.width - b.e.width || a.id - b.id);
+        const used = sorted.slice(0, 3 * n);
+        const out: Row[] = [];
+        for (let i = 0; i < n; i++) {
+          const [x, y, z] = used.slice(3 * i, 3 * i + 3);
+          const [s, c] = this.compress(x!.e, y!.e, z!.e);
+          out.push({ e: s, id: this.nextId++ }, { e: c, id: this.nextId++ });
+        }
+        return [...sorted.slice(3 * n), ...out].sort((a, b) => a.id - b.id);
+      });
+      // a single group keeps the names r<i>; groups are r<g>_<i>
+      const key = (g: number, i: number): string => (rows.length === 1 ? `r${i}` : `r${g}_${i}`);
+      const live: Record<string, Expr> = {};
+      rows.forEach((g, gi) => g.forEach((r, i) => (live[key(gi, i)] = r.e)));
+      this.slots.forEach((b, i) => (live[`n${i}`] = b));
+      const p = this.st.point(`l${this.level++}`, live);
+      rows = rows.map((g, gi) => g.map((r, i) => ({ e: p[key(gi, i)]!, id: r.id })));
+      this.slots = this.slots.map((_, i) => p[`n${i}`]!);
+    }
+    return rows.map((g) => g.map((r) => r.e.zext(this.S)));
+  }
+
+  /** Every slot bit must have been placed. */
+  done(): void {
+    if (this.slots.length) throw new Error(`csaTree: ${this.slots.length} corrections left without a slot`);
+  }
+}
