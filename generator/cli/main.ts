@@ -146,12 +146,22 @@ interface UserError {
   readonly multiline?: boolean;
 }
 
+/** Longer one-line messages are cut in the middle (the site should have shortened the input it echoes). */
+export const MAX_MESSAGE = 480;
+
 /**
  * An error message as printed: control characters that came in with the input (a name with a newline, an escape
- * sequence) are written as escapes, so a one-line message stays one line and cannot drive the terminal.
+ * sequence) are written as escapes, so a one-line message stays one line and cannot drive the terminal; the one
+ * net under every message site that quotes input (util/shown): a one-line message keeps its start (what is wrong)
+ * and its end (the fix) within MAX_MESSAGE characters.
  */
-function printable(message: string, multiline = false): string {
-  return multiline ? message.split('\n').map(escapeControl).join('\n') : escapeControl(message);
+export function printable(message: string, multiline = false): string {
+  if (multiline) return message.split('\n').map(escapeControl).join('\n');
+  const line = escapeControl(message);
+  if (line.length <= MAX_MESSAGE) return line;
+  const keep = MAX_MESSAGE - ` ... (${line.length} characters cut) ... `.length;
+  const head = Math.floor(keep * 0.6);
+  return `${line.slice(0, head)} ... (${line.length - keep} characters cut) ... ${line.slice(line.length - (keep - head))}`;
 }
 
 function isUserError(e: unknown): e is UserError {

@@ -112,3 +112,11 @@ export function deriveSeed(base: number, key: string): number {
   }
   return h >>> 0;
 }
+
+/**
+ * A regression job's seed from the run's SEED and the job's key: 30 bits, because the harnesses add small
+ * offsets to it and pass it where a signed 32-bit value is expected (a fresh SEED alone is up to 2^31).
+ */
+export function jobSeed(base: number, key: string | number): number {
+  return deriveSeed(base, String(key)) & 0x3fffffff;
+}

@@ -10,7 +10,7 @@ import { COMMANDS } from '../../generator/cli/commands/index';
 import { exactDecimal } from '../../generator/formats/text';
 import { dataLiterals, isFp32Midpoint } from '../../generator/cli/decimal';
 import { bufferIO, matrixFromJson } from '../../generator/cli/io';
-import { findCommand, findGroup, main } from '../../generator/cli/main';
+import { MAX_MESSAGE, findCommand, findGroup, main, printable } from '../../generator/cli/main';
 import {
   FORMAT_NAMES, dequantize, floatToBits, gemm, gemmBf16, makeMatrix, quantize,
 } from '../../generator/golden/index';
@@ -32,6 +32,24 @@ async function file(name: string, content: unknown) {
 }
 
 const data = (rows: number, cols: number, xs: unknown[]) => JSON.stringify({ rows, cols, data: xs });
+
+describe('the message net', () => {
+  // every site shortens the input it quotes (util/shown); this is the net under them all
+  test('a one-line message stays one line, at most MAX_MESSAGE characters, with its start and its fix', () => {
+    const long = `--k: bad value '${'9'.repeat(5000)}\n'; use an integer in 1..64`;
+    const p = printable(long);
+    expect(p.length).toBeLessThanOrEqual(MAX_MESSAGE);
+    expect(p).not.toContain('\n');
+    expect(p.startsWith('--k: bad value')).toBe(true);
+    expect(p.endsWith('use an integer in 1..64')).toBe(true);
+    expect(p).toMatch(/\.\.\. \(\d+ characters cut\) \.\.\./);
+    const cut = Number(/\((\d+) characters cut\)/.exec(p)![1]);
+    expect(p.length - p.match(/ \.\.\. \(\d+ characters cut\) \.\.\. /)![0].length + cut).toBe(escapeLen(long));
+    expect(printable('short message')).toBe('short message');
+  });
+});
+
+const escapeLen = (s: string): number => s.replace(/\n/g, '\\n').length;
 
 describe('registry and help', () => {
   test('command names are unique and every command has help', () => {

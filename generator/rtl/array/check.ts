@@ -7,7 +7,7 @@ import {
   FORMAT_TABLE, classifyCode, codeBits, fp32BitsToBf16Bits, floatToBits, gemmBf16, gemmQuantized, quantize, type FormatName, type Matrix, type QuantizedMatrix,
 } from '../../golden/index';
 import { transposeMatrix, transposeQuantized } from '../../train/transpose';
-import { Prng } from '../../util/prng';
+import { Prng, jobSeed } from '../../util/prng';
 import { randomFp32 } from '../pe/vectors';
 import { type ArrayConfig, isBf16 } from './config';
 import { commandCycles } from './cycles';
@@ -219,7 +219,7 @@ export function randomCases(cfg: ArrayConfig, count: number, seed: number, maxDi
       outFp32: out !== 1,
       outMx: out !== 0,
       data: rng.pick(styles),
-      seed: (seed * 1000 + i) & 0x3fffffff,
+      seed: jobSeed(seed, `gemm ${i}`),
     };
   });
 }

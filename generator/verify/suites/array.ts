@@ -16,6 +16,7 @@ import type { ArrayConfig, ArrayFormat } from '../../rtl/array/config';
 import { ArraySimulator } from '../../rtl/array/sim';
 import { arrayTrainStep } from '../../rtl/array/train-step';
 import type { Suite, SuiteContext, SuiteRun } from '../suite';
+import { jobSeed } from '../../util/prng';
 
 const FORMATS: readonly ArrayFormat[] = [...FORMAT_NAMES, BASELINE_BF16];
 
@@ -64,7 +65,7 @@ function jobs(level: 'ci' | 'long', sims: readonly SimulatorName[]): Job[] {
 
 async function runJob(j: Job, ctx: SuiteContext, i: number): Promise<SuiteRun> {
   const t0 = performance.now();
-  const seed = (ctx.seed * 7919 + i) & 0x3fffffff; // a fresh SEED is up to 2^31: keep 30 bits (offsets are added later)
+  const seed = jobSeed(ctx.seed, `array job ${i}`);
   const sim = new ArraySimulator(j.cfg);
   const label = `${sim.top.name} ${j.cases} GEMMs`;
   try {

@@ -28,7 +28,7 @@ import {
   type PeCase, type PeKind, accRunModel, bf16ProductGrid, exhaustivePairs, packAccRuns, peInputPacker, peModel, randomAccRuns, randomBf16Cases, randomMxCases,
 } from '../../rtl/pe/vectors';
 import type { Suite, SuiteContext, SuiteRun, WorkItem } from '../suite';
-import { Prng } from '../../util/prng';
+import { Prng, jobSeed } from '../../util/prng';
 
 interface PeTarget {
   readonly kind: PeKind;
@@ -247,7 +247,7 @@ async function runCheck(c: Check, ctx: SuiteContext, seed: number): Promise<Suit
 
 function checksFor(t: PeTarget, sim: SimulatorName, ctx: SuiteContext, idx: number): (Check | GemmCheck | AccCheck)[] {
   const long = ctx.level === 'long';
-  const seed = (ctx.seed * 1000 + idx * 10) & 0x3fffffff; // a fresh SEED is up to 2^31: keep 30 bits (offsets are added later)
+  const seed = jobSeed(ctx.seed, `pe target ${idx}`);
   const out: (Check | GemmCheck | AccCheck)[] = [];
   // exhaustive pairs (k = 1); every other target stalls; the depth varies over the targets (skid on odd ones)
   const ex = t.kind.kind === 'mx' ? exhaustivePairs(t.kind, seed) : bf16ProductGrid(seed);
@@ -281,7 +281,7 @@ function checksFor(t: PeTarget, sim: SimulatorName, ctx: SuiteContext, idx: numb
 }
 
 function runPeCheck(c: Check | GemmCheck | AccCheck, ctx: SuiteContext, i: number): Promise<SuiteRun> {
-  const seed = (ctx.seed * 7919 + i) & 0x3fffffff;
+  const seed = jobSeed(ctx.seed, `pe check ${i}`);
   return c.type === 'gemm' ? runGemmCheck(c, ctx, seed) : c.type === 'acc' ? runAccCheck(c, ctx, seed) : runCheck(c, ctx, seed);
 }
 
