@@ -24,6 +24,14 @@ export const ENERGY_VARIANTS: readonly { readonly arch: PeArch; readonly change:
   { arch: { sign: 'ones', tree: 'adders' }, change: 'one\'s-complement lanes, balanced tree of carry-propagate adders (the area log\'s step 2)' },
   { arch: { sign: 'negate', tree: 'adders' }, change: 'two\'s-complement lanes, adder tree (the area log\'s step 1)' },
   {
+    arch: { sign: 'ones', tree: 'csa', positiveZero: true },
+    change: 'the default with zero products positive (sign forced to 0 when an operand is zero: no one\'s-complement ones for zero lanes)',
+  },
+  {
+    arch: { sign: 'negate', tree: 'csa', positiveZero: true },
+    change: 'two\'s-complement lanes, csa tree, zero products positive',
+  },
+  {
     arch: { sign: 'magnitude', tree: 'csa' },
     change: 'sign-magnitude lanes: |P| and its sign; the positive and negative products in two unsigned csa trees, one subtraction',
   },
@@ -35,6 +43,7 @@ export interface PeEnergyRecord {
   readonly depth: number;
   readonly sign: PeArch['sign'];
   readonly tree: PeArch['tree'];
+  readonly positive_zero: boolean;
   readonly top: string;
   readonly data: DataSetId;
   readonly pj_per_op: number;
@@ -91,6 +100,7 @@ async function main(): Promise<number> {
             depth,
             sign: v.arch.sign,
             tree: v.arch.tree,
+            positive_zero: v.arch.positiveZero ?? false,
             top: module.name,
             data: id,
             pj_per_op: r4(r.pjPerOp),
@@ -142,13 +152,14 @@ export function renderLog(records: readonly PeEnergyRecord[], data: ReadonlyMap<
     const { format, k, depth } = rs[0]!;
     const dataIds = [...new Set(rs.map((r) => r.data))];
     L.push(`## ${format}, k = ${k}, depth ${depth}: pJ per chunk dot product`, '');
-    L.push(`| lanes | tree | top | um2 | crit. ns | ${dataIds.map((d) => `${d} pJ/op (change)`).join(' | ')} | toggles/op (${dataIds[0]}) | bad |`);
-    L.push(`|---|---|---|---:|---:|${dataIds.map(() => '---:').join('|')}|---:|---:|`);
-    const base = (id: DataSetId): PeEnergyRecord | undefined => rs.find((r) => r.data === id && r.sign === DEFAULT_ARCH.sign && r.tree === DEFAULT_ARCH.tree);
-    const variants = [...new Set(rs.map((r) => `${r.sign}\u0000${r.tree}`))];
+    L.push(`| lanes | tree | zero products | top | um2 | crit. ns | ${dataIds.map((d) => `${d} pJ/op (change)`).join(' | ')} | toggles/op (${dataIds[0]}) | bad |`);
+    L.push(`|---|---|---|---|---:|---:|${dataIds.map(() => '---:').join('|')}|---:|---:|`);
+    const isDefault = (r: PeEnergyRecord): boolean => r.sign === DEFAULT_ARCH.sign && r.tree === DEFAULT_ARCH.tree && r.positive_zero === (DEFAULT_ARCH.positiveZero ?? false);
+    const base = (id: DataSetId): PeEnergyRecord | undefined => rs.find((r) => r.data === id && isDefault(r));
+    const variants = [...new Set(rs.map((r) => r.top))];
+    const zeros = (r: PeEnergyRecord): string => (r.sign === 'ones' && !r.positive_zero ? 'signed (0 or ~0)' : 'positive');
     for (const v of variants) {
-      const [sign, tree] = v.split('\u0000');
-      const row = rs.filter((r) => r.sign === sign && r.tree === tree);
+      const row = rs.filter((r) => r.top === v);
       const cells = dataIds.map((id) => {
         const r = row.find((x) => x.data === id);
         const b = base(id);
@@ -158,18 +169,17 @@ export function renderLog(records: readonly PeEnergyRecord[], data: ReadonlyMap<
       const r0 = row[0]!;
       const b0 = base(r0.data);
       const area = `${r0.area_um2.toFixed(0)}${b0 && b0 !== r0 ? ` (${pct(r0.area_um2 / b0.area_um2 - 1)})` : ''}`;
-      L.push(`| ${sign} | ${tree} | \`${r0.top}\` | ${area} | ${r0.critical_path_ns.toFixed(2)} | ${cells.join(' | ')} | ${r0.toggles_per_op.toFixed(0)} | ${row.reduce((s, r) => s + r.gate_level_mismatches, 0)} |`);
+      L.push(`| ${r0.sign} | ${r0.tree} | ${zeros(r0)} | \`${r0.top}\` | ${area} | ${r0.critical_path_ns.toFixed(2)} | ${cells.join(' | ')} | ${r0.toggles_per_op.toFixed(0)} | ${row.reduce((s, r) => s + r.gate_level_mismatches, 0)} |`);
     }
     L.push('', `Where the energy goes (data \`${dataIds[0]}\`, per part, shares of the per-part total):`, '');
     for (const v of variants) {
-      const [sign, tree] = v.split('\u0000');
-      const r = rs.find((x) => x.sign === sign && x.tree === tree && x.data === dataIds[0])!;
-      L.push(`- **${sign} / ${tree}**: ${r.breakdown.map((b) => `${b.part} ${(100 * b.share).toFixed(0)} %`).join(', ')}`);
+      const r = rs.find((x) => x.top === v && x.data === dataIds[0])!;
+      L.push(`- **\`${r.top}\`**: ${r.breakdown.map((b) => `${b.part} ${(100 * b.share).toFixed(0)} %`).join(', ')}`);
     }
     L.push('');
   }
   L.push('## Changes', '');
-  for (const v of ENERGY_VARIANTS) L.push(`- **${v.arch.sign} / ${v.arch.tree}**: ${v.change}.`);
+  for (const v of ENERGY_VARIANTS) L.push(`- **${v.arch.sign} / ${v.arch.tree}${v.arch.positiveZero ? ' / positive zero' : ''}**: ${v.change}.`);
   L.push('');
   return L.join('\n');
 }

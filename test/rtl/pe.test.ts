@@ -26,6 +26,7 @@ const ARCHS: PeArch[] = [
   { sign: 'ones', tree: 'adders' },
   { sign: 'negate', tree: 'adders' },
   { sign: 'magnitude', tree: 'csa' },
+  { sign: 'ones', tree: 'csa', positiveZero: true },
 ];
 const PAIRS: [FormatName, FormatName][] = [...FORMAT_NAMES.map((f) => [f, f] as [FormatName, FormatName]), ...MIXED_PAIRS.map(([a, b]) => [a, b] as [FormatName, FormatName])];
 
@@ -204,11 +205,13 @@ describe('simulation (Icarus) against the golden model', () => {
     await simCheck(kind, mxPeModule({ formatA: a, formatB: b, k: 1, depth: 1 }), 1, exhaustivePairs(kind, 5), 10);
   });
 
-  // the sign-magnitude reduction (the energy log): every mxsf code pair at k = 1, and k = 32 with its two trees
+  // the energy log's reductions (sign-magnitude; zero products positive): every mxsf code pair at k = 1, and k = 32 with its two trees
   // cut by the pipeline planner (depth 3) under stalls
-  test('sign-magnitude lanes, mxsf: every pair of codes at k = 1; random and corner chunks at k = 32, depths 1 and 3', async () => {
+  test.each([
+    { sign: 'magnitude', tree: 'csa' },
+    { sign: 'ones', tree: 'csa', positiveZero: true },
+  ] as PeArch[])('%j lanes, mxsf: every pair of codes at k = 1; random and corner chunks at k = 32, depths 1 and 3', async (arch) => {
     const kind = { kind: 'mx', formatA: 'mxsf', formatB: 'mxsf' } as const;
-    const arch: PeArch = { sign: 'magnitude', tree: 'csa' };
     await simCheck(kind, mxPeModule({ formatA: 'mxsf', formatB: 'mxsf', k: 1, depth: 1, arch }), 1, exhaustivePairs(kind, 5), 10);
     for (const depth of [1, 3]) await simCheck(kind, mxPeModule({ formatA: 'mxsf', formatB: 'mxsf', k: 32, depth, arch }), 32, randomMxCases(kind, 32, 400, 41 + depth), depth === 3 ? 25 : 0);
   });
@@ -246,6 +249,8 @@ describe('simulation (Icarus) against the golden model', () => {
     { sign: 'ones', tree: 'adders' },
     { sign: 'negate', tree: 'csa' },
     { sign: 'magnitude', tree: 'csa' },
+    { sign: 'ones', tree: 'csa', positiveZero: true },
+    { sign: 'negate', tree: 'csa', positiveZero: true },
   ] as PeArch[])('the other reductions of the optimisation logs, %j: mxsf and mxfp8-e5m2 at k = 8', async (arch) => {
     for (const f of ['mxsf', 'mxfp8-e5m2'] as FormatName[]) {
       const kind = { kind: 'mx', formatA: f, formatB: f } as const;

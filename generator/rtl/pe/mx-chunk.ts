@@ -80,12 +80,17 @@ export function shiftLeft(x: Expr, amount: Expr, name: string, fill?: Expr): Exp
 export interface PeArch {
   readonly sign: 'negate' | 'ones' | 'magnitude';
   readonly tree: TreeKind;
+  /**
+   * A zero product is positive: its sign is forced to 0, so a lane with a zero operand hands the tree an all-zero
+   * term instead of one's-complement ones (ReLU activations make that common). Two gates per lane.
+   */
+  readonly positiveZero?: boolean;
 }
 
 export const DEFAULT_ARCH: PeArch = { sign: 'ones', tree: 'csa' };
 
 export const archSuffix = (a: PeArch): string =>
-  a.sign === DEFAULT_ARCH.sign && a.tree === DEFAULT_ARCH.tree ? '' : `_${a.sign}_${a.tree}`;
+  `${a.sign === DEFAULT_ARCH.sign && a.tree === DEFAULT_ARCH.tree ? '' : `_${a.sign}_${a.tree}`}${(a.positiveZero ?? false) === (DEFAULT_ARCH.positiveZero ?? false) ? '' : a.positiveZero ? '_pz' : '_sz'}`;
 
 /** Bits of one lane's aligned product magnitude. */
 export function productWidth(w: PeWidths): number {
@@ -131,7 +136,9 @@ export function laneModule(fa: FormatSpec, fb: FormatSpec, w: PeWidths, arch: Pe
         flags['inf'] = da.isInf.or(db.isInf);
       }
       const sh = da.sh && db.sh ? da.sh.add(db.sh) : (da.sh ?? db.sh);
-      const decLive: Record<string, Expr> = { sign: m.let('sign', da.sign.xor(db.sign), 'sign of the product'), sigA: da.sig, sigB: db.sig, ...flags };
+      const sign0 = da.sign.xor(db.sign);
+      const signX = arch.positiveZero ? sign0.and(da.isZero.or(db.isZero).not()) : sign0;
+      const decLive: Record<string, Expr> = { sign: m.let('sign', signX, arch.positiveZero ? 'sign of the product (0 for a zero product)' : 'sign of the product'), sigA: da.sig, sigB: db.sig, ...flags };
       if (sh) decLive['sh'] = m.let('sh', sh, 'alignment shift shA + shB');
       const dec = st.point('dec', decLive);
       const prodW = productWidth(w);
