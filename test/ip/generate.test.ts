@@ -223,7 +223,7 @@ describe('parameters and config files: one line naming the key and the allowed v
     expect(readdirSync(path.join(work, 'ip')).sort()).toEqual(['mxgen-index.json', 'soc_mxfp8e4m3_quant_k16_floor_fp32_d1', 'soc_mxsf_pe_k16_d3']);
     const m = manifestSchema.parse(JSON.parse(readFileSync(path.join(work, 'ip', 'soc_mxsf_pe_k16_d3', 'manifest.json'), 'utf8')));
     expect(m.command).toBe('mxgen generate --config c.json, designs[0]');
-    expect(m.params).toEqual({ format: 'mxsf', k: 16, depth: 3, skid: false, accumulate: 'port' });
+    expect(m.params).toEqual({ format: 'mxsf', k: 16, depth: 3, skid: false, accumulate: 'port', lanes: 'ones', positiveZero: false });
     expect(m.latency).toEqual({ cycles: 3, note: expect.any(String) });
   });
 
@@ -236,7 +236,7 @@ describe('parameters and config files: one line naming the key and the allowed v
     const units = JSON.parse(r.stdout) as { name: string; parameters: { name: string; option: string; allowed: string }[] }[];
     expect(units.map((u) => u.name)).toEqual(UNITS.map((u) => u.name));
     const pe = units.find((u) => u.name === 'pe')!;
-    expect(pe.parameters.map((p) => p.option)).toEqual(['--format', '--format-b', '--k', '--depth', '--skid', '--accumulate']);
+    expect(pe.parameters.map((p) => p.option)).toEqual(['--format', '--format-b', '--k', '--depth', '--skid', '--accumulate', '--lanes', '--positive-zero']);
     expect(pe.parameters.find((p) => p.name === 'k')!.allowed).toBe('an integer in 1..64');
   });
 });

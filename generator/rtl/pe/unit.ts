@@ -7,6 +7,7 @@ import { plannedOnce } from '../../ip/planned';
 import { defineUnit } from '../../ip/unit';
 import { bf16PePlanned } from './bf16-pe';
 import { mxPePlanned } from './mx-pe';
+import { DEFAULT_ARCH, type PeArch } from './mx-chunk';
 
 export interface PeParams {
   readonly format: FormatName | typeof BASELINE_BF16;
@@ -16,12 +17,17 @@ export interface PeParams {
   readonly depth: number;
   readonly skid: boolean;
   readonly accumulate: 'port' | 'in-place';
+  /** the lanes' sign handling (PeArch.sign; reports/pe-energy.md measures each) */
+  readonly lanes: PeArch['sign'];
+  readonly positiveZero: boolean;
   readonly [key: string]: string | number | boolean | undefined;
 }
 
 const planned = plannedOnce((p: PeParams) => {
   const opts = { k: p.k, depth: p.depth, skid: p.skid, acc: p.accumulate === 'in-place' };
-  return p.format === BASELINE_BF16 ? bf16PePlanned(opts) : mxPePlanned({ formatA: p.format, formatB: p.formatB ?? p.format, ...opts });
+  if (p.format === BASELINE_BF16) return bf16PePlanned(opts);
+  const arch: PeArch = { sign: p.lanes, tree: DEFAULT_ARCH.tree, ...(p.positiveZero ? { positiveZero: true } : {}) };
+  return mxPePlanned({ formatA: p.format, formatB: p.formatB ?? p.format, ...opts, arch });
 });
 
 export const peUnit = defineUnit<PeParams>({
@@ -37,9 +43,16 @@ export const peUnit = defineUnit<PeParams>({
       .enum(['port', 'in-place'])
       .default('port')
       .describe('port: acc_o = acc_i + chunk per beat; in-place: the FP32 accumulator inside, first_i/last_i delimit a run of chunks'),
+    lanes: z
+      .enum(['ones', 'negate', 'magnitude'])
+      .default(DEFAULT_ARCH.sign)
+      .describe("lane signs: ones (one's complement, least area), negate (two's complement), magnitude (two unsigned trees); energy in reports/pe-energy.md"),
+    positiveZero: z.boolean().default(false).describe('a zero product is positive (less energy with many zeros, e.g. ReLU activations; two gates per lane)'),
   }),
   check: (p) => {
     if (p.format === BASELINE_BF16 && p.formatB !== undefined) return ['formatB', `the ${BASELINE_BF16} baseline PE has no second format; leave --format-b out`];
+    if (p.format === BASELINE_BF16 && p.lanes !== DEFAULT_ARCH.sign) return ['lanes', `the ${BASELINE_BF16} baseline PE has no MX lanes; leave --lanes out`];
+    if (p.format === BASELINE_BF16 && p.positiveZero) return ['positiveZero', `the ${BASELINE_BF16} baseline PE has no MX lanes; leave --positive-zero out`];
     if ((p.skid || p.accumulate === 'in-place') && p.depth < 1) return ['depth', `${p.skid ? '--skid' : '--accumulate in-place'} needs --depth 1 or more (it lives in the output register)`];
     const bad = planned.depthProblem(p, p.depth);
     return bad ? ['depth', bad] : undefined;
