@@ -32,6 +32,10 @@ export const ENERGY_VARIANTS: readonly { readonly arch: PeArch; readonly change:
     change: 'two\'s-complement lanes, csa tree, zero products positive',
   },
   {
+    arch: { sign: 'ones-late', tree: 'csa', positiveZero: true },
+    change: 'one\'s-complement lanes XORed after the shift (the shifter sees the magnitude only), zero products positive, csa tree',
+  },
+  {
     arch: { sign: 'magnitude', tree: 'csa' },
     change: 'sign-magnitude lanes: |P| and its sign; the positive and negative products in two unsigned csa trees, one subtraction',
   },
@@ -157,7 +161,7 @@ export function renderLog(records: readonly PeEnergyRecord[], data: ReadonlyMap<
     const isDefault = (r: PeEnergyRecord): boolean => r.sign === DEFAULT_ARCH.sign && r.tree === DEFAULT_ARCH.tree && r.positive_zero === (DEFAULT_ARCH.positiveZero ?? false);
     const base = (id: DataSetId): PeEnergyRecord | undefined => rs.find((r) => r.data === id && isDefault(r));
     const variants = [...new Set(rs.map((r) => r.top))];
-    const zeros = (r: PeEnergyRecord): string => (r.sign === 'ones' && !r.positive_zero ? 'signed (0 or ~0)' : 'positive');
+    const zeros = (r: PeEnergyRecord): string => ((r.sign === 'ones' || r.sign === 'ones-late') && !r.positive_zero ? 'signed (0 or ~0)' : 'positive');
     for (const v of variants) {
       const row = rs.filter((r) => r.top === v);
       const cells = dataIds.map((id) => {

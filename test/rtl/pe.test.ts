@@ -27,6 +27,7 @@ const ARCHS: PeArch[] = [
   { sign: 'negate', tree: 'adders' },
   { sign: 'magnitude', tree: 'csa' },
   { sign: 'ones', tree: 'csa', positiveZero: true },
+  { sign: 'ones-late', tree: 'csa', positiveZero: true },
 ];
 const PAIRS: [FormatName, FormatName][] = [...FORMAT_NAMES.map((f) => [f, f] as [FormatName, FormatName]), ...MIXED_PAIRS.map(([a, b]) => [a, b] as [FormatName, FormatName])];
 
@@ -210,6 +211,7 @@ describe('simulation (Icarus) against the golden model', () => {
   test.each([
     { sign: 'magnitude', tree: 'csa' },
     { sign: 'ones', tree: 'csa', positiveZero: true },
+    { sign: 'ones-late', tree: 'csa', positiveZero: true },
   ] as PeArch[])('%j lanes, mxsf: every pair of codes at k = 1; random and corner chunks at k = 32, depths 1 and 3', async (arch) => {
     const kind = { kind: 'mx', formatA: 'mxsf', formatB: 'mxsf' } as const;
     await simCheck(kind, mxPeModule({ formatA: 'mxsf', formatB: 'mxsf', k: 1, depth: 1, arch }), 1, exhaustivePairs(kind, 5), 10);
@@ -251,6 +253,7 @@ describe('simulation (Icarus) against the golden model', () => {
     { sign: 'magnitude', tree: 'csa' },
     { sign: 'ones', tree: 'csa', positiveZero: true },
     { sign: 'negate', tree: 'csa', positiveZero: true },
+    { sign: 'ones-late', tree: 'csa' },
   ] as PeArch[])('the other reductions of the optimisation logs, %j: mxsf and mxfp8-e5m2 at k = 8', async (arch) => {
     for (const f of ['mxsf', 'mxfp8-e5m2'] as FormatName[]) {
       const kind = { kind: 'mx', formatA: f, formatB: f } as const;

@@ -69,6 +69,8 @@ export function shiftLeft(x: Expr, amount: Expr, name: string, fill?: Expr): Exp
  *    sign 'ones': each lane XORs the narrow product with its sign before the shift and shifts the sign in
  *    from below, which gives the one's complement of the aligned product; the +1 per negative lane is
  *    added in the reduction;
+ *    sign 'ones-late': the same one's complement, XORed after the shift (more XORs, but the shifter sees the
+ *    magnitude only, so a sign flip no longer toggles the shifter);
  *    sign 'magnitude': each lane gives the aligned magnitude and the sign; the reduction sums the positive and
  *    the negative terms in two unsigned trees and subtracts once (tree 'csa' only). More area, fewer
  *    transitions: a lane whose sign flips no longer flips every high bit of its term (the energy log,
@@ -78,7 +80,7 @@ export function shiftLeft(x: Expr, amount: Expr, name: string, fill?: Expr): Exp
  *    bit-level Dadda column compression with inline full/half adders (tree.ts).
  */
 export interface PeArch {
-  readonly sign: 'negate' | 'ones' | 'magnitude';
+  readonly sign: 'negate' | 'ones' | 'ones-late' | 'magnitude';
   readonly tree: TreeKind;
   /**
    * A zero product is positive: its sign is forced to 0, so a lane with a zero operand hands the tree an all-zero
@@ -90,7 +92,7 @@ export interface PeArch {
 export const DEFAULT_ARCH: PeArch = { sign: 'ones', tree: 'csa' };
 
 export const archSuffix = (a: PeArch): string =>
-  `${a.sign === DEFAULT_ARCH.sign && a.tree === DEFAULT_ARCH.tree ? '' : `_${a.sign}_${a.tree}`}${(a.positiveZero ?? false) === (DEFAULT_ARCH.positiveZero ?? false) ? '' : a.positiveZero ? '_pz' : '_sz'}`;
+  `${a.sign === DEFAULT_ARCH.sign && a.tree === DEFAULT_ARCH.tree ? '' : `_${a.sign.replace('-', '')}_${a.tree}`}${(a.positiveZero ?? false) === (DEFAULT_ARCH.positiveZero ?? false) ? '' : a.positiveZero ? '_pz' : '_sz'}`;
 
 /** Bits of one lane's aligned product magnitude. */
 export function productWidth(w: PeWidths): number {
@@ -99,13 +101,14 @@ export function productWidth(w: PeWidths): number {
 
 /** Width of the signed term a lane hands to the tree. */
 export function laneTermWidth(w: PeWidths, arch: PeArch): number {
-  return { negate: w.termWidth, ones: productWidth(w) + 1, magnitude: productWidth(w) }[arch.sign];
+  return { negate: w.termWidth, ones: productWidth(w) + 1, 'ones-late': productWidth(w) + 1, magnitude: productWidth(w) }[arch.sign];
 }
 
 /** One lane: a code of A times a code of B, aligned to the product unit, as a two's-complement term. */
 export function laneModule(fa: FormatSpec, fb: FormatSpec, w: PeWidths, arch: PeArch = DEFAULT_ARCH, spec: StageSpec = UNSTAGED): Module {
   const tw = laneTermWidth(w, arch);
   const ones = arch.sign === 'ones';
+  const late = arch.sign === 'ones-late';
   const magnitude = arch.sign === 'magnitude';
   const specials = hasSpecials(fa) || hasSpecials(fb);
   return stagedModule(
@@ -116,6 +119,8 @@ export function laneModule(fa: FormatSpec, fb: FormatSpec, w: PeWidths, arch: Pe
         `Inline decode to sig * 2^(sh + lsbExp) (sig ${w.sigA}/${w.sigB} bits, sh ${w.shA}/${w.shB} bits), product sigA*sigB, left shift by shA+shB.`,
         magnitude
           ? `term_o = |P_a * P_b| (${tw} bits), neg_o = its sign.`
+          : late
+          ? `term_o = the ${tw}-bit one's complement of the signed product (sign ? ~|P| : |P|), XORed after the shift (the shifter\nsees the magnitude only); neg_o = sign, the +1 the reduction adds.`
           : ones
           ? `term_o = the ${tw}-bit one's complement of the signed product (sign ? ~|P| : |P|): the product is XORed with its sign before\nthe shift, which shifts the sign in from below; neg_o = sign, the +1 the reduction adds.`
           : `term_o = the signed product, ${tw}-bit two's complement.`,
@@ -127,7 +132,7 @@ export function laneModule(fa: FormatSpec, fb: FormatSpec, w: PeWidths, arch: Pe
     (m, st) => {
       const a = m.input('a_i', codeBits(fa), `${fa.name} code`);
       const b = m.input('b_i', codeBits(fb), `${fb.name} code`);
-      const term = m.output('term_o', tw, magnitude ? `|P_a * P_b| in units of 2^${w.unitExp}` : ones ? `sign ? ~|P| : |P| in units of 2^${w.unitExp}` : `P_a * P_b in units of 2^${w.unitExp}, two's complement`);
+      const term = m.output('term_o', tw, magnitude ? `|P_a * P_b| in units of 2^${w.unitExp}` : ones || late ? `sign ? ~|P| : |P| in units of 2^${w.unitExp}` : `P_a * P_b in units of 2^${w.unitExp}, two's complement`);
       const da = decodeElement(fa, a, 'a');
       const db = decodeElement(fb, b, 'b');
       const flags: Record<string, Expr> = {};
@@ -164,6 +169,9 @@ export function laneModule(fa: FormatSpec, fb: FormatSpec, w: PeWidths, arch: Pe
         if (magnitude) {
           outs['term'] = mag;
           outs['neg'] = sign;
+        } else if (late) {
+          outs['term'] = concat(sign, mag.xor(sign.repeat(prodW)));
+          outs['neg'] = sign;
         } else outs['term'] = mux(sign, mag.neg(), mag.toSigned()).resize(tw);
       }
       if (specials) {
@@ -173,7 +181,7 @@ export function laneModule(fa: FormatSpec, fb: FormatSpec, w: PeWidths, arch: Pe
       }
       const o = st.finish(outs);
       m.assign(term, o['term']!);
-      if (ones) m.assign(m.output('neg_o', 1, 'the product is negative: add 1 to term_o'), o['neg']!);
+      if (ones || late) m.assign(m.output('neg_o', 1, 'the product is negative: add 1 to term_o'), o['neg']!);
       if (magnitude) m.assign(m.output('neg_o', 1, 'the product is negative'), o['neg']!);
       if (specials) {
         m.assign(m.output('nan_o', 1, 'NaN code, or Inf times zero'), o['nan']!);
@@ -229,7 +237,7 @@ export function reduceChunk<K extends string>(
     nan,
     ...flags,
   } as Record<string, Expr>);
-  const treeFactory = (spec: StageSpec): Module => treeModule(w, { termWidth: laneTermWidth(w, arch), corrections: arch.sign === 'ones', tree: arch.tree, signMagnitude: arch.sign === 'magnitude' }, spec);
+  const treeFactory = (spec: StageSpec): Module => treeModule(w, { termWidth: laneTermWidth(w, arch), corrections: arch.sign === 'ones' || arch.sign === 'ones-late', tree: arch.tree, signMagnitude: arch.sign === 'magnitude' }, spec);
   const tree = st.instance(treeFactory, 'u_tree', { terms_i: t['terms']!, ...(ones ? { neg_i: t['negs']! } : {}) });
   const s = st.point('sum', {
     ...Object.fromEntries(Object.keys(carry).map((key) => [key, t[key]!])),

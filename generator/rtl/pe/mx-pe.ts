@@ -31,7 +31,7 @@ export interface MxPeConfig {
 }
 
 const archText = (a: PeArch): string =>
-  `${{ ones: 'one\'s-complement lanes', negate: 'negating lanes', magnitude: 'sign-magnitude lanes' }[a.sign]}, ${{ csa: 'word-level compressor tree', adders: 'adder tree', dadda: 'bit-level Dadda compression' }[a.tree]}`;
+  `${{ ones: 'one\'s-complement lanes', 'ones-late': 'one\'s-complement lanes (XOR after the shift)', negate: 'negating lanes', magnitude: 'sign-magnitude lanes' }[a.sign]}, ${{ csa: 'word-level compressor tree', adders: 'adder tree', dadda: 'bit-level Dadda compression' }[a.tree]}`;
 
 function headerDoc(cfg: Omit<MxPeConfig, 'depth'>, w: PeWidths, what: string): string {
   const arch = cfg.arch ?? DEFAULT_ARCH;
@@ -42,6 +42,7 @@ function headerDoc(cfg: Omit<MxPeConfig, 'depth'>, w: PeWidths, what: string): s
     'select) -> exact product sigA*sigB -> alignment by shA+shB into the fixed-point word below',
     ...{
       ones: ['(one\'s complement of negative products, made before the shift; +1 per negative lane in the reduction)'],
+      'ones-late': ['(one\'s complement of negative products, made after the shift; +1 per negative lane in the reduction)'],
       negate: ['(negative products negated in two\'s complement)'],
       magnitude: ['(magnitude and sign; the positive and the negative products summed in two unsigned trees, one subtraction)'],
     }[arch.sign],

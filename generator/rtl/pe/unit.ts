@@ -44,9 +44,9 @@ export const peUnit = defineUnit<PeParams>({
       .default('port')
       .describe('port: acc_o = acc_i + chunk per beat; in-place: the FP32 accumulator inside, first_i/last_i delimit a run of chunks'),
     lanes: z
-      .enum(['ones', 'negate', 'magnitude'])
+      .enum(['ones', 'ones-late', 'negate', 'magnitude'])
       .default(DEFAULT_ARCH.sign)
-      .describe("lane signs: ones (one's complement, least area), negate (two's complement), magnitude (two unsigned trees); energy in reports/pe-energy.md"),
+      .describe("lane signs: ones (one's complement, least area), ones-late (XOR after the shift), negate (two's complement), magnitude (two unsigned trees); energy in reports/pe-energy.md"),
     positiveZero: z.boolean().default(false).describe('a zero product is positive (less energy with many zeros, e.g. ReLU activations; two gates per lane)'),
   }),
   check: (p) => {
