@@ -2,7 +2,7 @@
 // of the reduction (generator/rtl/pe/mx-chunk.ts PeArch) is mapped to the OSU 0.18 um library and measured for
 // energy per chunk dot product by the same flow, clock and data as `make power` (generator/phys); the log gives
 // each change against the default with its measured effect. Writes reports/pe-energy.{json,md}.
-// Usage: tsx generator/verify/pe-energy.ts [--k 8,32] [--data mlp-fwd,normal] [--format mxsf[,F...]] [--out DIR]
+// Usage: tsx generator/verify/pe-energy.ts [--k 8,32] [--data mlp-fwd,normal] [--format mxsf[,F...]] [--only REGEX] [--out DIR]
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -75,6 +75,7 @@ async function main(): Promise<number> {
       format: { type: 'string' },
       out: { type: 'string', default: 'reports' },
       seed: { type: 'string', default: '1' },
+      only: { type: 'string' },
     },
   });
   const ks = values.k!.split(',').map(Number);
@@ -82,6 +83,7 @@ async function main(): Promise<number> {
   const dataIds = list<DataSetId>(values.data, ['mlp-fwd', 'normal'], DATA_SETS, 'data');
   const formats = list<FormatName>(values.format, ['mxsf'], FORMAT_NAMES, 'format');
   const seed = Number(values.seed);
+  const only = values.only ? new RegExp(values.only) : undefined;
   const depth = PE_REFERENCE_DEPTH;
   const data = new Map<DataSetId, DataSet>(dataIds.map((id) => [id, dataSet(id, seed)]));
   const records: PeEnergyRecord[] = [];
@@ -91,6 +93,7 @@ async function main(): Promise<number> {
       const cfg: RtlConfig = mxPeConfig(f, f, k, depth);
       for (const v of ENERGY_VARIANTS) {
         const module = mxPeModule({ formatA: f, formatB: f, k, depth, arch: v.arch });
+        if (only && !only.test(module.name)) continue;
         const mapped = await mapDesign(module);
         const hs = module.interface().handshake!;
         const tm = await timing({ verilog: mapped.synth.mapped!.verilog, netlist: mapped.netlist, lib: mapped.lib, clock: hs.clock, reset: hs.reset }, path.resolve('sim/work/pe-energy-sta', module.name));
