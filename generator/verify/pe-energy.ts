@@ -3,8 +3,9 @@
 // energy per chunk dot product by the same flow, clock and data as `make power` (generator/phys); the log gives
 // each change against the default with its measured effect. Writes reports/pe-energy.{json,md}.
 // Usage: tsx generator/verify/pe-energy.ts [--k 8,32] [--data mlp-fwd,normal] [--format mxsf[,F...]] [--only REGEX] [--out DIR]
+//        [--merge]  (keep the records of an earlier run in DIR that this one does not measure)
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FORMAT_NAMES, type FormatName } from '../golden/index';
@@ -58,6 +59,9 @@ export interface PeEnergyRecord {
   readonly breakdown: readonly { readonly part: string; readonly pj_per_op: number; readonly share: number }[];
 }
 
+const variantIndex = (r: PeEnergyRecord): number =>
+  ENERGY_VARIANTS.findIndex((v) => v.arch.sign === r.sign && v.arch.tree === r.tree && (v.arch.positiveZero ?? false) === r.positive_zero);
+
 const r4 = (x: number): number => Number(x.toPrecision(6));
 const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
 
@@ -76,6 +80,7 @@ async function main(): Promise<number> {
       out: { type: 'string', default: 'reports' },
       seed: { type: 'string', default: '1' },
       only: { type: 'string' },
+      merge: { type: 'boolean', default: false },
     },
   });
   const ks = values.k!.split(',').map(Number);
@@ -124,7 +129,17 @@ async function main(): Promise<number> {
   }
   const out = path.resolve(values.out!);
   mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, 'pe-energy.json'), `[\n${records.map((r) => `  ${JSON.stringify(r)}`).join(',\n')}\n]\n`);
+  // --merge: keep the records of an earlier run (other k, variants or data) that this run did not measure
+  const jsonFile = path.join(out, 'pe-energy.json');
+  if (values.merge && existsSync(jsonFile)) {
+    const old = JSON.parse(readFileSync(jsonFile, 'utf8')) as PeEnergyRecord[];
+    const fresh = new Set(records.map((r) => `${r.top}\u0000${r.data}`));
+    const kept = old.filter((r) => !fresh.has(`${r.top}\u0000${r.data}`));
+    for (const r of kept) if (!data.has(r.data)) data.set(r.data, dataSet(r.data, seed));
+    records.unshift(...kept);
+    records.sort((a, b) => a.k - b.k || a.format.localeCompare(b.format) || variantIndex(a) - variantIndex(b) || a.data.localeCompare(b.data));
+  }
+  writeFileSync(jsonFile, `[\n${records.map((r) => `  ${JSON.stringify(r)}`).join(',\n')}\n]\n`);
   const cmd = `tsx generator/verify/pe-energy.ts ${process.argv.slice(2).join(' ')}`.trim();
   writeFileSync(path.join(out, 'pe-energy.md'), renderLog(records, data, cmd));
   console.log(`\n${records.length} records (${((performance.now() - t0) / 1000).toFixed(0)} s): ${path.relative('.', out)}/pe-energy.{json,md}`);
@@ -178,6 +193,19 @@ export function renderLog(records: readonly PeEnergyRecord[], data: ReadonlyMap<
       const area = `${r0.area_um2.toFixed(0)}${b0 && b0 !== r0 ? ` (${pct(r0.area_um2 / b0.area_um2 - 1)})` : ''}`;
       L.push(`| ${r0.sign} | ${r0.tree} | ${zeros(r0)} | \`${r0.top}\` | ${area} | ${r0.critical_path_ns.toFixed(2)} | ${cells.join(' | ')} | ${r0.toggles_per_op.toFixed(0)} | ${row.reduce((s, r) => s + r.gate_level_mismatches, 0)} |`);
     }
+    // the lowest energy over the data sets (geometric mean of the ratios to the default), with its area
+    const scored = variants
+      .map((v) => {
+        const row = rs.filter((r) => r.top === v);
+        const ratios = row.map((r) => r.pj_per_op / (base(r.data)?.pj_per_op ?? Number.NaN));
+        return { r: row[0]!, mean: Math.exp(ratios.reduce((a, x) => a + Math.log(x), 0) / ratios.length), n: ratios.length };
+      })
+      .filter((x) => x.n === dataIds.length && Number.isFinite(x.mean));
+    const best = scored.reduce<(typeof scored)[number] | undefined>((b, x) => (!b || x.mean < b.mean ? x : b), undefined);
+    const b0 = base(dataIds[0]!);
+    if (best && b0 && best.r.top !== b0.top) {
+      L.push('', `Lowest energy: \`${best.r.top}\`, ${pct(best.mean - 1)} energy per op against the default (geometric mean over ${dataIds.join(', ')}), ${pct(best.r.area_um2 / b0.area_um2 - 1)} area.`);
+    } else if (best) L.push('', 'Lowest energy: the default.');
     L.push('', `Where the energy goes (data \`${dataIds[0]}\`, per part, shares of the per-part total):`, '');
     for (const v of variants) {
       const r = rs.find((x) => x.top === v && x.data === dataIds[0])!;
