@@ -10,6 +10,7 @@
 #                     writes reports/synth.json and reports/synth.md (slow: the k = 32 PEs take minutes each);
 #                     make synth-check is the fast latch check plus the gate-level/energy CI sample (make phys-ci)
 #   make power        energy per operation from gate-level toggles (reports/power.{json,md,svg}; runs after synth)
+#   make energy       accelerator energy of MLP / transformer training and inference per format vs BF16 (reports/energy.*)
 #   make sim-gl       gate-level simulation of every reference top vs the golden model; sim-gl-long: more vectors
 #   make array-long   the accelerator tests under Verilator left out of npm test (MXGEN_ARRAY_LONG=1; minutes)
 #   make bench        golden-model throughput;  make bench-sim: simulator throughput
@@ -131,7 +132,13 @@ synth-check: setup
 	$(TSX) generator/verify/synth-check.ts
 	@$(MAKE) --no-print-directory phys-ci
 
-.PHONY: power sim-gl sim-gl-long phys-ci
+.PHONY: power energy sim-gl sim-gl-long phys-ci
+
+# energy of a training step / inference on the array per format vs BF16 (reports/energy.*); per-op energies are
+# measured once into sim/work/energy-cache (minutes per design on a cold cache), then reused; not part of make test
+energy: setup
+	nice -n 10 $(TSX) generator/energy/validate.ts
+	$(TSX) generator/energy/main.ts
 
 # energy per operation of every PE / quantizer / tile re-quantizer (shares the mapping cache with make synth)
 power: setup
