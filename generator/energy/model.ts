@@ -47,9 +47,9 @@ export interface FormatEnergies {
   /** PE: dynamic pJ per chunk op, clock pJ per idle cycle, leakage uW; per data set */
   readonly pe: (data: DataSetId) => { dynamicPj: number; idlePj: number; leakageUw: number };
   /** tile re-quantizer per element (absent for bf16: its drain rounds; not measured, counted as 0) */
-  readonly requant?: (data: DataSetId) => { dynamicPj: number; leakageUw: number };
+  readonly requant?: (data: DataSetId) => { dynamicPj: number; idlePj: number; leakageUw: number };
   /** 1x32 block quantizer per element (the 1-D scheme) */
-  readonly quant1d?: (data: DataSetId) => { dynamicPj: number; leakageUw: number };
+  readonly quant1d?: (data: DataSetId) => { dynamicPj: number; idlePj: number; leakageUw: number };
 }
 
 export interface MemoryAssumptions {
@@ -275,8 +275,11 @@ export interface FormatResult {
   readonly sram_pj: number;
   readonly dram_pj: number;
   readonly leakage_pj: number;
-  /** clock energy of idle PE cycles (part of total_pj, drawn with leakage) */
+  /** clock energy of idle cycles (PE cells and the drain quantizer; part of total_pj, drawn with leakage) */
   readonly idle_pj: number;
+  readonly idle_pe_pj: number;
+  /** the drain quantizer's clock in cycles it quantizes nothing (no clock gating: it is clocked every cycle) */
+  readonly idle_requant_pj: number;
   readonly cycles: number;
   readonly macs: number;
   readonly pe_ops: number;
@@ -317,8 +320,10 @@ export function formatEnergy(w: Workload, f: EnergyFormat, layout: Layout, a: Ar
   // the FP32 buffer: a drained FP32 tile staged on its way out (two T x T FP32 tiles)
   const fp32Pj = sramPjPerBit(2 * T * T * 32, mem);
   const trPj = sramPjPerBit(TRANSPOSE_BUFFER_BITS, mem);
-  const drainQuant = (d: DataSetId) => (f === 'bf16' ? 0 : layout === 'tile' ? e.requant!(d).dynamicPj : e.quant1d!(d).dynamicPj);
+  // the quantizers are measured on one data set per workload (its first GEMM's): their input is a GEMM's FP32
+  // output, which no operand data set is anyway
   const dataAll = gemms[0]?.data ?? 'normal';
+  const drainQuant = (): number => (f === 'bf16' ? 0 : layout === 'tile' ? e.requant!(dataAll).dynamicPj : e.quant1d!(dataAll).dynamicPj);
   let compute = 0;
   let requant = 0;
   let idle = 0;
@@ -330,7 +335,7 @@ export function formatEnergy(w: Workload, f: EnergyFormat, layout: Layout, a: Ar
   const rows = gemms.map(({ g, c, data }) => {
     const pe = e.pe(data);
     const cp = c.pe_ops * pe.dynamicPj;
-    const rq = c.requant_elements * drainQuant(data);
+    const rq = c.requant_elements * drainQuant();
     compute += cp;
     requant += rq;
     idle += c.idle_pe_cycles * pe.idlePj;
@@ -353,6 +358,15 @@ export function formatEnergy(w: Workload, f: EnergyFormat, layout: Layout, a: Ar
   const qLeak = f === 'bf16' ? 0 : layout === 'tile' ? e.requant!(dataAll).leakageUw : 2 * e.quant1d!(dataAll).leakageUw;
   const seconds = cycles / (mem.clockMhz * 1e6);
   const leakage = (a.rows * a.cols * peLeak + qLeak) * 1e-6 * seconds * 1e12;
+  // the drain's quantizer is clocked every cycle: cycles it takes no row (T elements per cycle; 1-D: two units of
+  // 32 elements per cycle) pay
+  // its clock energy
+  const q = f === 'bf16' ? undefined : layout === 'tile' ? e.requant!(dataAll) : e.quant1d!(dataAll);
+  const units = layout === 'tile' ? 1 : 2;
+  const busy = rows.reduce((s, r) => s + r.requant_elements, 0) / (layout === 'tile' ? T : BLOCK_1D);
+  const idleQ = q ? Math.max(0, units * cycles - busy) * q.idlePj : 0;
+  const idlePe = idle;
+  idle += idleQ;
   const total = compute + requant + sramPj + dram + leakage + idle;
   return {
     format: f,
@@ -364,6 +378,8 @@ export function formatEnergy(w: Workload, f: EnergyFormat, layout: Layout, a: Ar
     dram_pj: dram,
     leakage_pj: leakage,
     idle_pj: idle,
+    idle_pe_pj: idlePe,
+    idle_requant_pj: idleQ,
     cycles,
     macs: rows.reduce((s, r) => s + r.macs, 0),
     pe_ops: rows.reduce((s, r) => s + r.pe_ops, 0),

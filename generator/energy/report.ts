@@ -105,6 +105,11 @@ export function energyMarkdown(records: readonly EnergyRecord[], validation: Val
         `(MXSF ${(m.dram_bits / 8e6).toFixed(2)} MB vs ${(b.dram_bits / 8e6).toFixed(2)} MB: ${r.workload.endsWith('train') ? 'the FP32 master weights, momentum and gradients are the same in both' : 'inference moves only operands and outputs'}).`,
       '',
     );
+    L.push(
+      `Of MXSF's leakage + idle, ${uj(m.idle_requant_pj)} uJ (${share(m.idle_requant_pj, m.total_pj)} of its total) is the drain re-quantizer's clock in cycles it re-quantizes nothing ` +
+        `(no clock gating; the BF16 drain has no re-quantizer); without it MXSF / BF16 would be ${pct((m.total_pj - m.idle_requant_pj) / b.total_pj)}.`,
+      '',
+    );
     L.push('Sensitivity of MXSF / BF16 to each cited memory energy (the other held):', '');
     L.push('| memory energy | x 0.5 | x 1 | x 2 |', '|---|---:|---:|---:|');
     for (const [part, name] of [['sram_pj', 'SRAM (Horowitz, node-scaled)'], ['dram_pj', 'DRAM (Horowitz 1.3 nJ / 64 b)']] as const)

@@ -44,15 +44,19 @@ export function dataOfWorkload(w: Workload): DataOf {
 }
 
 /** What must be measured for a set of formats and data sets. */
-export function measurePlan(formats: readonly EnergyFormat[], data: readonly DataSetId[], layouts: readonly Layout[]): { kind: MeasuredKind; format: EnergyFormat; data: DataSetId }[] {
+export function measurePlan(formats: readonly EnergyFormat[], workloads: readonly Workload[], layouts: readonly Layout[]): { kind: MeasuredKind; format: EnergyFormat; data: DataSetId }[] {
   const out: { kind: MeasuredKind; format: EnergyFormat; data: DataSetId }[] = [];
-  for (const f of formats)
-    for (const d of data) {
-      out.push({ kind: 'pe', format: f, data: d });
-      if (f === 'bf16') continue;
+  const peData = [...new Set(workloads.flatMap((w) => w.gemms.map(dataOfWorkload(w))))];
+  // quantizers: the data set of each workload's first GEMM (model.ts formatEnergy)
+  const qData = [...new Set(workloads.map((w) => dataOfWorkload(w)(w.gemms[0]!)))];
+  for (const f of formats) {
+    for (const d of peData) out.push({ kind: 'pe', format: f, data: d });
+    if (f === 'bf16') continue;
+    for (const d of qData) {
       if (layouts.includes('tile')) out.push({ kind: 'requant', format: f, data: d });
       if (layouts.includes('1x32')) out.push({ kind: 'quant1d', format: f, data: d });
     }
+  }
   return out;
 }
 
@@ -71,8 +75,8 @@ export function energiesFrom(figs: readonly OpEnergy[], f: EnergyFormat): Format
     ...(f === 'bf16'
       ? {}
       : {
-          requant: (d: DataSetId) => ({ dynamicPj: find('requant', d).dynamic_pj, leakageUw: find('requant', d).leakage_uw }),
-          quant1d: (d: DataSetId) => ({ dynamicPj: find('quant1d', d).dynamic_pj, leakageUw: find('quant1d', d).leakage_uw }),
+          requant: (d: DataSetId) => ({ dynamicPj: find('requant', d).dynamic_pj, idlePj: find('requant', d).clock_pj_per_cycle, leakageUw: find('requant', d).leakage_uw }),
+          quant1d: (d: DataSetId) => ({ dynamicPj: find('quant1d', d).dynamic_pj, idlePj: find('quant1d', d).clock_pj_per_cycle, leakageUw: find('quant1d', d).leakage_uw }),
         }),
   };
 }
@@ -101,7 +105,7 @@ export function assumptions(a: ArrayShape, mem: MemoryAssumptions): Record<strin
       traffic: 'each GEMM reads its operands and writes its output once (buffers hold a GEMM\'s operands)',
     },
     leakage: 'library cell_leakage_power of the mapped PE cells (R * C) and drain quantizer over the cycles at the clock; SRAM leakage not included',
-    idle: 'clock energy of a PE cycle without an op (no clock gating), from the measured clock component',
+    idle: 'clock energy of a PE cycle without an op and of a drain-quantizer cycle without a row (no clock gating: every flip-flop is clocked every cycle), from the measured clock component per cycle',
     not_counted: 'array control, operand broadcast registers, the FP32 weight-update arithmetic (equal for every format), softmax/nonlinearities, SRAM leakage',
   };
 }
@@ -124,8 +128,7 @@ export async function energyStudy(r: StudyRequest): Promise<EnergyRecord[]> {
   const figs: OpEnergy[] = [...(r.figures ?? [])];
   if (!r.figures) {
     for (const T of tiles) {
-      const data = [...new Set(r.workloads.flatMap((w) => w.gemms.map(dataOfWorkload(w))))];
-      for (const p of measurePlan(r.formats, data, r.layouts)) figs.push(await opEnergy({ ...p, tile: T, ...(r.cacheDir ? { cacheDir: r.cacheDir } : {}), ...(r.log ? { log: r.log } : {}) }));
+      for (const p of measurePlan(r.formats, r.workloads, r.layouts)) figs.push(await opEnergy({ ...p, tile: T, ...(r.cacheDir ? { cacheDir: r.cacheDir } : {}), ...(r.log ? { log: r.log } : {}) }));
     }
   }
   const out: EnergyRecord[] = [];

@@ -54,7 +54,24 @@ async function main(): Promise<number> {
     return 0;
   }
   const mapped = await mapDesign(module);
-  const net = mapped.partNetlist ?? mapped.netlist;
+  if (!mapped.partNetlist || !mapped.synth.partition) throw new Error(`${module.name}: the per-part mapping failed (${mapped.synth.partitionError ?? 'no partition'})`);
+  // flip-flops are a part of their own in the per-part mapping; give each back to the submodule it came from (the
+  // second file of its flattened src chain "array.v:<instance>|<submodule>.v:<line>|..."), so a part's energy
+  // includes its registers
+  const json = JSON.parse(readFileSync(mapped.synth.partition.json, 'utf8')) as { modules: Record<string, { cells: Record<string, { attributes?: Record<string, string> }> }> };
+  const srcOf = new Map(Object.entries(json.modules[module.name]!.cells).map(([n, c]) => [n, c.attributes?.['src'] ?? '']));
+  const ffPart = [...mapped.partNames].find(([, name]) => /flip-flops/.test(name))?.[0] ?? 'ff';
+  const retagged = new Map<string, string>();
+  const net = {
+    ...mapped.partNetlist,
+    cells: mapped.partNetlist.cells.map((c) => {
+      if (c.part !== ffPart) return c;
+      const chain = (srcOf.get(c.name) ?? '').split('|');
+      const sub = chain[1] ? path.basename(chain[1]).replace(/\.v:.*$/, '') : '(top registers)';
+      retagged.set(sub, `${sub} (flip-flops)`);
+      return { ...c, part: `${sub} (flip-flops)` };
+    }),
+  };
   console.log(`validate: ${module.name} mapped (${((performance.now() - t0) / 1000).toFixed(0)} s), ${net.cells.length} cells${mapped.partNetlist ? ' (per-part netlist)' : ''}`);
   // one program per lane: same control, each lane its own operands
   const rng = new Prng(seed * 7919 + 14);
@@ -209,8 +226,9 @@ async function main(): Promise<number> {
   if (bad) throw new Error(`whole-array gate level: ${bad} of ${compared} FP32 results differ from the golden GEMM`);
   const clockPort = clk.name;
   const energy = computeEnergy({ lib: mapped.lib, netlist: net, toggles: { rises, falls, cycles: window, lanes: LANES, acceptedInWindow: LANES }, ops: LANES, clockMhz: ENERGY_CLOCK_MHZ, clockPort });
-  const parts = energy.byPart.map((p) => ({ part: mapped.partNames.get(p.part) ?? p.part, dynamic_pj: (p.totalPj - p.leakagePj) / LANES, cells: p.cells }));
+  const parts = energy.byPart.map((p) => ({ part: mapped.partNames.get(p.part) ?? p.part, dynamic_pj: (p.totalPj - p.leakagePj) / LANES, cells: p.cells })).sort((a, b) => b.dynamic_pj - a.dynamic_pj);
   const peParts = parts.filter((p) => /pecell/.test(p.part));
+  if (peParts.length === 0) throw new Error(`no PE-cell part among ${parts.map((p) => p.part).join(', ')}`);
   const pePj = peParts.reduce((s, p) => s + p.dynamic_pj, 0);
   // the extrapolation
   const g = { name: `${M}x${K}x${N}`, cls: 'forward' as const, m: M, k: K, n: N, a: 'A', opA: 'n' as const, b: 'B', opB: 'n' as const, out: 'C', outQuantized: false };

@@ -115,6 +115,11 @@ describe('workload extras', () => {
       expect(r.compute_pj).toBeCloseTo(r.pe_ops * pe.dynamic_pj, 6);
       expect(r.pe_ops).toBe(w.gemms.reduce((s, x) => s + gemmCounts(x, f, 'tile', a).pe_ops, 0));
       expect(r.dram_pj).toBeCloseTo(r.dram_bits * DEFAULT_MEMORY.dramPjPerBit, 6);
+      // idle: PE cycles without an op at the PE's clock energy; the re-quantizer's cycles without a row at its own
+      expect(r.idle_pe_pj).toBeCloseTo(r.idle_pe_cycles * pe.clock_pj_per_cycle, 6);
+      const busy = r.gemms.reduce((s, x) => s + x.requant_elements, 0) / 8;
+      expect(r.idle_requant_pj).toBeCloseTo(f === 'bf16' ? 0 : (r.cycles - busy) * 1, 6); // test input: 10 pJ / 10
+      expect(r.idle_pj).toBeCloseTo(r.idle_pe_pj + r.idle_requant_pj, 6);
     }
   });
 });
