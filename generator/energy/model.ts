@@ -9,9 +9,14 @@
 //   operand reads = 2 * blocks * ceil(K/T) tile words (one A tile and one B tile per step feed the whole array)
 //   output writes = tiles words of a stored tile (re-quantized or BF16-rounded) or tiles * T FP32 words
 //   drain requant = tiles * T * T elements (a re-quantized output; the tile re-quantizer takes padded tiles)
+//   L1 fills      = tile words copied from the global buffer into the array's operand buffers (ARRAY_BUFFER_TILES
+//                   tiles each, the synthesized arrays' size), output tiles row-major: an A row band (S tiles) is
+//                   loaded once per output tile row when it fits, else per output tile; all of B once when its
+//                   gn * S tiles fit, else its column band per output tile
 //   off-chip      = A and B read in their stored layout, the output written (stored or FP32), each GEMM once:
-//                   on-chip buffers are sized to hold a GEMM's operands (no re-fetch; the smallest DRAM traffic)
-//                   and every word moved to/from DRAM is also written/read once in the on-chip buffer.
+//                   a global buffer (L2) holds the workload's largest operand (no re-fetch from DRAM); every word
+//                   from DRAM is written into it once, every word to DRAM read from it once, and every L1 fill
+//                   read from it; outputs go array -> L1 -> L2 -> DRAM.
 // Per workload: training adds the SGD-momentum update of each weight: FP32 master and momentum read and written,
 // the FP32 weight gradient read, the weight re-quantized into its stored copies and written (the update arithmetic
 // itself is the same for every format and not counted). The 1-D scheme (1x32 blocks along K) stores a second copy
@@ -125,11 +130,27 @@ export interface GemmCounts {
   readonly steps: number;
   readonly operand_reads: number;
   readonly operand_read_bits: number;
+  /** tile words filled into the operand buffers from the global buffer */
+  readonly l1_fill_words: number;
+  readonly l1_fill_bits: number;
   readonly output_writes: number;
   readonly output_write_bits: number;
   readonly requant_elements: number;
   readonly dram_read_bits: number;
   readonly dram_write_bits: number;
+}
+
+/** Tiles per operand buffer of the array (the synthesized configurations, rtl/array/configs.ts). */
+export const ARRAY_BUFFER_TILES = 64;
+
+/** Tile words copied into the array's two operand buffers for a GEMM (see the header). */
+export function l1Fills(g: Pick<GemmSpec, 'm' | 'k' | 'n'>, T: number, bufferTiles = ARRAY_BUFFER_TILES): number {
+  const gm = Math.ceil(g.m / T);
+  const gn = Math.ceil(g.n / T);
+  const S = Math.ceil(g.k / T);
+  const a = S <= bufferTiles ? gm * S : gm * gn * S;
+  const b = gn * S <= bufferTiles ? gn * S : gm * gn * S;
+  return a + b;
 }
 
 /** Counts of one GEMM on the array (format f, layout). */
@@ -163,6 +184,8 @@ export function gemmCounts(g: GemmSpec, f: EnergyFormat, layout: Layout, a: Arra
     steps: cm.steps,
     operand_reads: operandReads,
     operand_read_bits: operandReads * wordBits,
+    l1_fill_words: l1Fills(g, T),
+    l1_fill_bits: l1Fills(g, T) * wordBits,
     output_writes: outWrites,
     output_write_bits: outWrites * outWordBits,
     requant_elements: g.outQuantized && f !== 'bf16' ? cm.tiles * T * T : 0,
@@ -289,8 +312,12 @@ export interface FormatResult {
   readonly dram_bits: number;
   readonly dram_read_bits: number;
   readonly dram_write_bits: number;
+  /** the global buffer (L2): the largest stored operand, and its energy per bit */
   readonly operand_buffer_bits: number;
   readonly sram_pj_per_bit: number;
+  /** the array's operand buffers (L1) */
+  readonly l1_buffer_bits: number;
+  readonly l1_pj_per_bit: number;
   readonly fp32_buffer_pj_per_bit: number;
   readonly transpose_pj_per_bit?: number;
   readonly extra: ExtraCounts;
@@ -316,9 +343,13 @@ export function formatEnergy(w: Workload, f: EnergyFormat, layout: Layout, a: Ar
     }
     if (g.outQuantized) opBits = Math.max(opBits, storedBits(f, layout, g.m, g.n, T));
   }
+  // L2: the global buffer; L1: the array's operand buffers (tile words + scales) and FP32 buffer (as many T x T
+  // FP32 tiles)
   const opPj = sramPjPerBit(opBits, mem);
-  // the FP32 buffer: a drained FP32 tile staged on its way out (two T x T FP32 tiles)
-  const fp32Pj = sramPjPerBit(2 * T * T * 32, mem);
+  const wordBits = T * T * elemBits(f) + (f === 'bf16' ? 0 : layout === 'tile' ? SCALE_BITS : T * SCALE_BITS);
+  const l1Bits = ARRAY_BUFFER_TILES * wordBits;
+  const l1Pj = sramPjPerBit(l1Bits, mem);
+  const fp32Pj = sramPjPerBit(ARRAY_BUFFER_TILES * T * T * 32, mem);
   const trPj = sramPjPerBit(TRANSPOSE_BUFFER_BITS, mem);
   // the quantizers are measured on one data set per workload (its first GEMM's): their input is a GEMM's FP32
   // output, which no operand data set is anyway
@@ -342,9 +373,11 @@ export function formatEnergy(w: Workload, f: EnergyFormat, layout: Layout, a: Ar
     cycles += c.cycles;
     // operand reads; the output into an operand buffer (re-quantized) or the FP32 buffer, then out to DRAM
     // (read once more); the operands' words come in from DRAM (written once)
-    const outBuf = g.outQuantized ? opPj : fp32Pj;
-    sramPj += c.operand_read_bits * opPj + c.output_write_bits * outBuf + c.dram_write_bits * outBuf + c.dram_read_bits * opPj;
-    sramBits += c.operand_read_bits + c.output_write_bits + c.dram_write_bits + c.dram_read_bits;
+    // per-step reads from L1; L1 fills (L2 read + L1 write); the output into L1 (an operand buffer or the FP32
+    // buffer), read out, written to L2 and read for DRAM; the operands' words written into L2 from DRAM
+    const outL1 = g.outQuantized ? l1Pj : fp32Pj;
+    sramPj += c.operand_read_bits * l1Pj + c.l1_fill_bits * (l1Pj + opPj) + c.output_write_bits * outL1 + c.dram_write_bits * (outL1 + 2 * opPj) + c.dram_read_bits * opPj;
+    sramBits += c.operand_read_bits + 2 * c.l1_fill_bits + c.output_write_bits + 3 * c.dram_write_bits + c.dram_read_bits;
     dramR += c.dram_read_bits;
     dramW += c.dram_write_bits;
     return { ...c, compute_pj: cp, requant_pj: rq, data };
@@ -391,6 +424,8 @@ export function formatEnergy(w: Workload, f: EnergyFormat, layout: Layout, a: Ar
     dram_write_bits: dramW,
     operand_buffer_bits: opBits,
     sram_pj_per_bit: opPj,
+    l1_buffer_bits: l1Bits,
+    l1_pj_per_bit: l1Pj,
     fp32_buffer_pj_per_bit: fp32Pj,
     ...(layout === '1x32' ? { transpose_pj_per_bit: trPj } : {}),
     extra,

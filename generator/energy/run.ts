@@ -95,7 +95,7 @@ export function assumptions(a: ArrayShape, mem: MemoryAssumptions): Record<strin
       anchors_pj_per_64b_45nm: mem.sramAnchors,
       scaling: `E = E_45nm * (L/${HOROWITZ_NODE_NM} nm) * (V/${HOROWITZ_VOLTAGE} V)^2 with L = ${LIB_NODE_NM} nm, V = ${LIB_VOLTAGE} V (C V^2, capacitance proportional to feature size): x ${mem.sramScale}`,
       interpolation: 'per bit, log-log between the anchors (extrapolated with the nearest segment\'s slope)',
-      sizing: 'operand buffers hold the largest stored operand of the workload in that format (no re-fetch); FP32 buffer = two T x T FP32 tiles; 1-D transpose buffer = two 32 x 32 FP32 banks (8 KiB)',
+      sizing: 'L1 = the array\'s operand buffers, 64 tiles each (the synthesized arrays), read once per chunk step (a whole tile word) and filled from L2 (A row band per output tile row, B once or per output tile when it does not fit); L1 FP32 buffer = 64 T x T FP32 tiles; L2 = a global buffer holding the largest stored operand of the workload in that format (no re-fetch from DRAM); 1-D transpose buffer = two 32 x 32 FP32 banks (8 KiB)',
       transpose_buffer_bits: TRANSPOSE_BUFFER_BITS,
     },
     dram: {

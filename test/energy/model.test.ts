@@ -12,6 +12,7 @@ import {
   extraCounts,
   formatEnergy,
   gemmCounts,
+  l1Fills,
   sramPjPerBit,
   storedBits,
   tensorUses,
@@ -36,6 +37,7 @@ describe('per-GEMM counts', () => {
     expect(c.requant_elements).toBe(0);
     expect(c.dram_read_bits).toBe(2 * (64 * 8 + 8));
     expect(c.dram_write_bits).toBe(64 * 32);
+    expect(c.l1_fill_words).toBe(2); // one A and one B tile into the array's buffers
     const cm = commandCycles({ format: 'mxsf', rows: 2, cols: 2, tile: 8, depth: 1 }, { m: 8, k: 8, n: 8, acc: false, outMx: false });
     expect(c.cycles).toBe(cm.cycles);
     expect(c.idle_pe_cycles).toBe(cm.cycles * 4 - 64);
@@ -66,6 +68,15 @@ describe('per-GEMM counts', () => {
     expect(d.operand_read_bits - t.operand_read_bits).toBe(d.operand_reads * 7 * 8);
     expect(d.pe_ops).toBe(t.pe_ops);
   });
+});
+
+test('L1 fills: bands reused while they fit in the 64-tile operand buffers', () => {
+  // 64 x 512 x 64, T = 8: gm = gn = 8, S = 64: A bands (64 tiles) fit: 8 * 64; all of B (8 * 64 = 512 tiles) does not: per output tile
+  expect(l1Fills({ m: 64, k: 512, n: 64 }, 8)).toBe(8 * 64 + 64 * 64);
+  // 64 x 64 x 16: S = 8, gn = 2: B (16 tiles) fits once: 8 * 8 + 16
+  expect(l1Fills({ m: 64, k: 64, n: 16 }, 8)).toBe(64 + 16);
+  // K = 1024: S = 128 > 64: A per output tile too
+  expect(l1Fills({ m: 16, k: 1024, n: 16 }, 8)).toBe(4 * 128 + 4 * 128);
 });
 
 test('stored bits by layout', () => {
