@@ -12,7 +12,7 @@ import { ALL_FORMATS } from './model';
 import { energyJson, energyMarkdown, energySvg, type Validation } from './report';
 import { energyStudy } from './run';
 import { mlpWorkload, transformerWorkload } from './workloads';
-import { VALIDATION_FILE } from './validate-file';
+import { VALIDATION_FILE, VALIDATION_FILE_2X2 } from './validate-file';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { out: { type: 'string', default: 'reports' }, cache: { type: 'string' } } });
@@ -30,8 +30,11 @@ async function main(): Promise<number> {
     cacheDir,
     log: (l) => console.log(l),
   });
-  const vf = path.join(cacheDir, VALIDATION_FILE);
-  const validation = existsSync(vf) ? (JSON.parse(readFileSync(vf, 'utf8')) as Validation) : undefined;
+  // the whole-array checks (validate.ts): the per-part one and the 2x2 flat one
+  const validation = [VALIDATION_FILE, VALIDATION_FILE_2X2]
+    .map((f) => path.join(cacheDir, f))
+    .filter((f) => existsSync(f))
+    .map((f) => JSON.parse(readFileSync(f, 'utf8')) as Validation);
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'energy.json'), energyJson(records));
   writeFileSync(path.join(outDir, 'energy.md'), energyMarkdown(records, validation, 'make energy'));

@@ -1,12 +1,15 @@
-// The whole-array check of the energy model: a small array (mxsf, 2x2 PEs, T = 4, 4-tile buffers) mapped to the
-// OSU 0.18 um library (per part: each submodule mapped once and stitched, generator/phys/partition.ts), one GEMM
+// The whole-array check of the energy model: a small array (mxsf, R x C PEs, T = 4, 4-tile buffers; make energy
+// runs 1x1, whose per-part mapping works, and 2x2, where Yosys' per-part mapping asserts and the flat netlist
+// is used) mapped to the OSU 0.18 um library (per part: each submodule mapped once and stitched,
+// generator/phys/partition.ts), one GEMM
 // command run cycle by cycle on the mapped netlist in the project's toggle simulator (gatesim.ts), 32 lanes at
 // once, each lane its own N(0,1) operands quantized with T x T tiles; every lane's FP32 result read back and compared
 // bit for bit with the golden GEMM. Toggles are counted from the command's acceptance to its done pulse and turned
 // into energy per part. The extrapolation is the model's: per-op PE energy (mx PE at k = 4 on N(0,1), measure.ts)
 // x PE ops + idle PE cycles x the PE's clock energy per cycle (cycles.ts counts). Compared: the PE cells' energy
 // inside the whole array against that extrapolation, and the whole array's logic against it.
-// Usage: tsx generator/energy/validate.ts [--cache DIR]   (writes <cache>/validation.json)
+// Usage: tsx generator/energy/validate.ts [--rows R --cols C --tile T --dim D --buffer-tiles N] [--cache DIR] [--out FILE]
+//        (default out: <cache>/validation.json)
 
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -66,23 +69,25 @@ async function main(): Promise<number> {
     return 0;
   }
   const mapped = await mapDesign(module);
-  if (!mapped.partNetlist || !mapped.synth.partition) throw new Error(`${module.name}: the per-part mapping failed (${mapped.synth.partitionError ?? 'no partition'})`);
-  // flip-flops are a part of their own in the per-part mapping; give each back to the submodule it came from (the
-  // second file of its flattened src chain "array.v:<instance>|<submodule>.v:<line>|..."), so a part's energy
-  // includes its registers
-  const json = JSON.parse(readFileSync(mapped.synth.partition.json, 'utf8')) as { modules: Record<string, { cells: Record<string, { attributes?: Record<string, string> }> }> };
-  const srcOf = new Map(Object.entries(json.modules[module.name]!.cells).map(([n, c]) => [n, c.attributes?.['src'] ?? '']));
+  // the per-part netlist attributes every cell to its submodule; where Yosys' per-part mapping fails (it asserts on
+  // some multi-instance arrays) the flat netlist is used, where only flip-flops can be attributed (by src)
+  const flat = !mapped.partNetlist || !mapped.synth.partition;
+  const base = flat ? mapped.netlist : mapped.partNetlist!;
+  const jsonFile = flat ? mapped.synth.mapped!.json : mapped.synth.partition!.json;
+  // flip-flops are a part of their own in the per-part mapping; give each back to the submodule it came from (by
+  // its flattened src chain), so a part's energy includes its registers
+  const json = JSON.parse(readFileSync(jsonFile, 'utf8')) as { modules: Record<string, { cells: Record<string, { type: string; attributes?: Record<string, string> }> }> };
+  const jcells = json.modules[module.name]!.cells;
+  const srcOf = new Map(Object.entries(jcells).map(([n, c]) => [n, c.attributes?.['src'] ?? '']));
   const ffPart = [...mapped.partNames].find(([, name]) => /flip-flops/.test(name))?.[0] ?? 'ff';
-  const retagged = new Map<string, string>();
-  // the stitched per-part netlist can leave a net without a driver where a part's unused output was optimised away;
-  // such inputs are tied to 0 here, and the bit-exact check of every result below says whether that was harmless
+  const isFlop = (c: { name: string; type: string; part?: string }): boolean => (flat ? /DFF/.test(c.type) : c.part === ffPart);
   const driven = new Set<number>([0, 1]);
-  for (const c of mapped.partNetlist.cells) for (const b of c.outputs.values()) driven.add(b);
-  for (const p of mapped.partNetlist.ports) if (p.direction === 'input') for (const b of p.bits) driven.add(b);
+  for (const c of base.cells) for (const b of c.outputs.values()) driven.add(b);
+  for (const p of base.ports) if (p.direction === 'input') for (const b of p.bits) driven.add(b);
   const undriven = new Set<number>();
   const net = {
-    ...mapped.partNetlist,
-    cells: mapped.partNetlist.cells.map((c0) => {
+    ...base,
+    cells: base.cells.map((c0) => {
       let c = c0;
       if ([...c0.inputs.values()].some((b) => !driven.has(b))) {
         const inputs = new Map([...c0.inputs].map(([pin, b]) => {
@@ -92,18 +97,17 @@ async function main(): Promise<number> {
         }));
         c = { ...c0, inputs };
       }
-      if (c.part !== ffPart) return c;
+      if (!isFlop(c)) return flat ? { ...c, part: 'logic (flat netlist: not attributable)' } : c;
       // the chain names the innermost file first in the per-part netlist: the first file that is not the top's
       // is the submodule; no src at all: memory bits (memory_map drops it)
       const files = (srcOf.get(c.name) ?? '').split('|').filter((x) => x !== '').map((x) => path.basename(x).replace(/\.v:.*$/, ''));
       const sub = files.find((x) => x !== module.name);
       const part = files.length === 0 ? 'buffer memory bits (flip-flops)' : sub ? `${sub} (flip-flops)` : `${module.name} registers (flip-flops)`;
-      retagged.set(part, part);
       return { ...c, part };
     }),
   };
   if (undriven.size) console.log(`validate: ${undriven.size} undriven nets of the per-part netlist tied to 0`);
-  console.log(`validate: ${module.name} mapped (${((performance.now() - t0) / 1000).toFixed(0)} s), ${net.cells.length} cells${mapped.partNetlist ? ' (per-part netlist)' : ''}`);
+  console.log(`validate: ${module.name} mapped (${((performance.now() - t0) / 1000).toFixed(0)} s), ${net.cells.length} cells${flat ? ` (flat netlist: the per-part mapping failed: ${mapped.synth.partitionError ?? ''})` : ' (per-part netlist)'}`);
   // one program per lane: same control, each lane its own operands
   const rng = new Prng(seed * 7919 + 14);
   const lanes = Array.from({ length: LANES }, () => {
@@ -260,7 +264,8 @@ async function main(): Promise<number> {
   const parts = energy.byPart.map((p) => ({ part: mapped.partNames.get(p.part) ?? p.part, dynamic_pj: (p.totalPj - p.leakagePj) / LANES, cells: p.cells })).sort((a, b) => b.dynamic_pj - a.dynamic_pj);
   const peParts = parts.filter((p) => /pecell/.test(p.part));
   if (peParts.length === 0) throw new Error(`no PE-cell part among ${parts.map((p) => p.part).join(', ')}`);
-  const pePj = peParts.reduce((s, p) => s + p.dynamic_pj, 0);
+  // flat: only the flip-flops are attributable, so the compared figure is the whole array's logic
+  const pePj = flat ? energy.dynamicPj / LANES : peParts.reduce((s, p) => s + p.dynamic_pj, 0);
   // the extrapolation
   const g = { name: `${M}x${K}x${N}`, cls: 'forward' as const, m: M, k: K, n: N, a: 'A', opA: 'n' as const, b: 'B', opB: 'n' as const, out: 'C', outQuantized: false };
   const c = gemmCounts(g, 'mxsf', 'tile', { rows: cfg.rows, cols: cfg.cols, tile: cfg.tile, depth: cfg.depth });
@@ -272,6 +277,7 @@ async function main(): Promise<number> {
     gemm: `one ${M}x${K}x${N} GEMM (op nn, FP32 out), 32 lanes of N(0,1) operands quantized with ${cfg.tile}x${cfg.tile} tiles, all ${compared} FP32 results bit-exact`,
     data: 'N(0,1)',
     whole_array_pj: pePj,
+    netlist: flat ? 'flat' : 'per-part',
     extrapolated_pj: extrapolated,
     pe_ops: c.pe_ops,
     cycles: window,
@@ -284,7 +290,9 @@ async function main(): Promise<number> {
   };
   const diff = pePj / extrapolated - 1;
   (out as { note: string }).note =
-    `The compared figure is the energy of the ${peParts.map((p) => p.part).join(', ')} inside the whole array (per-part netlist, the same cells as mapped per part) over the command's ${window} cycles ` +
+    (flat
+      ? `Flat netlist (Yosys' per-part mapping of this array fails), so the compared figure is the whole array's logic (PE cells, registers, flip-flop buffers, control, re-quantizer) over the command's ${window} cycles `
+      : `The compared figure is the energy of the ${peParts.map((p) => p.part).join(', ')} inside the whole array (per-part netlist, the same cells as mapped per part) over the command's ${window} cycles `) +
     `(cycle model: ${c.cycles}), per GEMM, averaged over 32 lanes: ${pePj.toFixed(1)} pJ vs the extrapolation ${c.pe_ops} PE ops x ${pe.dynamic_pj.toFixed(2)} pJ (\`${pe.top}\`, data ${pe.data}) + ${c.idle_pe_cycles} idle PE cycles x ${pe.clock_pj_per_cycle.toFixed(2)} pJ = ${extrapolated.toFixed(1)} pJ (${(100 * diff).toFixed(1)} %). ` +
     `The whole array's logic over the same window is ${(energy.dynamicPj / LANES).toFixed(1)} pJ (x ${(energy.dynamicPj / LANES / extrapolated).toFixed(2)} the PE extrapolation): parts ${parts.map((p) => `${p.part} ${p.dynamic_pj.toFixed(1)} pJ`).join(', ')}. ` +
     `${undriven.size ? `${undriven.size} nets the per-part stitching left undriven were tied to 0 (every result still bit-exact). ` : ''}` +

@@ -34,7 +34,7 @@ test('sensitivity: scaling a part moves the ratio as the arithmetic says, and th
 
 test('markdown and SVG', async () => {
   const recs = await study();
-  const md = energyMarkdown(recs, undefined, 'test');
+  const md = energyMarkdown(recs, [], 'test');
   expect(md).toMatch(/^# Energy of a training step/);
   expect(md).toContain('tiny-train');
   expect(md).toContain('-24.9 %');
