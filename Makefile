@@ -137,7 +137,7 @@ synth-check: setup
 # energy of a training step / inference on the array per format vs BF16 (reports/energy.*); per-op energies are
 # measured once into sim/work/energy-cache (minutes per design on a cold cache), then reused; not part of make test
 energy: setup
-	nice -n 10 $(TSX) generator/energy/validate.ts --rows 1 --cols 1 --tile 4 --dim 8
+	nice -n 10 $(TSX) generator/energy/validate.ts --rows 1 --cols 1 --tile 2 --dim 4
 	nice -n 10 $(TSX) generator/energy/validate.ts --rows 2 --cols 2 --tile 4 --dim 8 --out sim/work/energy-cache/validation-2x2.json
 	$(TSX) generator/energy/main.ts
 

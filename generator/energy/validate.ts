@@ -1,5 +1,5 @@
 // The whole-array check of the energy model: a small array (mxsf, R x C PEs, T = 4, 4-tile buffers; make energy
-// runs 1x1, whose per-part mapping works, and 2x2, where Yosys' per-part mapping asserts and the flat netlist
+// runs 1x1 T = 2, whose per-part mapping works, and 2x2 T = 4, where Yosys' per-part mapping asserts and the flat netlist
 // is used) mapped to the OSU 0.18 um library (per part: each submodule mapped once and stitched,
 // generator/phys/partition.ts), one GEMM
 // command run cycle by cycle on the mapped netlist in the project's toggle simulator (gatesim.ts), 32 lanes at
