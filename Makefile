@@ -11,6 +11,7 @@
 #                     make synth-check is the fast latch check plus the gate-level/energy CI sample (make phys-ci)
 #   make power        energy per operation from gate-level toggles (reports/power.{json,md,svg}; runs after synth)
 #   make pe-energy    the MXSF PE energy optimisation log: each reduction architecture measured (reports/pe-energy.*)
+#   make energy       accelerator energy of MLP / transformer training and inference per format vs BF16 (reports/energy.*)
 #   make sim-gl       gate-level simulation of every reference top vs the golden model; sim-gl-long: more vectors
 #   make array-long   the accelerator tests under Verilator left out of npm test (MXGEN_ARRAY_LONG=1; minutes)
 #   make bench        golden-model throughput;  make bench-sim: simulator throughput
@@ -132,7 +133,14 @@ synth-check: setup
 	$(TSX) generator/verify/synth-check.ts
 	@$(MAKE) --no-print-directory phys-ci
 
-.PHONY: power pe-energy sim-gl sim-gl-long phys-ci
+.PHONY: power pe-energy energy sim-gl sim-gl-long phys-ci
+
+# energy of a training step / inference on the array per format vs BF16 (reports/energy.*); per-op energies are
+# measured once into sim/work/energy-cache (minutes per design on a cold cache), then reused; not part of make test
+energy: setup
+	$(TSX) generator/energy/validate.ts --rows 1 --cols 1 --tile 2 --dim 4
+	$(TSX) generator/energy/validate.ts --rows 2 --cols 2 --tile 4 --dim 8 --out sim/work/energy-cache/validation-2x2.json
+	$(TSX) generator/energy/main.ts
 
 # energy per operation of every PE / quantizer / tile re-quantizer (shares the mapping cache with make synth)
 power: setup

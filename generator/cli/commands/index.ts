@@ -3,6 +3,7 @@
 import type { Command } from '../command';
 import { decodeCommand } from './decode';
 import { encodeCommand } from './encode';
+import { energyCommand } from './energy';
 import { formatsCommand } from './formats';
 import { generateCommand, generateUnitCommands } from './generate';
 import { gemmCommand } from './gemm';
@@ -29,6 +30,7 @@ export const COMMANDS: readonly Command[] = [
   trainStepCommand,
   simTrainStepCommand,
   studyCommand,
+  energyCommand,
   regressCommand,
   regressMergeCommand,
 ];
