@@ -30,6 +30,12 @@ export interface SynthOptions {
   readonly liberty?: string | null;
   /** Also map per part (each direct submodule with its hierarchy; the top's own logic; the flip-flops). */
   readonly parts?: readonly PartSpec[];
+  /**
+   * Modules given as `(* blackbox *)` stand-ins (e.g. the RAMs and the per-module synthesized blocks of an array,
+   * generator/rtl/array/synth.ts): their instances stay cells of the mapped netlist and are left out of its
+   * library figures (area, cells, flop bits).
+   */
+  readonly blackboxes?: readonly string[];
 }
 
 /**
@@ -124,7 +130,7 @@ const RECIPE = 'yosys-synth-3-lib';
 const LATCH_CELL = /^\$(_DLATCH|_SR_|_DLATCHSR|dlatch|adlatch|dlatchsr|sr$)/;
 
 /** Renames every internal net and cell to a plain identifier (n123 / g45): OpenSTA's Tcl needs no escaping. */
-const RENAME = ['opt_clean -purge', 'rename -hide w:* x:* %d', 'rename -enumerate -pattern n% w:*', 'rename -enumerate -pattern g% c:*'];
+export const RENAME = ['opt_clean -purge', 'rename -hide w:* x:* %d', 'rename -enumerate -pattern n% w:*', 'rename -enumerate -pattern g% c:*'];
 
 /** The Yosys script; for 'bounded-sat' the ABC script file `dir`/abc-bounded-sat.scr must exist (synthesize writes it). */
 export function synthScript(files: readonly string[], top: string, flow: SynthFlow = 'bounded-sat', dir = '.', liberty: string | null = null, prePartition = false): string {
@@ -263,6 +269,7 @@ export async function synthesize(fileList: readonly string[], top: string, opts:
   // a clear message (with the install command) when the library is missing
   const libText = liberty ? (readLiberty(liberty), await readFile(liberty, 'utf8')) : '';
   const parts = liberty ? (opts.parts ?? []) : [];
+  const blackboxes = new Set(opts.blackboxes ?? []);
   const hashParts = [
     RECIPE,
     // the scripts themselves, so any change of the flow recomputes
@@ -275,6 +282,8 @@ export async function synthesize(fileList: readonly string[], top: string, opts:
     liberty ? `${basename(liberty)}\n${libText}` : 'no-liberty',
     JSON.stringify(parts),
     ...files.map((f, i) => `${basename(f)}\n${texts[i]}`),
+    // only when given, so the cache keys of every other design stay as they were
+    ...(blackboxes.size ? [`blackboxes ${[...blackboxes].sort().join(' ')}`] : []),
   ];
   const build = await cachedBuild(`synth-${top}${flow === 'yosys-default' ? '' : `-${flow}`}`, hashParts, async (dir, logFile) => {
     const t0 = performance.now();
@@ -307,7 +316,7 @@ export async function synthesize(fileList: readonly string[], top: string, opts:
     if (liberty) {
       const lib = readLiberty(liberty);
       const json = JSON.parse(await readFile(join(dir, 'mapped.json'), 'utf8')) as { modules: Record<string, { cells: Record<string, { type: string }> }> };
-      const cells = Object.values(json.modules[top]?.cells ?? {});
+      const cells = Object.values(json.modules[top]?.cells ?? {}).filter((c) => !blackboxes.has(c.type));
       const libByType: Record<string, number> = {};
       for (const c of cells) libByType[c.type] = (libByType[c.type] ?? 0) + 1;
       const unknown = Object.keys(libByType).filter((t) => !lib.cells.has(t));
