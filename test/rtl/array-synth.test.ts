@@ -3,7 +3,7 @@
 // flip-flop), no latch, the logic mapped to the OSU 0.18 um library (um2 > 0) and timed by OpenSTA, and the
 // hierarchical sum checked against two flat netlists:
 //  - exactly: the glue's and the blocks' mapped netlists stitched and flattened by Yosys have the library area of
-//    the sum (to the 0.01 um2 of `stat -liberty`'s print per summed part), and the same flip-flops; timed flat, the
+//    the sum (to the 0.01 um2 of `stat -liberty`'s print per summed part); timed flat, the
 //    stitched netlist's critical path is the hierarchical one (the slowest piece), to 1 ps;
 //  - within a stated rule: a flat synthesis of the whole logic (`synth -flatten`, RAMs black boxes), which may
 //    optimise across block boundaries, has between 85 % and 102 % of the hierarchical area (measured: see below).
@@ -32,7 +32,7 @@ beforeAll(async () => {
   // the flat reference: every non-RAM file, the RAMs as the same black boxes
   const ramFiles = new Set(a.rams.map((r) => `${r.module}.v`));
   const files = readdirSync(dir).filter((f) => f.endsWith('.v') && !ramFiles.has(f) && f !== 'boundaries.v' && f !== 'ram_boundaries.v').map((f) => path.join(dir, f));
-  flat = await synthesize([...files, path.join(dir, 'rams_blackbox.vh')], a.top, { liberty: OSU018_LIBERTY, blackboxes: a.rams.map((r) => r.module) });
+  flat = await synthesize([...files, path.join(dir, 'rams_blackbox.vh')], a.top, { liberty: OSU018_LIBERTY, blackboxes: a.rams.map((r) => r.module), bufferInputs: true });
 });
 
 describe('array synthesis (1x1, T = 2)', () => {
@@ -67,7 +67,7 @@ describe('array synthesis (1x1, T = 2)', () => {
     expect(Object.keys(a.glue.mapped!.cellsByType).some((t) => t.startsWith('ram_w') || t.includes('pecell'))).toBe(false);
   });
 
-  test('the stitched flat netlist has exactly the hierarchical area and flops, and the same critical path', () => {
+  test('the stitched flat netlist has exactly the hierarchical area and the same critical path', () => {
     expect(Math.abs(st.areaUm2 - a.totals.areaUm2)).toBeLessThanOrEqual(0.01 * (1 + a.blocks.length));
     expect(st.timing).toBeDefined();
     expect(Math.abs(st.timing!.criticalPathNs - a.totals.criticalPathNs)).toBeLessThan(0.001);

@@ -164,7 +164,7 @@ function chipArea(file: string): number {
  * renames to plain identifiers (boundary cells keep their names), writes `<name>.v`/`.json` and the library
  * statistic `<name>.stat.txt` in `dir`.
  */
-async function stitch(dir: string, name: string, top: string, files: readonly string[], liberty: string): Promise<{ verilog: string; json: string; areaUm2: number }> {
+async function stitch(dir: string, name: string, top: string, files: readonly string[], liberty: string, write = true): Promise<{ verilog: string; json: string; areaUm2: number }> {
   await mkdir(dir, { recursive: true });
   await yosys(
     [
@@ -173,12 +173,9 @@ async function stitch(dir: string, name: string, top: string, files: readonly st
       `hierarchy -check -top ${top}`,
       'flatten',
       `tee -q -o ${name}.stat.txt stat -liberty "${liberty}"`,
+      ...(write ? [] : ['design -reset']),
       // RENAME of generator/sim/synth.ts; cell names of the flattened blocks are public (u_pe_r0c0.g12): hidden too
-      ...RENAME.slice(0, 2),
-      'rename -hide c:* a:mxboundary %d',
-      ...RENAME.slice(2),
-      `write_verilog -noattr ${name}.v`,
-      `write_json ${name}.json`,
+      ...(write ? [...RENAME.slice(0, 2), 'rename -hide c:* a:mxboundary %d', ...RENAME.slice(2), `write_verilog -noattr ${name}.v`, `write_json ${name}.json`] : []),
     ],
     dir,
     `stitching of ${name}`,
@@ -228,7 +225,7 @@ export async function arrayArea(c: ArrayConfig, workDir: string, o: ArrayAreaOpt
   const blockMods = [...uses].filter(([m]) => !isRam(m) && hasPort(m, CLOCK));
   const blocks: BlockUse[] = [];
   for (const [m, n] of blockMods) {
-    const r = await synthesize(allModules(m).map(fileOf), m.name, { flow, liberty });
+    const r = await synthesize(allModules(m).map(fileOf), m.name, { flow, liberty, bufferInputs: true });
     const t = await timeNetlist(r.mapped!.verilog, r.mapped!.json, m.name, lib, path.join(dir, 'sta', m.name), true);
     blocks.push({ module: m.name, instances: n, synth: r, timing: t });
   }
@@ -241,7 +238,7 @@ export async function arrayArea(c: ArrayConfig, workDir: string, o: ArrayAreaOpt
   const glueMods = new Map<string, Module>([[top.name, top]]);
   for (const m of uses.keys()) if (!boxNames.has(m.name)) for (const s of allModules(m)) glueMods.set(s.name, s);
   const glueFiles = [...glueMods.values()].map(fileOf);
-  const glue = await synthesize([...glueFiles, stub], top.name, { flow, liberty, blackboxes: [...boxNames] });
+  const glue = await synthesize([...glueFiles, stub], top.name, { flow, liberty, blackboxes: [...boxNames], bufferInputs: true });
   const bnd = path.join(dir, 'boundaries.v');
   writeFileSync(bnd, boxes.map(boundary).join('\n'));
   const glueSta = await stitch(path.join(dir, 'glue-sta'), 'glue', top.name, [glue.mapped!.verilog, bnd], liberty);
@@ -281,6 +278,7 @@ export async function arrayArea(c: ArrayConfig, workDir: string, o: ArrayAreaOpt
 export interface StitchedArray {
   /** `stat -liberty` of the flattened netlist, um^2 */
   readonly areaUm2: number;
+  /** the flat netlist (written with `flatTiming` only) */
   readonly verilog: string;
   readonly json: string;
   /** OpenSTA on the whole flat netlist, the RAMs as DFF boundaries (when asked) */
@@ -300,7 +298,8 @@ export async function checkStitched(a: ArrayArea, workDir: string, o: { flatTimi
   const area = path.join(dir, 'rams_blackbox.vh');
   writeFileSync(area, ramMods.map(blackbox).join('\n'));
   const netlists = [a.glue.mapped!.verilog, ...a.blocks.map((b) => b.synth.mapped!.verilog)];
-  const flat = await stitch(path.join(dir, 'stitched'), 'stitched', top.name, [...netlists, area], liberty);
+  // the netlist itself is written only to be timed (a flat 8x8 bf16 array is ~1 M cells)
+  const flat = await stitch(path.join(dir, 'stitched'), 'stitched', top.name, [...netlists, area], liberty, o.flatTiming === true);
   if (!o.flatTiming) return flat;
   const bnd = path.join(dir, 'ram_boundaries.v');
   writeFileSync(bnd, ramMods.map(boundary).join('\n'));
