@@ -3,12 +3,11 @@
 // shape; and, from the array records of reports/synth.json (`make synth`), the area with memory bits apart from the logic.
 // Usage: tsx generator/rtl/array/report.ts [--out reports/array.md]
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../../sim/paths';
-import { arraySynthArrayConfigs } from './configs';
-import { type ArrayConfig, arrayName } from './config';
+import type { ArrayConfig } from './config';
 import { commandCycles } from './cycles';
 
 interface Gemm {
