@@ -5,8 +5,8 @@
 //              generator/drivers/verilator-cpp.ts) and the Verilog stream testbench ($fscanf) for comparison;
 //   array:     an 8x8 mxsf array with T = 8 running GEMMs (64 x 2048 x 64, 8 commands accumulating onto C) under
 //              the Verilator C++ driver: simulated MACs/s over the whole run and over the command cycles.
-//              Not in the default set: its Verilator build took over 15 min on the 2-core CI-class machine
-//              (csa cells); run it with --only array.
+//              Not in the default set; run it with --only array. Built with ARRAY_VFLAGS (below): ~4 min instead of
+//              over 15 min with the default full inlining.
 // Usage: tsx generator/verify/bench-sim.ts [--only quantizer,pe[,array]] [--sim icarus|verilator|all] [--blocks N] [--chunks N] [--reps N]
 //        [--vflags 'VERILATOR OPTIONS'] [--reduction csa|adders]   (array only)
 
@@ -93,8 +93,12 @@ async function peBench(chunks: number): Promise<number> {
   return failed;
 }
 
-/** Verilator options of the array bench's build (measured: see the README / report). */
-const ARRAY_VFLAGS = '';
+/**
+ * Verilator options of the array bench's build: PE cells not inlined, split C++, -O1. Measured (2 cores shared with
+ * two other jobs): build 233 s (the default -O3 full inlining did not finish in 15 min), 2 GEMMs bit-exact,
+ * 5.2 M MACs/s over the run, 10.5 M over the command cycles.
+ */
+const ARRAY_VFLAGS = '--inline-mult 1 --output-split 20000 -CFLAGS -O1';
 
 async function arrayBench(reps: number, flags: readonly string[], reduction: 'csa' | 'adders'): Promise<number> {
   const cfg = { format: 'mxsf' as const, rows: 8, cols: 8, tile: 8, scaleMode: 'floor' as const, depth: 1, bufferTiles: 4096, ...(reduction === 'adders' ? { reduction } : {}) };
