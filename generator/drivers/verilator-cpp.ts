@@ -54,15 +54,19 @@ export interface CppBuild {
 }
 
 /** Builds (cached) a Verilator model of `top` from `rtlFiles` driven by `mainCpp`. */
-export async function verilatorBuild(top: string, rtlFiles: readonly string[], mainCpp: string, tag: string): Promise<CppBuild> {
+/**
+ * `flags`: further Verilator options after the recipe's (a later -O/-CFLAGS wins; e.g. `--output-split N`,
+ * `--inline-mult N` for large models whose build takes too long); part of the cache key.
+ */
+export async function verilatorBuild(top: string, rtlFiles: readonly string[], mainCpp: string, tag: string, flags: readonly string[] = []): Promise<CppBuild> {
   const rtl = rtlFiles.map((f) => `${basename(f)}\n${readFileSync(f, 'utf8')}`);
-  const b = await cachedBuild(`verilator-cpp-${tag}-${top}`, [FAST_RECIPE, mainCpp, ...rtl], async (dir, logFile) => {
+  const b = await cachedBuild(`verilator-cpp-${tag}-${top}`, [FAST_RECIPE, ...(flags.length ? [`flags ${flags.join(' ')}`] : []), mainCpp, ...rtl], async (dir, logFile) => {
     const bin = requireTool('verilator');
     const main = join(dir, 'main.cpp');
     await writeFile(main, mainCpp);
     const args = [
       '--cc', '--exe', '--build', '-O3', '--x-assign', 'fast', '--x-initial', 'fast', '--noassert', '-Wno-fatal',
-      '--top-module', top, '-Mdir', join(dir, 'obj'), '-o', 'model', '-j', '2', '-CFLAGS', '-O2',
+      '--top-module', top, '-Mdir', join(dir, 'obj'), '-o', 'model', '-j', '2', '-CFLAGS', '-O2', ...flags,
       ...[...new Set(rtlFiles.map((f) => dirname(resolve(f))))].map((d) => `-I${d}`),
       main, ...rtlFiles.map((f) => resolve(f)),
     ];

@@ -5,9 +5,10 @@
 //              generator/drivers/verilator-cpp.ts) and the Verilog stream testbench ($fscanf) for comparison;
 //   array:     an 8x8 mxsf array with T = 8 running GEMMs (64 x 2048 x 64, 8 commands accumulating onto C) under
 //              the Verilator C++ driver: simulated MACs/s over the whole run and over the command cycles.
-//              Not in the default set: its Verilator build took over 15 min on the 2-core CI-class machine
-//              (csa cells); run it with --only array.
+//              Not in the default set; run it with --only array. Built with ARRAY_VFLAGS (below): ~4 min instead of
+//              over 15 min with the default full inlining.
 // Usage: tsx generator/verify/bench-sim.ts [--only quantizer,pe[,array]] [--sim icarus|verilator|all] [--blocks N] [--chunks N] [--reps N]
+//        [--vflags 'VERILATOR OPTIONS'] [--reduction csa|adders]   (array only)
 
 import { parseArgs } from 'node:util';
 import { runStreamFast } from '../drivers/verilator-cpp';
@@ -92,8 +93,15 @@ async function peBench(chunks: number): Promise<number> {
   return failed;
 }
 
-async function arrayBench(reps: number): Promise<number> {
-  const cfg = { format: 'mxsf' as const, rows: 8, cols: 8, tile: 8, scaleMode: 'floor' as const, depth: 1, bufferTiles: 4096 };
+/**
+ * Verilator options of the array bench's build: PE cells not inlined, split C++, -O1. Measured (2 cores shared with
+ * two other jobs): build 233 s (the default -O3 full inlining did not finish in 15 min), 2 GEMMs bit-exact,
+ * 5.2 M MACs/s over the run, 10.5 M over the command cycles.
+ */
+const ARRAY_VFLAGS = '--inline-mult 1 --output-split 20000 -CFLAGS -O1';
+
+async function arrayBench(reps: number, flags: readonly string[], reduction: 'csa' | 'adders'): Promise<number> {
+  const cfg = { format: 'mxsf' as const, rows: 8, cols: 8, tile: 8, scaleMode: 'floor' as const, depth: 1, bufferTiles: 4096, ...(reduction === 'adders' ? { reduction } : {}) };
   const [m, k, n] = [64, 2048, 64];
   const rng = new Prng(1);
   const t = { rows: 8, cols: 8 };
@@ -107,7 +115,7 @@ async function arrayBench(reps: number): Promise<number> {
   const res = s.readFp32(out);
   const sim = new ArraySimulator(cfg);
   try {
-    const r = await s.run(sim, { sim: 'verilator', seed: 1 });
+    const r = await s.run(sim, { sim: 'verilator', seed: 1, verilatorFlags: flags });
     let golden: Matrix | undefined;
     for (let i = 0; i < reps; i++) golden = gemmQuantized(qa, qb, golden);
     const bad = golden!.bits.reduce((x, v, i) => x + (v === res.value!.bits[i] ? 0 : 1), 0);
@@ -115,7 +123,8 @@ async function arrayBench(reps: number): Promise<number> {
     const cmd = r.commandCycles.reduce((x, y) => x + y, 0);
     console.log(
       `array ${sim.top.name} verilator C++ driver: ${reps} GEMMs ${m}x${k}x${n} = ${fmt(macs)} MACs, ${fmt(r.cycles)} cycles (${fmt(cmd)} in commands, the rest loads and reads) in ${r.seconds.toFixed(2)} s = ` +
-        `${fmt(r.cycles / r.seconds)} cycles/s, ${(macs / r.seconds / 1e6).toFixed(1)} M MACs/s (build ${r.buildSeconds.toFixed(1)} s)${bad ? `  ${bad} MISMATCHES` : ''}`,
+        `${fmt(r.cycles / r.seconds)} cycles/s, ${(macs / r.seconds / 1e6).toFixed(1)} M MACs/s, ${(macs / (r.seconds * cmd / r.cycles) / 1e6).toFixed(1)} M MACs/s over the command cycles ` +
+        `(build ${r.buildSeconds.toFixed(1)} s${flags.length ? `, flags ${flags.join(' ')}` : ''})${bad ? `  ${bad} MISMATCHES` : ''}`,
     );
     return bad ? 1 : 0;
   } finally {
@@ -131,6 +140,9 @@ async function main(): Promise<number> {
       blocks: { type: 'string', default: '200000' },
       chunks: { type: 'string', default: '1000000' },
       reps: { type: 'string', default: '8' },
+      // array: further Verilator options (e.g. '--inline-mult 1 --output-split 20000 -CFLAGS -O1') and the PE cells' reduction
+      vflags: { type: 'string', default: ARRAY_VFLAGS },
+      reduction: { type: 'string', default: 'csa' },
     },
   });
   const sims: SimulatorName[] = values.sim === 'all' ? ['verilator', 'icarus'] : [values.sim as SimulatorName];
@@ -145,7 +157,8 @@ async function main(): Promise<number> {
   let failed = 0;
   if (only.has('quantizer')) failed += await quantizerBench(sims, num(values.blocks, 'blocks', 25));
   if (only.has('pe') && sims.includes('verilator')) failed += await peBench(num(values.chunks, 'chunks', 1000));
-  if (only.has('array') && sims.includes('verilator')) failed += await arrayBench(num(values.reps, 'reps', 1));
+  if (values.reduction !== 'csa' && values.reduction !== 'adders') throw new Error(`--reduction must be csa or adders, not '${values.reduction}'`);
+  if (only.has('array') && sims.includes('verilator')) failed += await arrayBench(num(values.reps, 'reps', 1), values.vflags.split(/\s+/).filter((x) => x), values.reduction);
   return failed ? 1 : 0;
 }
 

@@ -12,8 +12,12 @@
 // critical_path_ns / fmax_mhz = OpenSTA on that netlist (generator/phys/sta.ts, environment stated in the report).
 // "What dominates": the flat netlist's coarse cells are tagged with the direct submodule they came from and
 // each part is then mapped on its own (generator/phys/partition.ts), so every share is measured, none negative.
+// Arrays (generator/rtl/array/configs.ts): synthesized hierarchically with the RAMs as black boxes and their memory
+// bits apart (generator/rtl/array/synth.ts), after the units, one at a time; records with unit 'array'.
+// SYNTH_ONLY=array runs just the arrays and merges their records and section into the existing reports/synth.{json,md}
+// (every unit record kept); any other SYNTH_ONLY writes a partial report under sim/work/synth-partial.
 
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { synthesize, SYNTH_FLOWS, type PartResult, type SynthFlow, type SynthResult } from '../sim/synth';
 import { synthConfigs } from '../rtl/configs';
@@ -26,6 +30,9 @@ import { OSU018_LIBERTY, readLiberty } from '../phys/liberty';
 import { readNetlistJson } from '../phys/netlist';
 import { timing, type TimingResult } from '../phys/sta';
 import { DEFAULT_ENVIRONMENT, describeEnvironment } from '../phys/environment';
+import { arraySynthArrayConfigs } from '../rtl/array/configs';
+import { arrayName } from '../rtl/array/config';
+import { arrayArea, checkStitched } from '../rtl/array/synth';
 
 const REPORT_DIR = path.resolve('reports');
 
@@ -60,7 +67,8 @@ async function main(): Promise<number> {
   const dir = path.resolve('sim/work/synth');
   const lib = readLiberty(OSU018_LIBERTY);
   const tops = emitConfigs(configs, dir).filter((t) => !only || only.test(t.top));
-  if (tops.length === 0) throw new Error(`SYNTH_ONLY=${process.env.SYNTH_ONLY} matches no synthesis top`);
+  const arrays = arraySynthArrayConfigs().filter((c) => !only || only.test(arrayName(c)));
+  if (tops.length === 0 && arrays.length === 0) throw new Error(`SYNTH_ONLY=${process.env.SYNTH_ONLY} matches no synthesis top`);
   const built = new Map(tops.map((t) => [t.top, t.config.build()]));
   const jobsN = Math.max(1, Number(process.env.SYNTH_JOBS ?? 2));
   const flow = (process.env.SYNTH_FLOW ?? 'bounded-sat') as SynthFlow;
@@ -137,12 +145,52 @@ async function main(): Promise<number> {
     breakdowns.set(t.top, r.partition ? [...r.partition.parts] : []);
   });
 
+  // the arrays, one at a time (each block is one Yosys run; the glue and the stitched check one more each)
+  const arrayRecords: SynthRecord[] = [];
+  for (const c of arrays) {
+    const name = arrayName(c);
+    try {
+      const t1 = performance.now();
+      const work = path.resolve('sim/work/array-synth', name);
+      const a = await arrayArea(c, work, { flow, liberty: OSU018_LIBERTY });
+      const st = await checkStitched(a, work);
+      const rec = arrayRecord(a, st.areaUm2, flow);
+      if (!a.latchFree) throw new Error('the design (RAMs included) has a latch or fails `check -assert`');
+      for (const r of a.rams) {
+        if (r.yosysBits !== r.width * r.depth || r.yosysFlops !== 0) throw new Error(`${r.module}: Yosys counts ${r.yosysBits} memory bits and ${r.yosysFlops} flip-flops, expected ${r.width * r.depth} and 0`);
+      }
+      // the hierarchical sum must be the area of the stitched flat netlist (stat -liberty prints 0.01 um2 steps)
+      if (Math.abs(st.areaUm2 - a.totals.areaUm2) > 0.01 * (1 + a.blocks.reduce((s2, b) => s2 + b.instances, 0)))
+        throw new Error(`hierarchical area ${a.totals.areaUm2} um2 differs from the stitched flat netlist's ${st.areaUm2} um2`);
+      arrayRecords.push(rec);
+      console.log(
+        `synth ${name.padEnd(44)} ${String(a.totals.cells).padStart(7)} cells ${String(a.totals.transistors).padStart(8)} T ${String(Math.round(a.totals.areaUm2)).padStart(9)} um2 ` +
+          `${a.totals.criticalPathNs.toFixed(2).padStart(7)} ns  ${a.memoryBits} memory bits  ${((performance.now() - t1) / 1000).toFixed(0)} s`,
+      );
+    } catch (e) {
+      failures.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+      console.log(`synth ${name.padEnd(44)} FAILED: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
   mkdirSync(REPORT_DIR, { recursive: true });
+  const environment = describeEnvironment(lib, DEFAULT_ENVIRONMENT);
+  if (only !== undefined && tops.length === 0) {
+    // arrays only: merged into the reports of the last full run
+    const where = mergeArrays(arrayRecords, failures, environment);
+    console.log(`\n${arrayRecords.length} arrays (${((performance.now() - t0) / 1000).toFixed(0)} s): ${where}`);
+    if (failures.length) {
+      console.log(`\n${failures.length} synthesis run(s) FAILED:\n${failures.join('\n')}`);
+      return 1;
+    }
+    return 0;
+  }
+  records.push(...arrayRecords);
   const partial = only !== undefined;
   const base = partial ? path.resolve('sim/work/synth-partial') : REPORT_DIR;
   mkdirSync(base, { recursive: true });
   writeFileSync(path.join(base, 'synth.json'), `[\n${records.map((r) => `  ${JSON.stringify(r)}`).join(',\n')}\n]\n`);
-  writeFileSync(path.join(base, 'synth.md'), renderSynthReport(records, breakdowns, failures, flow, describeEnvironment(lib, DEFAULT_ENVIRONMENT)));
+  writeFileSync(path.join(base, 'synth.md'), renderSynthReport(records, breakdowns, failures, flow, environment));
   const where = partial ? `${path.relative('.', base)}/synth.{json,md} (SYNTH_ONLY: reports/ left as they are)` : 'reports/synth.json, reports/synth.md';
   console.log(`\n${records.length} designs (${order.length} synthesis runs, ${((performance.now() - t0) / 1000).toFixed(0)} s): ${where}`);
   if (failures.length) {
@@ -187,12 +235,13 @@ function noteParts(parts: readonly PartResult[]): NotePart[] {
 }
 
 function renderSynthReport(
-  records: readonly SynthRecord[],
+  allRecords: readonly SynthRecord[],
   breakdowns: ReadonlyMap<string, readonly PartResult[]>,
   failures: readonly string[],
   flow: SynthFlow,
   environment: string,
 ): string {
+  const records = allRecords.filter((r) => r.unit !== 'array');
   const L: string[] = [];
   L.push('# Synthesis figures', '');
   if (failures.length) L.push('**Synthesis FAILED for:**', '', ...failures.map((f) => `- ${f}`), '');
@@ -260,6 +309,7 @@ function renderSynthReport(
     const note = UNIT_NOTES[unit!];
     if (note) L.push(note(rs.map((r) => ({ ...r, parts: noteParts(breakdowns.get(String(r.top)) ?? []) }))), '');
   }
+  L.push(...renderArraySection(allRecords.filter((r) => r.unit === 'array')));
   L.push('## Critical paths', '');
   L.push('| top | critical path ns | startpoint | endpoint | cells on the path | ABC delay estimate ns |');
   L.push('|---|---:|---|---|---:|---:|');
@@ -290,6 +340,146 @@ function renderSynthReport(
   // issue 5: the 8x8 tile re-quantizer against the 1-D unit that yields both orientations
   L.push('', tileSavingSection(records));
   return L.join('\n') + '\n';
+}
+
+// ---- arrays
+
+type ArrayAreaResult = Awaited<ReturnType<typeof arrayArea>>;
+
+function arrayRecord(a: ArrayAreaResult, stitchedUm2: number, flow: SynthFlow): SynthRecord {
+  const c = a.config;
+  const t = a.totals;
+  const piece = (r: SynthResult, tm: TimingResult) => ({
+    area_um2: r.mapped!.areaUm2,
+    lib_cells: r.mapped!.cells,
+    flop_bits: r.mapped!.flopBits,
+    cells: r.cells,
+    transistors: r.transistors,
+    depth: r.depth,
+    critical_path_ns: round(tm.criticalPathNs, 4),
+    critical_path: { startpoint: tm.startpoint, endpoint: tm.endpoint, cells: tm.pathCells },
+  });
+  const boxes = new Set([...a.rams.map((r) => r.module), ...a.blocks.map((b) => b.module)]);
+  return {
+    unit: 'array',
+    format: c.format,
+    k: c.tile,
+    cells: t.cells,
+    transistors: t.transistors,
+    depth: t.depth,
+    area_um2: round(t.areaUm2, 2),
+    fmax_mhz: round(t.fmaxMhz, 3),
+    critical_path_ns: round(t.criticalPathNs, 4),
+    lib_cells: t.libCells,
+    flop_bits: t.flopBits,
+    memory_bits: a.memoryBits,
+    top: a.top,
+    params: { rows: c.rows, cols: c.cols, tile: c.tile, scaleMode: c.scaleMode, depth: c.depth, bufferTiles: c.bufferTiles, reduction: c.reduction ?? 'csa' },
+    flow,
+    library: path.basename(OSU018_LIBERTY),
+    synthesis: 'hierarchical: each block once, glue with blocks and RAMs as black boxes; RAMs excluded from every logic figure',
+    rams: a.rams.map((r) => ({ module: r.module, instances: r.instances, width: r.width, depth: r.depth, memory_bits: r.instances * r.width * r.depth })),
+    latch_free: a.latchFree,
+    stitched_area_um2: stitchedUm2,
+    glue: { ...piece(a.glue, a.glueTiming), cells: a.glue.cells - Object.entries(a.glue.cellsByType).filter(([k]) => boxes.has(k)).reduce((s, [, n]) => s + n, 0) },
+    blocks: a.blocks.map((b) => ({ module: b.module, instances: b.instances, ...piece(b.synth, b.timing) })),
+    critical_path: { piece: t.critical.piece, startpoint: t.critical.startpoint, endpoint: t.critical.endpoint, cells: t.critical.pathCells },
+  };
+}
+
+interface ArrayPiece {
+  area_um2: number;
+  lib_cells: number;
+  flop_bits: number;
+  critical_path_ns: number;
+}
+
+function renderArraySection(records: readonly SynthRecord[], failures: readonly string[] = []): string[] {
+  if (records.length === 0 && failures.length === 0) return [];
+  const L: string[] = ['## Arrays (issue 13): logic apart from memory', ''];
+  if (failures.length) L.push('**Array synthesis FAILED for:**', '', ...failures.map((f) => `- ${f}`), '');
+  const p0 = (records[0]?.params ?? {}) as Record<string, unknown>;
+  L.push(
+    `The accelerator (generator/rtl/array) with the defaults of \`mxgen generate array\`: T = ${String(p0['tile'] ?? 8)} (8 x 8 tiles, T-lane PE cells), PE-cell depth ${String(p0['depth'] ?? 1)},`,
+    `${String(p0['bufferTiles'] ?? 256)} tiles per operand buffer (and as many FP32 tiles), scale mode ${String(p0['scaleMode'] ?? 'floor')}, ${String(p0['reduction'] ?? 'csa')} reduction.`,
+    'Synthesized **hierarchically** (generator/rtl/array/synth.ts), same flow and library as above:',
+    '',
+    '- **memories** (every buffer is a RAM module, `ram_w<W>_d<D>`) are checked to be inferred by Yosys as memory (after `proc; opt`',
+    '  `stat` counts W x D memory bits; after `memory -nomap` one `$mem_v2` and no flip-flop) and stay **black boxes**, where SRAM',
+    '  macros would go: **memory bits** are W x D x instances, and **no um2, cell, flop or transistor figure includes them**;',
+    '- **blocks** (each clocked direct submodule: the PE cell, the tile re-quantizer) are synthesized and mapped once each, flat inside;',
+    '  the **glue** (the top\'s own logic: command registers, sequencer, operand registers and line select, init registers, drain chain,',
+    '  tile assembly control; the combinational bf16 rounders flattened into it) is synthesized with blocks and RAMs as black boxes.',
+    '  Every figure = glue + sum of instances x block; nothing is optimised across a block boundary. **Check**: the mapped netlists',
+    '  stitched and flattened by Yosys give the same `stat -liberty` area (column "stitched");',
+    '- **timing**: OpenSTA on each block alone (inputs driven by a DFFPOSX1, outputs into one, as for the units above: the PE cell\'s',
+    '  operands come from the array\'s operand registers, its outputs are registers) and on the glue with every black box replaced by',
+    '  DFFPOSX1 boundaries (each input pin into a D, each output pin from a Q: a RAM read is registered, so its Q is the launch; an',
+    '  ideal SRAM macro with a flip-flop\'s CLK -> Q and setup). **Critical path = the slowest piece**, named in the table; a path through',
+    '  glue gates into a block (e.g. `cmd_acc_q` gating `init_i`) is timed as its two pieces, so the figure can be optimistic by the',
+    '  glue part of such a path (see "glue path" in the breakdown);',
+    '- transistors = the CMOS estimate of the logic (flip-flops included, RAMs not); cells = Yosys generic cells; depth = the deepest piece.',
+    '',
+    '| format | array | top | logic um2 | um2 x e4m3 | um2 x bf16 | lib cells | flop bits | memory bits | transistors | cells | critical path ns | Fmax MHz | slowest piece |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+  );
+  const shape = (r: SynthRecord): string => {
+    const p = r.params as Record<string, number>;
+    return `${p['rows']}x${p['cols']}`;
+  };
+  const sorted = [...records].sort((a, b) => shape(a).localeCompare(shape(b), 'en', { numeric: true }) || num(a, 'area_um2') - num(b, 'area_um2'));
+  for (const r of sorted) {
+    const same = records.filter((x) => shape(x) === shape(r));
+    const e4 = same.find((x) => x.format === 'mxfp8-e4m3');
+    const bf = same.find((x) => x.format === 'bf16');
+    const cp = r.critical_path as { piece: string };
+    L.push(
+      `| ${r.format} | ${shape(r)} | \`${String(r.top)}\` | ${fmt(num(r, 'area_um2'))} | ${ratio(num(r, 'area_um2'), e4 ? num(e4, 'area_um2') : undefined)} | ${ratio(num(r, 'area_um2'), bf ? num(bf, 'area_um2') : undefined)} | ` +
+        `${fmt(num(r, 'lib_cells'))} | ${fmt(num(r, 'flop_bits'))} | ${fmt(num(r, 'memory_bits'))} | ${fmt(r.transistors)} | ${fmt(r.cells)} | ${num(r, 'critical_path_ns').toFixed(2)} | ${num(r, 'fmax_mhz').toFixed(1)} | ${cp.piece === 'glue' ? 'glue' : `\`${cp.piece}\``} |`,
+    );
+  }
+  L.push('', 'Breakdown (um2 / library flip-flops / critical path of each piece; the RAMs as instances x words x bits):', '');
+  L.push('| top | glue um2 | glue flops | glue path ns | blocks: instances x (um2, flops, path ns) | stitched um2 | RAMs | latch-free |');
+  L.push('|---|---:|---:|---:|---|---:|---|---|');
+  for (const r of sorted) {
+    const g = r.glue as ArrayPiece;
+    const blocks = (r.blocks as (ArrayPiece & { module: string; instances: number })[]).map((b) => `${b.instances} x \`${b.module}\` (${fmt(b.area_um2)}, ${fmt(b.flop_bits)}, ${b.critical_path_ns.toFixed(2)})`).join('; ');
+    const rams = (r.rams as { instances: number; width: number; depth: number }[]).map((x) => `${x.instances}x${x.depth}x${x.width}`).join(', ');
+    L.push(`| \`${String(r.top)}\` | ${fmt(g.area_um2)} | ${fmt(g.flop_bits)} | ${g.critical_path_ns.toFixed(2)} | ${blocks} | ${fmt(num(r, 'stitched_area_um2'))} | ${rams} | ${r.latch_free ? 'yes' : 'NO'} |`);
+  }
+  L.push('', 'Critical path of each array (its slowest piece; flip-flop names are the renamed mapped netlist\'s):', '');
+  L.push('| top | piece | startpoint | endpoint | cells on the path |');
+  L.push('|---|---|---|---|---:|');
+  for (const r of sorted) {
+    const cp = r.critical_path as { piece: string; startpoint: string; endpoint: string; cells: number };
+    L.push(`| \`${String(r.top)}\` | ${cp.piece} | ${cp.startpoint} | ${cp.endpoint} | ${cp.cells} |`);
+  }
+  L.push('', 'Only the arrays: `SYNTH_ONLY=array make synth` (merges this section and the array records into the reports).', '');
+  return L;
+}
+
+/** Arrays only: their records and section replace those of reports/synth.{json,md}; every other record stays. */
+function mergeArrays(arrayRecords: readonly SynthRecord[], failures: readonly string[], environment: string): string {
+  const jsonFile = path.join(REPORT_DIR, 'synth.json');
+  const mdFile = path.join(REPORT_DIR, 'synth.md');
+  const old: SynthRecord[] = existsSync(jsonFile) ? (JSON.parse(readFileSync(jsonFile, 'utf8')) as SynthRecord[]) : [];
+  const fresh = new Set(arrayRecords.map((r) => r.top));
+  const kept = old.filter((r) => !fresh.has(r.top));
+  // array records first-seen order: configs order
+  const all = [...kept.filter((r) => r.unit !== 'array'), ...kept.filter((r) => r.unit === 'array'), ...arrayRecords];
+  const arraysAll = [...kept.filter((r) => r.unit === 'array'), ...arrayRecords];
+  writeFileSync(jsonFile, `[\n${all.map((r) => `  ${JSON.stringify(r)}`).join(',\n')}\n]\n`);
+  const section = renderArraySection(arraysAll, failures).join('\n');
+  let md = existsSync(mdFile) ? readFileSync(mdFile, 'utf8') : `# Synthesis figures\n\nGenerated by \`make synth\` (generator/verify/synth-all.ts); do not edit. Environment: ${environment}.\n\n`;
+  const start = md.indexOf('\n## Arrays');
+  if (start >= 0) {
+    const next = md.indexOf('\n## ', start + 1);
+    md = md.slice(0, start + 1) + (next >= 0 ? md.slice(next + 1) : '');
+  }
+  const at = md.indexOf('\n## Critical paths');
+  md = at >= 0 ? `${md.slice(0, at + 1)}${section}${md.slice(at + 1)}` : `${md.replace(/\n*$/, '\n\n')}${section}`;
+  writeFileSync(mdFile, md);
+  return 'reports/synth.json, reports/synth.md (array records and section merged; the unit records kept)';
 }
 
 main().then(

@@ -1,15 +1,13 @@
 // reports/array.md: utilisation of the accelerator from the cycle model (cycles.ts, equal to simulation) for the
 // study's MLP (784-256-128-10, batch 64: forward, dX and dW of each layer) and transformer-like GEMMs, per array
-// shape; and, when reports/array-synth.json exists (written by `tsx generator/rtl/array/report.ts --synth`), the
-// area with memory bits apart from the logic.
-// Usage: tsx generator/rtl/array/report.ts [--synth [CONFIG,...]] [--out reports/array.md]
+// shape; and, from the array records of reports/synth.json (`make synth`), the area with memory bits apart from the logic.
+// Usage: tsx generator/rtl/array/report.ts [--out reports/array.md]
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../../sim/paths';
-import { arraySynthArrayConfigs } from './configs';
-import { type ArrayConfig, arrayName } from './config';
+import type { ArrayConfig } from './config';
 import { commandCycles } from './cycles';
 
 interface Gemm {
@@ -67,24 +65,22 @@ function table(gemms: readonly Gemm[], outMx: boolean): string[] {
   return [head, sep, ...rows, `| **total** | | ${gemms.reduce((s, g) => s + g.m * g.k * g.n, 0).toLocaleString('en-US')} | ${tot.join(' | ')} |`];
 }
 
+/** An array record of reports/synth.json (generator/verify/synth-all.ts). */
 interface SynthEntry {
+  readonly unit: string;
   readonly top: string;
   readonly format: string;
-  readonly rows: number;
-  readonly cols: number;
-  readonly tile: number;
-  readonly memoryBits: number;
-  readonly rams: readonly { module: string; instances: number; width: number; depth: number; yosysBits: number; yosysFlops: number }[];
-  readonly cells: number;
-  readonly flops: number;
+  readonly memory_bits: number;
+  readonly rams: readonly { instances: number; width: number; depth: number }[];
+  readonly area_um2: number;
+  readonly lib_cells: number;
+  readonly flop_bits: number;
   readonly transistors: number;
-  readonly transistorsExact: boolean;
-  readonly depth: number;
-  readonly latchFree: boolean;
-  readonly seconds: number;
+  readonly fmax_mhz: number;
+  readonly latch_free: boolean;
 }
 
-const SYNTH_JSON = path.join(REPO_ROOT, 'reports', 'array-synth.json');
+const SYNTH_JSON = path.join(REPO_ROOT, 'reports', 'synth.json');
 
 export function arrayReport(synth?: readonly SynthEntry[]): string {
   const lines = [
@@ -111,17 +107,14 @@ export function arrayReport(synth?: readonly SynthEntry[]): string {
     lines.push(
       '## Area: memory bits apart from logic',
       '',
-      'Command: `npx tsx generator/rtl/array/report.ts --synth`. Each buffer is a RAM module (ram_w<W>_d<D>); Yosys 0.23 infers',
-      'every one as a memory (after `proc; opt`, `stat` counts depth x width memory bits; after `memory -nomap`, one `$mem_v2`',
-      'and no flip-flop). The logic is synthesized by the project flow (generator/sim/synth.ts, `synth -flatten`, ABC `-g cmos`',
-      'transistor estimate, generic gates, no cell library) with the RAMs as black boxes; the whole design is latch-free',
-      '(`proc` + latch check). Buffers: 64 tiles each (3 operand buffers + FP32 buffer + 2-tile assembly).',
+      'From reports/synth.json (`make synth`, or `SYNTH_ONLY=array make synth` for the arrays alone; method, timing and the',
+      'per-block breakdown in reports/synth.md, section Arrays). Logic on the OSU 0.18 um library, RAMs as black boxes (not in the um2).',
       '',
-      '| design | memory bits | RAMs (instances x words x bits) | logic cells | flip-flops | transistors (logic) | depth | latch-free | synth s |',
-      '|---|---:|---|---:|---:|---:|---:|---|---:|',
+      '| design | memory bits | RAMs (instances x words x bits) | logic um2 | lib cells | flop bits | transistors (logic) | Fmax MHz | latch-free |',
+      '|---|---:|---|---:|---:|---:|---:|---:|---|',
       ...synth.map(
         (s) =>
-          `| ${s.top} | ${s.memoryBits.toLocaleString('en-US')} | ${s.rams.map((r) => `${r.instances}x${r.depth}x${r.width}`).join(', ')} | ${s.cells.toLocaleString('en-US')} | ${s.flops.toLocaleString('en-US')} | ${s.transistors.toLocaleString('en-US')}${s.transistorsExact ? '' : '+'} | ${s.depth} | ${s.latchFree ? 'yes' : 'NO'} | ${s.seconds.toFixed(0)} |`,
+          `| ${s.top} | ${s.memory_bits.toLocaleString('en-US')} | ${s.rams.map((r) => `${r.instances}x${r.depth}x${r.width}`).join(', ')} | ${Math.round(s.area_um2).toLocaleString('en-US')} | ${s.lib_cells.toLocaleString('en-US')} | ${s.flop_bits.toLocaleString('en-US')} | ${s.transistors.toLocaleString('en-US')} | ${s.fmax_mhz.toFixed(1)} | ${s.latch_free ? 'yes' : 'NO'} |`,
       ),
       '',
     );
@@ -130,27 +123,8 @@ export function arrayReport(synth?: readonly SynthEntry[]): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { synth: { type: 'string' }, out: { type: 'string', default: path.join(REPO_ROOT, 'reports', 'array.md') } } });
-  let synth: SynthEntry[] | undefined = existsSync(SYNTH_JSON) ? (JSON.parse(readFileSync(SYNTH_JSON, 'utf8')) as SynthEntry[]) : undefined;
-  if (values.synth !== undefined) {
-    const { arrayArea } = await import('./synth');
-    const want = values.synth === '' ? undefined : new Set(values.synth.split(','));
-    const todo = arraySynthArrayConfigs().filter((c) => !want || want.has(arrayName(c)));
-    const have = new Map((synth ?? []).map((s) => [s.top, s]));
-    for (const c of todo) {
-      const t0 = performance.now();
-      const a = await arrayArea(c, path.join(REPO_ROOT, 'sim', 'work', 'array-synth', arrayName(c)));
-      const e: SynthEntry = {
-        top: a.top, format: c.format, rows: c.rows, cols: c.cols, tile: c.tile, memoryBits: a.memoryBits, rams: a.rams, cells: a.logic.cells, flops: a.logic.flops,
-        transistors: a.logic.transistors, transistorsExact: a.logic.transistorsExact, depth: a.logic.depth, latchFree: a.latchFree, seconds: (performance.now() - t0) / 1000,
-      };
-      have.set(a.top, e);
-      console.log(`${a.top}: ${a.memoryBits} memory bits, ${e.cells} cells, ${e.flops} flops, ${e.transistors} transistors, depth ${e.depth}, latch-free ${e.latchFree} (${e.seconds.toFixed(0)} s)`);
-      synth = [...have.values()];
-      mkdirSync(path.dirname(SYNTH_JSON), { recursive: true });
-      writeFileSync(SYNTH_JSON, `${JSON.stringify(synth, null, 1)}\n`);
-    }
-  }
+  const { values } = parseArgs({ options: { out: { type: 'string', default: path.join(REPO_ROOT, 'reports', 'array.md') } } });
+  const synth = existsSync(SYNTH_JSON) ? (JSON.parse(readFileSync(SYNTH_JSON, 'utf8')) as SynthEntry[]).filter((r) => r.unit === 'array') : undefined;
   writeFileSync(values.out!, `${arrayReport(synth)}\n`);
   console.log(`wrote ${path.relative(process.cwd(), values.out!)}`);
 }

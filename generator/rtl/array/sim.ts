@@ -154,6 +154,8 @@ export interface ArrayRunOptions {
    * --timing); 'verilog' uses the Verilog testbench both simulators share (a cross-check of the C++ driver).
    */
   readonly driver?: 'cpp' | 'verilog';
+  /** Verilator C++ driver: further build options (generator/drivers/verilator-cpp.ts verilatorBuild) */
+  readonly verilatorFlags?: readonly string[];
 }
 
 export interface ArrayRunResult {
@@ -262,7 +264,7 @@ export class ArraySimulator {
       wdataSet: cppSet('host_wdata_i', w.host, 3),
       cmdSet: CMD_PORTS.map(([, port], i) => `dut.${port} = p[${1 + i}];`),
     });
-    const build = await verilatorBuild(this.top.name, this.files, main, 'array');
+    const build = await verilatorBuild(this.top.name, this.files, main, 'array', o.verilatorFlags ?? []);
     const work = scratchDir(`vcpp-${this.top.name}-`);
     const prog: number[] = [];
     const data = (v: bigint) => {
