@@ -206,16 +206,16 @@ describe('simulation (Icarus) against the golden model', () => {
     await simCheck(kind, mxPeModule({ formatA: a, formatB: b, k: 1, depth: 1 }), 1, exhaustivePairs(kind, 5), 10);
   });
 
-  // the energy log's reductions (sign-magnitude; zero products positive): every mxsf code pair at k = 1, and k = 32 with its two trees
-  // cut by the pipeline planner (depth 3) under stalls
+  // the energy log's reductions (sign-magnitude; zero products positive): every mxsf code pair at k = 1, and k = 32 with its
+  // trees cut by the pipeline planner (depth 3) under stalls (depth 1: the k = 8 test of the other reductions)
   test.each([
     { sign: 'magnitude', tree: 'csa' },
     { sign: 'ones', tree: 'csa', positiveZero: true },
-    { sign: 'ones-late', tree: 'csa', positiveZero: true },
-  ] as PeArch[])('%j lanes, mxsf: every pair of codes at k = 1; random and corner chunks at k = 32, depths 1 and 3', async (arch) => {
+    { sign: 'negate', tree: 'csa', positiveZero: true },
+  ] as PeArch[])('%j lanes, mxsf: every pair of codes at k = 1; random and corner chunks at k = 32, depth 3', async (arch) => {
     const kind = { kind: 'mx', formatA: 'mxsf', formatB: 'mxsf' } as const;
     await simCheck(kind, mxPeModule({ formatA: 'mxsf', formatB: 'mxsf', k: 1, depth: 1, arch }), 1, exhaustivePairs(kind, 5), 10);
-    for (const depth of [1, 3]) await simCheck(kind, mxPeModule({ formatA: 'mxsf', formatB: 'mxsf', k: 32, depth, arch }), 32, randomMxCases(kind, 32, 400, 41 + depth), depth === 3 ? 25 : 0);
+    await simCheck(kind, mxPeModule({ formatA: 'mxsf', formatB: 'mxsf', k: 32, depth: 3, arch }), 32, randomMxCases(kind, 32, 300, 44), 25);
   });
 
   test.each(PAIRS.map(([a, b], i) => [a, b, i % 6, i % 3 === 1] as const))('%s x %s: random and corner chunks at k = 8, depth %i, skid %s', async (a, b, depth, skid) => {
