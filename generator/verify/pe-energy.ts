@@ -140,7 +140,8 @@ async function main(): Promise<number> {
     records.sort((a, b) => a.k - b.k || a.format.localeCompare(b.format) || variantIndex(a) - variantIndex(b) || a.data.localeCompare(b.data));
   }
   writeFileSync(jsonFile, `[\n${records.map((r) => `  ${JSON.stringify(r)}`).join(',\n')}\n]\n`);
-  const cmd = `tsx generator/verify/pe-energy.ts ${process.argv.slice(2).join(' ')}`.trim();
+  // a merged log holds several runs' records: it names no single command
+  const cmd = values.merge ? 'runs merged with --merge; each record names its top' : `tsx generator/verify/pe-energy.ts ${process.argv.slice(2).join(' ')}`.trim();
   writeFileSync(path.join(out, 'pe-energy.md'), renderLog(records, data, cmd));
   console.log(`\n${records.length} records (${((performance.now() - t0) / 1000).toFixed(0)} s): ${path.relative('.', out)}/pe-energy.{json,md}`);
   const bad = records.filter((r) => r.gate_level_mismatches > 0);
