@@ -9,7 +9,7 @@ import { readConfig, type Design } from '../ip/designs';
 import { REPO_ROOT } from '../sim/paths';
 import type { RtlConfig } from './config';
 import { quantizerSynthConfigs } from './quantizer/configs';
-import { tileSynthConfigs } from './tile/configs';
+import { TILE_UNIT, tileConfigs, tileSynthConfigs } from './tile/configs';
 import { peSynthConfigs } from './pe/configs';
 
 export const REFERENCE_CONFIG_FILE = path.join(REPO_ROOT, 'configs', 'reference.json');
@@ -28,6 +28,16 @@ export function designConfig(d: Design): RtlConfig {
 
 export function referenceConfigs(): RtlConfig[] {
   return referenceDesigns().map(designConfig);
+}
+
+/**
+ * The reference set as the physical flow drives it (`make sim-gl`): a reference design carries its schema's unit
+ * name, and the tile re-quantizer's schema is 'tile'; the flow knows it by its synthesis record name
+ * ('tile-requant', with the tile's derived parameters), so those designs come from tileConfigs().
+ */
+export function referencePhysConfigs(): RtlConfig[] {
+  const tiles = tileConfigs();
+  return [...referenceConfigs().filter((c) => c.unit !== 'tile' && c.unit !== TILE_UNIT), ...tiles];
 }
 
 export function synthConfigs(): RtlConfig[] {
