@@ -202,6 +202,9 @@ export class CompiledNetlist {
   }
 }
 
+/** cycles of a stream left uncounted before the toggle counts start (the pipeline fills) */
+export const WARMUP_CYCLES = 6;
+
 /** Per-net transition counts, summed over every lane, over the counted cycles. */
 export interface ToggleCounts {
   readonly rises: Float64Array;
@@ -330,7 +333,7 @@ export function runStream(sim: CompiledNetlist, iface: ModuleInterface, o: Strea
       taken[l]!++;
     }
   };
-  const warm = o.warmupCycles ?? 6;
+  const warm = o.warmupCycles ?? WARMUP_CYCLES;
   let cycles = 0;
   let counted = 0;
   let accepted = 0;
