@@ -2,6 +2,7 @@
 
 import type { EnergyRecord } from './run';
 import type { FormatResult } from './model';
+import { VALIDATION_MARGIN } from './validate-file';
 
 /** The MX-SAFE paper's figure: MXSF total energy vs BF16. */
 export const PAPER_VS_BF16 = -0.249;
@@ -167,17 +168,19 @@ export function energyMarkdown(records: readonly EnergyRecord[], validations: re
   }
   if (validations.length === 0) L.push('Not run for this report.', '');
   else {
-    const per = validations.find((v) => v['netlist'] !== 'flat');
-    const flat = validations.find((v) => v['netlist'] === 'flat');
+    const checks = validations.map((v) => {
+      const d = v.whole_array_pj / v.extrapolated_pj - 1;
+      return `${(100 * d).toFixed(1)} % in \`${v.design}\` (${Math.abs(d) <= VALIDATION_MARGIN ? 'inside' : 'OUTSIDE'} the stated +-${100 * VALIDATION_MARGIN} %)`;
+    });
+    const largest = [...validations].sort((x, y) => Number(y['whole_array_logic_pj'] ?? 0) - Number(x['whole_array_logic_pj'] ?? 0))[0]!;
+    const logic = Number(largest['whole_array_logic_pj'] ?? 0);
     L.push(
       '**What this says.** ' +
-        (per
-          ? `The compute extrapolation (per-op PE energy x the cycle model's op and idle counts) is checked where the PE cells can be separated: ${(100 * (per.whole_array_pj / per.extrapolated_pj - 1)).toFixed(1)} % in \`${per.design}\`, inside the stated +-25 % margin; the likely cause of the excess (not separated further) is the PE cell's own stage registers (r, init, first/last before the accumulator), which the mx PE at k = T that gives the per-op figure does not have. `
+        `The compute extrapolation (per-op PE energy x the cycle model's op and idle counts) is checked on the PE cells inside each simulated array: ${checks.join('; ')}. ` +
+        'The likely cause of the excess (not separated further) is the PE cell\'s own stage registers (r, init, first/last before the accumulator), which the mx PE at k = T that gives the per-op figure does not have. ' +
+        (logic > 0
+          ? `The whole array's logic in \`${largest.design}\` is ${(logic / largest.extrapolated_pj).toFixed(2)} x the PE extrapolation, i.e. the model's compute term is ${((100 * largest.extrapolated_pj) / logic).toFixed(0)} % of what this tiny array burns; the rest is flip-flop buffers (which the model prices as SRAM accesses instead), registers and control (which it leaves out). `
           : '') +
-        'Yosys\' per-part mapping asserts on the T = 4 arrays (kernel/rtlil.cc count_id), so the 2x2 T = 4 array (the brief\'s size) was simulated on its flat netlist, where only flip-flops can be attributed: ' +
-        (flat
-          ? `its whole logic is ${(flat.whole_array_pj / flat.extrapolated_pj).toFixed(2)} x the PE extrapolation, i.e. the model\'s compute term is ${((100 * flat.extrapolated_pj) / flat.whole_array_pj).toFixed(0)} % of what this tiny array burns; the rest is flip-flop buffers (which the model prices as SRAM accesses instead), registers and control (which it leaves out). `
-          : 'not run. ') +
         'The ratios between formats rest on the compute, re-quantization and memory terms the model has; the left-out array registers and control are roughly format-independent in count but scale with the operand width (a BF16 array\'s broadcast registers are twice as wide), so leaving them out is not obviously in MXSF\'s favour or against it. No 8x8 whole-array gate-level figure was measured.',
       '',
     );

@@ -1,6 +1,6 @@
 // The whole-array check of the energy model: a small array (mxsf, R x C PEs, T = 4, 4-tile buffers; make energy
-// runs 1x1 T = 2, whose per-part mapping works, and 2x2 T = 4, where Yosys' per-part mapping asserts and the flat netlist
-// is used) mapped to the OSU 0.18 um library (per part: each submodule mapped once and stitched,
+// runs 1x1 T = 2, whose per-part mapping works, and 2x2 T = 4, where Yosys' per-part mapping asserts and the array
+// is mapped module by module instead, sim/synth.ts mapByModule) mapped to the OSU 0.18 um library (per part:
 // generator/phys/partition.ts), one GEMM
 // command run cycle by cycle on the mapped netlist in the project's toggle simulator (gatesim.ts), 32 lanes at
 // once, each lane its own N(0,1) operands quantized with T x T tiles; every lane's FP32 result read back and compared
@@ -19,6 +19,10 @@ import { floatToBits, gemmQuantized, quantize, type Matrix } from '../golden/ind
 import { computeEnergy } from '../phys/energy';
 import { CompiledNetlist } from '../phys/gatesim';
 import { mapDesign } from '../phys/measure';
+import { readNetlistJson } from '../phys/netlist';
+import { partSpecs } from '../phys/partition';
+import { WORK_DIR } from '../sim/paths';
+import { mapByModule } from '../sim/synth';
 import { arrayModule } from '../rtl/array/array';
 import type { ArrayConfig } from '../rtl/array/config';
 import { parseFp32 } from '../rtl/array/host';
@@ -29,7 +33,7 @@ import { DEFAULT_CACHE_DIR, ENERGY_CLOCK_MHZ, MEASURE_VERSION, opEnergy } from '
 import { allModules, emitVerilog } from '../hdl/index';
 import { gemmCounts } from './model';
 import type { Validation } from './report';
-import { VALIDATION_FILE } from './validate-file';
+import { VALIDATION_FILE, VALIDATION_MARGIN } from './validate-file';
 
 const LANES = 32;
 
@@ -69,18 +73,23 @@ async function main(): Promise<number> {
     return 0;
   }
   const mapped = await mapDesign(module);
-  // the per-part netlist attributes every cell to its submodule; where Yosys' per-part mapping fails (it asserts on
-  // some multi-instance arrays) the flat netlist is used, where only flip-flops can be attributed (by src)
-  const flat = !mapped.partNetlist || !mapped.synth.partition;
-  const base = flat ? mapped.netlist : mapped.partNetlist!;
-  const jsonFile = flat ? mapped.synth.mapped!.json : mapped.synth.partition!.json;
+  // the per-part netlist attributes every cell to its submodule; where Yosys' per-part mapping fails (its submod
+  // asserts on the T = 4 arrays) the design is mapped module by module instead (each module on its own, every
+  // cell tagged with its module: no optimisation across module boundaries, as the array flow of issue 13)
+  const byModule = !mapped.partNetlist || !mapped.synth.partition;
+  const modMapped = byModule
+    ? await mapByModule(allModules(module).map((m) => path.join(WORK_DIR, 'phys', module.name, `${m.name}.v`)), module.name, partSpecs(module).map((p) => p.name))
+    : undefined;
+  const base = modMapped ? readNetlistJson(modMapped.json, mapped.lib, module.name) : mapped.partNetlist!;
+  const jsonFile = modMapped ? modMapped.json : mapped.synth.partition!.json;
   // flip-flops are a part of their own in the per-part mapping; give each back to the submodule it came from (by
-  // its flattened src chain), so a part's energy includes its registers
+  // its flattened src chain), so a part's energy includes its registers (by module: every cell has its module)
   const json = JSON.parse(readFileSync(jsonFile, 'utf8')) as { modules: Record<string, { cells: Record<string, { type: string; attributes?: Record<string, string> }> }> };
   const jcells = json.modules[module.name]!.cells;
   const srcOf = new Map(Object.entries(jcells).map(([n, c]) => [n, c.attributes?.['src'] ?? '']));
   const ffPart = [...mapped.partNames].find(([, name]) => /flip-flops/.test(name))?.[0] ?? 'ff';
-  const isFlop = (c: { name: string; type: string; part?: string }): boolean => (flat ? /DFF/.test(c.type) : c.part === ffPart);
+  const isFlop = (c: { name: string; type: string; part?: string }): boolean => !byModule && c.part === ffPart;
+  const partName = (id: string): string => (byModule ? (id === module.name ? `${module.name} (own logic and registers)` : id) : (mapped.partNames.get(id) ?? id));
   const driven = new Set<number>([0, 1]);
   for (const c of base.cells) for (const b of c.outputs.values()) driven.add(b);
   for (const p of base.ports) if (p.direction === 'input') for (const b of p.bits) driven.add(b);
@@ -97,7 +106,7 @@ async function main(): Promise<number> {
         }));
         c = { ...c0, inputs };
       }
-      if (!isFlop(c)) return flat ? { ...c, part: 'logic (flat netlist: not attributable)' } : c;
+      if (!isFlop(c)) return c;
       // the chain names the innermost file first in the per-part netlist: the first file that is not the top's
       // is the submodule; no src at all: memory bits (memory_map drops it)
       const files = (srcOf.get(c.name) ?? '').split('|').filter((x) => x !== '').map((x) => path.basename(x).replace(/\.v:.*$/, ''));
@@ -107,7 +116,7 @@ async function main(): Promise<number> {
     }),
   };
   if (undriven.size) console.log(`validate: ${undriven.size} undriven nets of the per-part netlist tied to 0`);
-  console.log(`validate: ${module.name} mapped (${((performance.now() - t0) / 1000).toFixed(0)} s), ${net.cells.length} cells${flat ? ` (flat netlist: the per-part mapping failed: ${mapped.synth.partitionError ?? ''})` : ' (per-part netlist)'}`);
+  console.log(`validate: ${module.name} mapped (${((performance.now() - t0) / 1000).toFixed(0)} s), ${net.cells.length} cells${byModule ? ` (mapped module by module: the per-part mapping failed: ${mapped.synth.partitionError ?? ''})` : ' (per-part netlist)'}`);
   // one program per lane: same control, each lane its own operands
   const rng = new Prng(seed * 7919 + 14);
   const lanes = Array.from({ length: LANES }, () => {
@@ -261,11 +270,10 @@ async function main(): Promise<number> {
   if (bad) throw new Error(`whole-array gate level: ${bad} of ${compared} FP32 results differ from the golden GEMM`);
   const clockPort = clk.name;
   const energy = computeEnergy({ lib: mapped.lib, netlist: net, toggles: { rises, falls, cycles: window, lanes: LANES, acceptedInWindow: LANES }, ops: LANES, clockMhz: ENERGY_CLOCK_MHZ, clockPort });
-  const parts = energy.byPart.map((p) => ({ part: mapped.partNames.get(p.part) ?? p.part, dynamic_pj: (p.totalPj - p.leakagePj) / LANES, cells: p.cells })).sort((a, b) => b.dynamic_pj - a.dynamic_pj);
+  const parts = energy.byPart.map((p) => ({ part: partName(p.part), dynamic_pj: (p.totalPj - p.leakagePj) / LANES, cells: p.cells })).sort((a, b) => b.dynamic_pj - a.dynamic_pj);
   const peParts = parts.filter((p) => /pecell/.test(p.part));
   if (peParts.length === 0) throw new Error(`no PE-cell part among ${parts.map((p) => p.part).join(', ')}`);
-  // flat: only the flip-flops are attributable, so the compared figure is the whole array's logic
-  const pePj = flat ? energy.dynamicPj / LANES : peParts.reduce((s, p) => s + p.dynamic_pj, 0);
+  const pePj = peParts.reduce((s, p) => s + p.dynamic_pj, 0);
   // the extrapolation
   const g = { name: `${M}x${K}x${N}`, cls: 'forward' as const, m: M, k: K, n: N, a: 'A', opA: 'n' as const, b: 'B', opB: 'n' as const, out: 'C', outQuantized: false };
   const c = gemmCounts(g, 'mxsf', 'tile', { rows: cfg.rows, cols: cfg.cols, tile: cfg.tile, depth: cfg.depth });
@@ -277,7 +285,8 @@ async function main(): Promise<number> {
     gemm: `one ${M}x${K}x${N} GEMM (op nn, FP32 out), 32 lanes of N(0,1) operands quantized with ${cfg.tile}x${cfg.tile} tiles, all ${compared} FP32 results bit-exact`,
     data: 'N(0,1)',
     whole_array_pj: pePj,
-    netlist: flat ? 'flat' : 'per-part',
+    netlist: byModule ? 'by-module' : 'per-part',
+    ...(modMapped ? { area_um2_by_module: modMapped.areaUm2 } : {}),
     extrapolated_pj: extrapolated,
     pe_ops: c.pe_ops,
     cycles: window,
@@ -290,14 +299,12 @@ async function main(): Promise<number> {
   };
   const diff = pePj / extrapolated - 1;
   (out as { note: string }).note =
-    (flat
-      ? `Flat netlist (Yosys' per-part mapping of this array fails), so the compared figure is the whole array's logic (PE cells, registers, flip-flop buffers, control, re-quantizer) over the command's ${window} cycles `
-      : `The compared figure is the energy of the ${peParts.map((p) => p.part).join(', ')} inside the whole array (per-part netlist, the same cells as mapped per part) over the command's ${window} cycles `) +
+    `The compared figure is the energy of the ${peParts.map((p) => p.part).join(', ')} inside the whole array (${byModule ? "mapped module by module: Yosys' per-part mapping of this array asserts" : 'per-part netlist, the same cells as mapped per part'}) over the command's ${window} cycles ` +
     `(cycle model: ${c.cycles}), per GEMM, averaged over 32 lanes: ${pePj.toFixed(1)} pJ vs the extrapolation ${c.pe_ops} PE ops x ${pe.dynamic_pj.toFixed(2)} pJ (\`${pe.top}\`, data ${pe.data}) + ${c.idle_pe_cycles} idle PE cycles x ${pe.clock_pj_per_cycle.toFixed(2)} pJ = ${extrapolated.toFixed(1)} pJ (${(100 * diff).toFixed(1)} %). ` +
     `The whole array's logic over the same window is ${(energy.dynamicPj / LANES).toFixed(1)} pJ (x ${(energy.dynamicPj / LANES / extrapolated).toFixed(2)} the PE extrapolation): parts ${parts.map((p) => `${p.part} ${p.dynamic_pj.toFixed(1)} pJ`).join(', ')}. ` +
     `${undriven.size ? `${undriven.size} nets the per-part stitching left undriven were tied to 0 (every result still bit-exact). ` : ''}` +
     'In the gate-level array the buffers are flip-flop RAMs clocked every cycle (no clock gating); the model prices buffers as SRAM accesses (Horowitz) instead, so that part is not compared. ' +
-    'Margin stated for the compute extrapolation: +-25 % (the data differ: tile scales here, 1x32 block scales in the per-op stream; the PE cell vs the mx PE at k = T; operand broadcast registers are outside the cells).';
+    `Margin stated for the compute extrapolation: +-${100 * VALIDATION_MARGIN} % (the data differ: tile scales here, 1x32 block scales in the per-op stream; the PE cell vs the mx PE at k = T; operand broadcast registers are outside the cells).`;
   mkdirSync(cacheDir, { recursive: true });
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
   console.log(out.note);

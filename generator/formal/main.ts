@@ -28,7 +28,11 @@ export interface FormalPlan {
   /** one longer whole-tree SAT attempt (documents where SAT stops) */
   readonly treeSatProbe?: { readonly design: Design; readonly k: number; readonly seconds: number };
   readonly pipeline: readonly Design[];
+  /** depths of the datapath check (at the design's own k) */
   readonly depths: readonly number[];
+  /** the scoreboard (timing) check at this k and these depths (checks.ts PipelineOptions) */
+  readonly timingK?: number;
+  readonly timingDepths?: readonly number[];
   readonly bmcExtra: number;
 }
 
@@ -47,7 +51,11 @@ export function fullPlan(): FormalPlan {
     treeSatSeconds: 600,
     treeSatProbe: { design: design('pe', { format: 'mxsf', k: 8, depth: 1 }), k: 8, seconds: 900 },
     pipeline: pes,
-    depths: [1, 2, 3, 4, 5, 6, 7, 8],
+    // the depths make synth sweeps, at the reference k; the staging at every depth up to 8, at k = 4 (the
+    // scoreboard's BMC at k = 32 needed more than 30 min for 12 cycles at depth 3)
+    depths: [1, 2, 3, 4],
+    timingK: 4,
+    timingDepths: [1, 2, 3, 4, 5, 6, 7, 8],
     bmcExtra: 6,
   };
 }
@@ -64,6 +72,9 @@ export function quickPlan(): FormalPlan {
     treeSatSeconds: 120,
     pipeline: [design('pe', { format: 'mxint8', k: 2, depth: 1 })],
     depths: [1, 3],
+    // the full plan's split (datapath at the design's k, timing rebuilt at timingK), at k = 2 both
+    timingK: 2,
+    timingDepths: [1, 3],
     bmcExtra: 4,
   };
 }
@@ -105,7 +116,7 @@ export async function runFormal(plan: FormalPlan, o: RunOptions = {}): Promise<F
     }
   }
   if (groups.includes('pipeline'))
-    for (const d of plan.pipeline.filter(keep)) rows.push(...(await pipelineRows(d, { depths: plan.depths, bmcExtra: plan.bmcExtra, bmcSeconds: 1800, freeBits: 4, log })));
+    for (const d of plan.pipeline.filter(keep)) rows.push(...(await pipelineRows(d, { depths: plan.depths, ...(plan.timingK ? { timingK: plan.timingK, timingDepths: plan.timingDepths ?? plan.depths } : {}), bmcExtra: plan.bmcExtra, bmcSeconds: 1800, freeBits: 4, log })));
   return rows;
 }
 

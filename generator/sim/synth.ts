@@ -424,3 +424,54 @@ export async function synthesize(fileList: readonly string[], top: string, opts:
     ...(partition ? { partition: { ...partition, json: join(build.dir, 'part-lib.json') } } : {}),
   };
 }
+
+/** A design mapped module by module (mapByModule). */
+export interface ModuleMapped {
+  /** Yosys JSON of the flattened netlist; every cell carries `mxpart` = the module it was mapped in */
+  readonly json: string;
+  /** `stat -liberty` of the hierarchy (each module once per instance), um^2 */
+  readonly areaUm2: number;
+  readonly cached: boolean;
+}
+
+/**
+ * The design mapped to the library module by module: `synth` without flattening, so each module is optimised and
+ * mapped once, on its own; then each of `parts` (the top's direct submodules) is flattened with its hierarchy and
+ * its cells tagged `mxpart` = its name, the top's own cells `mxpart` = `top`, and the whole flattened. Every cell of
+ * the result names the part it came from, flip-flops and memory bits included. It is the attributable netlist where the
+ * per-part mapping's `submod` fails (Yosys 0.23 asserts on some multi-instance arrays); its area is hierarchical
+ * (no optimisation across module boundaries, as the array flow of generator/rtl/array/synth.ts). Cached.
+ */
+export async function mapByModule(fileList: readonly string[], top: string, parts: readonly string[], o: { liberty?: string; toolPath?: string } = {}): Promise<ModuleMapped> {
+  if (fileList.length === 0) throw new HarnessError(`mapByModule(${top}): no files given`);
+  const files = [...fileList].sort((a, b) => basename(a).localeCompare(basename(b)) || a.localeCompare(b));
+  const yosys = requireTool('yosys', { path: o.toolPath });
+  const texts = await Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => Promise.reject(new HarnessError(`cannot read RTL file ${f}`)))));
+  const liberty = resolve(o.liberty ?? OSU018_LIBERTY);
+  readLiberty(liberty);
+  const libText = await readFile(liberty, 'utf8');
+  const script = (dir: string, names: readonly string[]): string =>
+    [
+      ...names.map((f) => `read_verilog "${f}"`),
+      `hierarchy -check -top ${top}`,
+      `synth -top ${top} -noshare`,
+      'check -assert',
+      `dfflibmap -liberty "${liberty}"`,
+      `abc -liberty "${liberty}" -script "${resolve(dir, ABC_LIBERTY_FILE)}"`,
+      'opt_clean',
+      ...parts.flatMap((m) => [`flatten ${m}`, `setattr -set mxpart "${m}" ${m}/t:*`]),
+      `setattr -set mxpart "${top}" ${top}/t:*`,
+      `tee -q -o mod-lib-stat.txt stat -liberty "${liberty}" -top ${top}`,
+      'flatten',
+      ...RENAME,
+      'write_json mod-lib.json',
+      '',
+    ].join('\n');
+  const hashParts = [RECIPE, 'by-module', script('.', files.map((f) => basename(f))), parts.join(' '), ABC_LIBERTY.join(';'), top, `${basename(liberty)}\n${libText}`, ...files.map((f, i) => `${basename(f)}\n${texts[i]}`)];
+  const build = await cachedBuild(`synthmod-${top}`, hashParts, async (dir, logFile) => {
+    await writeFile(join(dir, ABC_LIBERTY_FILE), ABC_LIBERTY.map((c) => `${c};`).join('\n') + '\n');
+    await writeFile(join(dir, 'synth.ys'), script(dir, files.map((f) => resolve(f))));
+    await yosysRun(yosys, dir, 'synth.ys', logFile, top, 'module-by-module mapping');
+  });
+  return { json: join(build.dir, 'mod-lib.json'), areaUm2: await chipArea(join(build.dir, 'mod-lib-stat.txt')), cached: !build.built };
+}
