@@ -132,7 +132,8 @@ async function main(): Promise<number> {
   const t0 = performance.now();
   const rows = await runFormal(plan, { ...(groups ? { groups } : {}), ...(values.only ? { only: values.only } : {}), log: (l) => console.log(l) });
   const seconds = (performance.now() - t0) / 1000;
-  const out = values.out ?? (values.quick ? 'sim/work/formal-quick.md' : 'reports/formal.md');
+  // a part of the plan (--group / --only) never replaces the full report unless asked to
+  const out = values.out ?? (values.quick ? 'sim/work/formal-quick.md' : groups || values.only ? 'sim/work/formal-partial.md' : 'reports/formal.md');
   mkdirSync(path.dirname(out), { recursive: true });
   const cmd = `tsx generator/formal/main.ts ${process.argv.slice(2).join(' ')}`.trim();
   writeFileSync(out, formalReport(rows, { command: cmd, seconds, quick: values.quick ?? false }));
