@@ -133,7 +133,7 @@ synth-check: setup
 	$(TSX) generator/verify/synth-check.ts
 	@$(MAKE) --no-print-directory phys-ci
 
-.PHONY: power pe-energy energy sim-gl sim-gl-long phys-ci
+.PHONY: power pe-energy energy glitch sim-gl sim-gl-long phys-ci
 
 # energy of a training step / inference on the array per format vs BF16 (reports/energy.*); per-op energies are
 # measured once into sim/work/energy-cache (minutes per design on a cold cache), then reused; not part of make test
@@ -145,6 +145,11 @@ energy: setup
 # energy per operation of every PE / quantizer / tile re-quantizer (shares the mapping cache with make synth)
 power: setup
 	$(TSX) generator/verify/power-all.ts --seed $(SEED)
+
+# timed (Icarus + SDF) against zero-delay activity on the k = 8 PEs side by side, same data: the glitch factor per
+# format (reports/glitch.{json,md}); the ratios of make power / make energy hold only if it is alike
+glitch: setup
+	$(TSX) generator/verify/glitch.ts --k 8 --formats mxsf,mxfp8-e2m5,mxfp8-e4m3,bf16
 
 # the MXSF PE energy optimisation log: each reduction micro-architecture of the PE (k = 8 and 32) measured as make
 # power measures (fixed data seed 1, so the log compares like with like); writes reports/pe-energy.{json,md}
