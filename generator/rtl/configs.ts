@@ -10,7 +10,7 @@ import { REPO_ROOT } from '../sim/paths';
 import type { RtlConfig } from './config';
 import { quantizerSynthConfigs } from './quantizer/configs';
 import { TILE_UNIT, tileConfigs, tileSynthConfigs } from './tile/configs';
-import { peSynthConfigs } from './pe/configs';
+import { peReferenceConfigs, peSynthConfigs } from './pe/configs';
 
 export const REFERENCE_CONFIG_FILE = path.join(REPO_ROOT, 'configs', 'reference.json');
 
@@ -32,12 +32,13 @@ export function referenceConfigs(): RtlConfig[] {
 
 /**
  * The reference set as the physical flow drives it (`make sim-gl`): a reference design carries its schema's unit
- * name, and the tile re-quantizer's schema is 'tile'; the flow knows it by its synthesis record name
- * ('tile-requant', with the tile's derived parameters), so those designs come from tileConfigs().
+ * name and parameters; the flow reads the synthesis configurations' (the tile re-quantizer as 'tile-requant' with
+ * its derived parameters, a PE by formatA / formatB), so those designs come from tileConfigs() and
+ * peReferenceConfigs() (test/phys/reference-set.test.ts: the same modules, every one with vectors).
  */
 export function referencePhysConfigs(): RtlConfig[] {
-  const tiles = tileConfigs();
-  return [...referenceConfigs().filter((c) => c.unit !== 'tile' && c.unit !== TILE_UNIT), ...tiles];
+  const own = new Set(['tile', TILE_UNIT, 'pe']);
+  return [...referenceConfigs().filter((c) => !own.has(c.unit)), ...peReferenceConfigs(), ...tileConfigs()];
 }
 
 export function synthConfigs(): RtlConfig[] {

@@ -1,16 +1,24 @@
-// `make sim-gl` promises every reference top at gate level: the set it drives must name each top of
-// configs/reference.json once, each with a unit the physical flow has vectors for (a schema unit name the flow
-// did not know once dropped the tile re-quantizers from the run without failing it).
+// `make sim-gl` promises every reference top at gate level: the set it drives must hold each top of
+// configs/reference.json once, as the same module, each with vectors from the physical flow (the schema's unit
+// name and parameters once dropped the tile re-quantizers and broke the PEs' vector generator).
 import { describe, expect, it } from 'vitest';
+import { allModules, emitVerilog } from '../../generator/hdl/index';
 import { referenceConfigs, referencePhysConfigs } from '../../generator/rtl/configs';
-import { supportsUnit } from '../../generator/phys/workloads';
+import { supportsUnit, verificationStream } from '../../generator/phys/workloads';
 
 describe('the reference set of the physical flow', () => {
-  const names = (cs: ReturnType<typeof referenceConfigs>) => [...new Set(cs.map((c) => c.build().name))].sort();
-  it('covers every reference top, each with a gate-level driver', () => {
+  const text = (m: ReturnType<ReturnType<typeof referenceConfigs>[number]['build']>) => allModules(m).map((x) => emitVerilog(x)).join('\n');
+  it('holds every reference top as the same module, each with a gate-level driver and vectors', () => {
+    const ref = new Map(referenceConfigs().map((c) => { const m = c.build(); return [m.name, text(m)]; }));
     const phys = referencePhysConfigs();
-    expect(names(phys)).toEqual(names(referenceConfigs()));
-    expect(phys.filter((c) => !supportsUnit(c)).map((c) => c.unit)).toEqual([]);
-    expect(phys.some((c) => c.unit === 'tile-requant')).toBe(true);
+    const built = phys.map((c) => ({ c, m: c.build() }));
+    expect([...new Set(built.map((x) => x.m.name))].sort()).toEqual([...ref.keys()].sort());
+    for (const { c, m } of built) {
+      expect(text(m), m.name).toBe(ref.get(m.name));
+      expect(supportsUnit(c), m.name).toBe(true);
+      const s = verificationStream(c, m, 4, 1);
+      expect(s.vectors.length, m.name).toBeGreaterThan(0);
+      expect(s.expected.length, m.name).toBeGreaterThan(0);
+    }
   });
 });
