@@ -64,6 +64,7 @@ export async function simulateGateLevel(d: MappedDesign, o: GateLevelOptions): P
     vectors: o.vectors,
     seed: o.seed,
     stallPercent: o.stallPercent ?? 0,
+    compileFast: true,
     ...(o.outputsPerInput ? { expectedOutputs: o.vectors.length * o.outputsPerInput } : {}),
   });
   const cmp = compareOutputs({

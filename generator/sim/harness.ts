@@ -56,6 +56,11 @@ export interface SimOptions {
   readonly xCheck?: 'off' | 'valid' | 'sticky';
   /** Verilator only: X-initialised state and X assignments drawn at random from a seed (see VerilatorRandomX). */
   readonly verilatorX?: VerilatorRandomX;
+  /**
+   * Verilator only: compile the model at -O0. For a flat gate-level netlist of 20-80k cells the C++ compile at
+   * Verilator's -Os dominates (547 s for a 24k-cell PE on the shared machine) and the run is seconds either way.
+   */
+  readonly compileFast?: boolean;
 }
 
 /**
@@ -236,7 +241,10 @@ export async function runSimulation(opts: SimOptions): Promise<SimResult> {
     opts.rtlFiles.map((f) => readFile(f, 'utf8').catch(() => Promise.reject(new HarnessError(`cannot read RTL file ${f}`)))),
   );
   const waves = opts.waves ?? process.env.WAVES === '1';
-  const xFlags = vx ? ['--x-initial', vx.initial ?? 'unique', '--x-assign', vx.assign ?? 'unique'] : [];
+  const xFlags = [
+    ...(vx ? ['--x-initial', vx.initial ?? 'unique', '--x-assign', vx.assign ?? 'unique'] : []),
+    ...(opts.compileFast && sim === 'verilator' ? ['-MAKEFLAGS', 'OPT_FAST=-O0', '-MAKEFLAGS', 'OPT_SLOW=-O0'] : []),
+  ];
   const hashParts = [backend.recipe, String(sim === 'verilator' && waves), xFlags.join(' '), tb.text, ...opts.rtlFiles.map((f, i) => `${basename(f)}\n${rtlTexts[i]}`)];
   const build = await cachedBuild(`${sim}-${iface.name}`, hashParts, async (dir, logFile) => {
     const tbFile = join(dir, `${tb.top}.v`);
