@@ -51,11 +51,12 @@ export function fullPlan(): FormalPlan {
     treeSatSeconds: 600,
     treeSatProbe: { design: design('pe', { format: 'mxsf', k: 8, depth: 1 }), k: 8, seconds: 900 },
     pipeline: pes,
-    // the depths make synth sweeps, at the reference k; the staging at every depth up to 8, at k = 4 (the
-    // scoreboard's BMC at k = 32 needed more than 30 min for 12 cycles at depth 3)
-    depths: [1, 2, 3, 4],
+    // the datapath at the reference k for every depth up to 8 (an 8-depth model set takes ~1.5 min at k = 32);
+    // the staging at k = 4 up to depth 6: the scoreboard's bmc3 grows ~4x per depth there (mxsf: depth 6 60 s,
+    // depth 7 232 s, depth 8 more than 10 min), and at k = 32 it needed more than 30 min at depth 3
+    depths: [1, 2, 3, 4, 5, 6, 7, 8],
     timingK: 4,
-    timingDepths: [1, 2, 3, 4, 5, 6, 7, 8],
+    timingDepths: [1, 2, 3, 4, 5, 6],
     bmcExtra: 6,
   };
 }
