@@ -51,9 +51,9 @@ export function fullPlan(): FormalPlan {
     treeSatSeconds: 600,
     treeSatProbe: { design: design('pe', { format: 'mxsf', k: 8, depth: 1 }), k: 8, seconds: 900 },
     pipeline: pes,
-    // the datapath at the reference k for every depth up to 8 (an 8-depth model set takes ~1.5 min at k = 32);
+    // the datapath at the reference k for every depth up to 8 (mxsf: models of depths 1-4 in 45 s, ~11 s a proof);
     // the staging at k = 4 up to depth 6: the scoreboard's bmc3 grows ~4x per depth there (mxsf: depth 6 60 s,
-    // depth 7 232 s, depth 8 more than 10 min), and at k = 32 it needed more than 30 min at depth 3
+    // depth 7 232 s, depth 8 unfinished after 9 min), and at k = 32 it needed more than 30 min at depth 3
     depths: [1, 2, 3, 4, 5, 6, 7, 8],
     timingK: 4,
     timingDepths: [1, 2, 3, 4, 5, 6],
