@@ -81,11 +81,10 @@ async function main(): Promise<number> {
     ? await mapByModule(allModules(module).map((m) => path.join(WORK_DIR, 'phys', module.name, `${m.name}.v`)), module.name, partSpecs(module).map((p) => p.name))
     : undefined;
   const base = modMapped ? readNetlistJson(modMapped.json, mapped.lib, module.name) : mapped.partNetlist!;
-  const jsonFile = modMapped ? modMapped.json : mapped.synth.partition!.json;
   // flip-flops are a part of their own in the per-part mapping; give each back to the submodule it came from (by
   // its flattened src chain), so a part's energy includes its registers (by module: every cell has its module)
-  const json = JSON.parse(readFileSync(jsonFile, 'utf8')) as { modules: Record<string, { cells: Record<string, { type: string; attributes?: Record<string, string> }> }> };
-  const jcells = json.modules[module.name]!.cells;
+  type Json = { modules: Record<string, { cells: Record<string, { attributes?: Record<string, string> }> }> };
+  const jcells = byModule ? {} : (JSON.parse(readFileSync(mapped.synth.partition!.json, 'utf8')) as Json).modules[module.name]!.cells;
   const srcOf = new Map(Object.entries(jcells).map(([n, c]) => [n, c.attributes?.['src'] ?? '']));
   const ffPart = [...mapped.partNames].find(([, name]) => /flip-flops/.test(name))?.[0] ?? 'ff';
   const isFlop = (c: { name: string; type: string; part?: string }): boolean => !byModule && c.part === ffPart;

@@ -44,8 +44,9 @@ export async function simulateGateLevel(d: MappedDesign, o: GateLevelOptions): P
     const group = o.group ?? 1;
     // lanes short enough to outlast the warm-up (a 16-code decoder is 2 lanes of 8); a stream too short for even
     // one lane is checked whole, with no warm-up (this run checks outputs; its toggle counts are not used)
-    const lanes = Math.max(1, Math.min(32, Math.floor(o.vectors.length / (group * (WARMUP_CYCLES + 2)))));
-    const warmupCycles = o.vectors.length < group * (WARMUP_CYCLES + 2) ? 0 : WARMUP_CYCLES;
+    const laneMin = group * (WARMUP_CYCLES + 2);
+    const lanes = Math.max(1, Math.min(32, Math.floor(o.vectors.length / laneMin)));
+    const warmupCycles = o.vectors.length < laneMin ? 0 : WARMUP_CYCLES;
     const r = runStream(new CompiledNetlist(d.netlist, d.lib), iface, { vectors: o.vectors, lanes, group, warmupCycles, ...(o.outputsPerInput ? { outputsPerInput: o.outputsPerInput } : {}) });
     const perLane = Math.floor(o.vectors.length / lanes / group) * group;
     // lane l ran vectors [l * perLane, (l + 1) * perLane)

@@ -9,7 +9,7 @@ import { readConfig, type Design } from '../ip/designs';
 import { REPO_ROOT } from '../sim/paths';
 import type { RtlConfig } from './config';
 import { quantizerSynthConfigs } from './quantizer/configs';
-import { TILE_UNIT, tileConfigs, tileSynthConfigs } from './tile/configs';
+import { tileConfigs, tileSynthConfigs } from './tile/configs';
 import { peReferenceConfigs, peSynthConfigs } from './pe/configs';
 
 export const REFERENCE_CONFIG_FILE = path.join(REPO_ROOT, 'configs', 'reference.json');
@@ -37,7 +37,7 @@ export function referenceConfigs(): RtlConfig[] {
  * peReferenceConfigs() (test/phys/reference-set.test.ts: the same modules, every one with vectors).
  */
 export function referencePhysConfigs(): RtlConfig[] {
-  const own = new Set(['tile', TILE_UNIT, 'pe']);
+  const own = new Set(['tile', 'pe']);
   return [...referenceConfigs().filter((c) => !own.has(c.unit)), ...peReferenceConfigs(), ...tileConfigs()];
 }
 

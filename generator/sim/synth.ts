@@ -273,12 +273,17 @@ function constrText(liberty: string): string {
   return `set_driving_cell BUFX2\nset_load ${outputLoadPf(readLiberty(liberty), DEFAULT_ENVIRONMENT).toFixed(6)}\n`;
 }
 
-export async function synthesize(fileList: readonly string[], top: string, opts: SynthOptions = {}): Promise<SynthResult> {
-  if (fileList.length === 0) throw new HarnessError(`synthesize(${top}): no files given`);
-  // sorted by name: the same design listed in another order is the same synthesis (and cache entry)
+/** The RTL files sorted by name (the same design listed in another order is the same cache entry) and their texts. */
+async function readSources(fileList: readonly string[], what: string): Promise<{ files: string[]; texts: string[] }> {
+  if (fileList.length === 0) throw new HarnessError(`${what}: no files given`);
   const files = [...fileList].sort((a, b) => basename(a).localeCompare(basename(b)) || a.localeCompare(b));
-  const yosys = requireTool('yosys', { path: opts.toolPath });
   const texts = await Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => Promise.reject(new HarnessError(`cannot read RTL file ${f}`)))));
+  return { files, texts };
+}
+
+export async function synthesize(fileList: readonly string[], top: string, opts: SynthOptions = {}): Promise<SynthResult> {
+  const { files, texts } = await readSources(fileList, `synthesize(${top})`);
+  const yosys = requireTool('yosys', { path: opts.toolPath });
   const flow = opts.flow ?? 'bounded-sat';
   const liberty = opts.liberty === null ? null : resolve(opts.liberty ?? OSU018_LIBERTY);
   // a clear message (with the install command) when the library is missing
@@ -443,10 +448,8 @@ export interface ModuleMapped {
  * (no optimisation across module boundaries, as the array flow of generator/rtl/array/synth.ts). Cached.
  */
 export async function mapByModule(fileList: readonly string[], top: string, parts: readonly string[], o: { liberty?: string; toolPath?: string } = {}): Promise<ModuleMapped> {
-  if (fileList.length === 0) throw new HarnessError(`mapByModule(${top}): no files given`);
-  const files = [...fileList].sort((a, b) => basename(a).localeCompare(basename(b)) || a.localeCompare(b));
+  const { files, texts } = await readSources(fileList, `mapByModule(${top})`);
   const yosys = requireTool('yosys', { path: o.toolPath });
-  const texts = await Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => Promise.reject(new HarnessError(`cannot read RTL file ${f}`)))));
   const liberty = resolve(o.liberty ?? OSU018_LIBERTY);
   readLiberty(liberty);
   const libText = await readFile(liberty, 'utf8');
