@@ -19,8 +19,10 @@
 #   make robust-long  resets mid-stream and X on the full-size reference designs too, many runs (per seed of SEEDS)
 #   make fuzz-long    the CLI input fuzzing with 50x the runs (per seed of SEEDS)
 #   make formal       formal checks (reports/formal.md); make mutate: mutation score (reports/mutation.md);
-#                     make mutate-quick: its CI subset (~6 min, not in make test)
+#                     make mutate-quick: its CI subset (~6 min, not in make test); a stopped make mutate
+#                     resumes from its result cache (sim/build/mutate-results/)
 # Options: SIM=icarus|verilator  WAVES=1 (dump VCDs into sim/work/)  SEED=N  SEEDS="N1 N2 ..."
+#          MUTATE_JOBS=N (mutants at a time in make mutate; default: the number of cores)
 #
 # Seeds: every random choice (vectors, stalls, resets, X values, fuzz cases) follows SEED. Without SEED=N each make
 # run draws a fresh one (so CI explores a new seed per run) and every target that uses it prints
@@ -29,6 +31,7 @@
 
 SIM ?= all
 WAVES ?= 0
+MUTATE_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 MXGEN := node bin/mxgen.mjs
 TSX := npx --no-install tsx
 fresh_seed = $(shell echo $$(( $$(od -An -N4 -tu4 /dev/urandom) % 2147483648 )))
@@ -188,7 +191,7 @@ formal: setup
 	$(TSX) generator/formal/main.ts --out reports/formal.md
 
 mutate: setup
-	$(TSX) generator/mutate/main.ts --out reports/mutation.md
+	$(TSX) generator/mutate/main.ts --jobs $(MUTATE_JOBS) --out reports/mutation.md
 
 # the CI subset of the mutation campaign (every 5th mutant of small configurations; ~6 min), not part of make test
 mutate-quick: setup

@@ -1,14 +1,22 @@
 // A mutation campaign: every (or every n-th) mutant of every module of the mutation units (units.ts) against
 // its unit's tests, surviving mutants checked for equivalence (equiv.ts). main.ts is the command line.
+// The full campaign is hours of Icarus and ABC, so mutants run `jobs` at a time and every final result is kept
+// in a cache (sim/build/mutate-results/) keyed by what decides it: the mutated Verilog, the Verilog of every test
+// top it runs in, every test stage's vectors and expected outputs, and the equivalence time limit. A stopped
+// campaign started again resumes where it was; a change to the design or the tests misses the cache.
 
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { scratchDir } from '../sim/paths';
+import { emitVerilog } from '../hdl/index';
+import { BUILD_DIR, scratchDir } from '../sim/paths';
+import { pool } from '../util/pool';
 import { checkEquivalences } from './equiv';
 import { mutantsOf } from './operators';
 import type { UnitScore } from './report';
-import { type MutantResult, checkBaseline, containsModule, runMutant } from './run';
-import { moduleOwners, mutationUnits } from './units';
+import type { Mutant } from './operators';
+import { type MutantResult, buildsOf, checkBaseline, containsModule, designTexts, dropNewBuilds, runMutant } from './run';
+import { type TestTop, moduleOwners, mutationUnits } from './units';
 
 export interface CampaignOptions {
   /** the CI subset: fewer configurations, no shared arithmetic modules (scale, rounding, adder, tree) */
@@ -17,7 +25,61 @@ export interface CampaignOptions {
   readonly sample?: number;
   readonly units?: readonly string[];
   readonly equivSeconds?: number;
+  /** mutants simulated at once (default 1) */
+  readonly jobs?: number;
+  /** the result cache; false: run every mutant afresh (default: sim/build/mutate-results) */
+  readonly cache?: string | false;
   readonly log?: (line: string) => void;
+}
+
+/** Bump when a change to the campaign changes what a result means. */
+const RESULT_VERSION = 1;
+
+/** sha256 of a top's test stages (vectors, expected outputs, stalls, seeds, budgets), computed once per top. */
+const stageDigests = new WeakMap<TestTop, string>();
+function stageDigest(t: TestTop): string {
+  let d = stageDigests.get(t);
+  if (d === undefined) {
+    const h = createHash('sha256');
+    for (const s of t.stages()) {
+      h.update(`${s.label}|${s.stall}|${s.seed}|${s.maxCycles ?? ''}|`);
+      for (const v of s.vectors) h.update(`${v.toString(16)},`);
+      h.update('|');
+      for (const v of s.expected) h.update(`${v.toString(16)},`);
+      h.update(';');
+    }
+    stageDigests.set(t, (d = h.digest('hex')));
+  }
+  return d;
+}
+
+/** The cache key of a mutant's final result: everything its status depends on. */
+function resultKey(m: Mutant, tops: readonly TestTop[], equivSeconds: number): string {
+  const h = createHash('sha256');
+  h.update(`${RESULT_VERSION}|${m.module}|${m.id}|${equivSeconds}|`);
+  h.update(emitVerilog(m.ir));
+  for (const t of tops.filter((x) => containsModule(x.top, m.module))) {
+    h.update(`|top ${t.label}|${stageDigest(t)}|`);
+    for (const [name, text] of [...designTexts(t.top)].sort(([a], [b]) => (a < b ? -1 : 1))) h.update(`${name}\n${text}`);
+  }
+  return h.digest('hex').slice(0, 32);
+}
+
+function readCached(dir: string, key: string): MutantResult | undefined {
+  const f = path.join(dir, `${key}.json`);
+  if (!existsSync(f)) return undefined;
+  try {
+    return JSON.parse(readFileSync(f, 'utf8')) as MutantResult;
+  } catch {
+    return undefined; // a torn write of a killed run: run the mutant again
+  }
+}
+
+function writeCached(dir: string, key: string, r: MutantResult): void {
+  mkdirSync(dir, { recursive: true });
+  const f = path.join(dir, `${key}.json`);
+  writeFileSync(`${f}.tmp`, JSON.stringify(r));
+  renameSync(`${f}.tmp`, f);
 }
 
 /** Modules the CI subset leaves to the full run (each has hundreds of mutants). */
@@ -28,6 +90,10 @@ export async function runCampaign(o: CampaignOptions = {}): Promise<UnitScore[]>
   const sample = o.sample ?? 1;
   if (!Number.isInteger(sample) || sample < 1) throw new Error(`sample must be a positive integer, not ${sample}`);
   const log = o.log ?? (() => {});
+  const jobs = o.jobs ?? 1;
+  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`jobs must be a positive integer, not ${jobs}`);
+  const equivSeconds = o.equivSeconds ?? 300;
+  const cache = o.cache === false ? undefined : (o.cache ?? path.join(BUILD_DIR, 'mutate-results'));
   const units = mutationUnits({ quick });
   for (const n of o.units ?? []) if (!units.some((u) => u.name === n)) throw new Error(`unknown unit '${n}' (units: ${units.map((u) => u.name).join(', ')})`);
   const owners = moduleOwners(units);
@@ -39,6 +105,7 @@ export async function runCampaign(o: CampaignOptions = {}): Promise<UnitScore[]>
       const u0 = performance.now();
       const modules = [...owners.values()].filter((x) => x.unit === unit && !(quick && QUICK_SKIP.test(x.module.name))).map((x) => x.module);
       const results: MutantResult[] = [];
+      let unitReused = 0;
       const b0 = performance.now();
       await checkBaseline(unit.tops, { dir: path.join(work, 'run') });
       log(`${unit.name}: baseline (unmutated) passes every stage of ${unit.tops.length} tops (${((performance.now() - b0) / 1000).toFixed(0)} s)`);
@@ -46,33 +113,52 @@ export async function runCampaign(o: CampaignOptions = {}): Promise<UnitScore[]>
         const all = mutantsOf(mod.ir);
         const picked = all.filter((_, i) => i % sample === 0);
         const m0 = performance.now();
-        const survivors: { m: (typeof picked)[number]; r: MutantResult }[] = [];
-        for (const m of picked) {
-          const r = await runMutant(m, unit.tops, { dir: path.join(work, 'run') });
-          if (r.status === 'survived') survivors.push({ m, r });
-          results.push(r);
-        }
+        const keys = picked.map((m) => (cache ? resultKey(m, unit.tops, equivSeconds) : ''));
+        const mine: MutantResult[] = new Array(picked.length);
+        let reused = 0;
+        const survivors: { m: (typeof picked)[number]; r: MutantResult; i: number }[] = [];
+        const topNames = [...new Set(unit.tops.map((t) => t.top.name))];
+        const before = new Map(topNames.map((t) => [t, buildsOf(t)]));
+        const free = Array.from({ length: jobs }, (_, w) => path.join(work, `run${w}`));
+        await pool(picked, jobs, async (m, i) => {
+          const hit = cache ? readCached(cache, keys[i]!) : undefined;
+          if (hit) {
+            reused++;
+            mine[i] = hit;
+            return;
+          }
+          const dir = free.pop()!;
+          const r = await runMutant(m, unit.tops, { dir, dropBuilds: jobs === 1 }).finally(() => free.push(dir));
+          mine[i] = r;
+          if (r.status === 'survived') survivors.push({ m, r, i });
+          else if (cache) writeCached(cache, keys[i]!, r);
+        });
+        if (jobs > 1) for (const t of topNames) dropNewBuilds(t, before.get(t)!);
         if (survivors.length) {
+          survivors.sort((a, b) => a.i - b.i);
           const e0 = performance.now();
           const tops = unit.tops.map((t) => t.top).filter((t, i, a) => containsModule(t, mod.name) && a.findIndex((x) => x.name === t.name) === i);
-          const eq = await checkEquivalences(survivors.map((s) => s.m), mod, tops, path.join(work, 'equiv'), o.equivSeconds ?? 300);
+          const eq = await checkEquivalences(survivors.map((s) => s.m), mod, tops, path.join(work, 'equiv'), equivSeconds, jobs);
           const share = (performance.now() - e0) / 1000 / survivors.length;
-          for (const { m, r } of survivors) {
+          for (const { m, r, i } of survivors) {
             const e = eq.get(m.id)!;
             if (e.equivalent) r.status = 'equivalent';
             r.detail = `${e.how}${e.equivalent ? '' : ` [passed: ${r.detail}]`}`;
             r.seconds += share;
+            if (cache) writeCached(cache, keys[i]!, r);
             log(`   ${r.status.padEnd(10)} ${r.id} ${r.what} -- ${r.where} -- ${r.detail}`);
           }
         }
+        results.push(...mine);
+        unitReused += reused;
         const k = results.filter((r) => r.module === mod.name);
         const n = (s: MutantResult['status']) => k.filter((r) => r.status === s).length;
         log(
           `${unit.name}: ${mod.name}: ${picked.length}/${all.length} mutants, ${n('killed')} killed, ${n('equivalent')} equivalent, ` +
-            `${n('survived')} survived, ${n('stillborn')} stillborn (${((performance.now() - m0) / 1000).toFixed(0)} s)`,
+            `${n('survived')} survived, ${n('stillborn')} stillborn (${((performance.now() - m0) / 1000).toFixed(0)} s${reused ? `, ${reused} from the cache` : ''})`,
         );
       }
-      scores.push({ unit: unit.name, configs: unit.configs, modules: modules.map((m) => m.name), results, seconds: (performance.now() - u0) / 1000 });
+      scores.push({ unit: unit.name, configs: unit.configs, modules: modules.map((m) => m.name), results, seconds: (performance.now() - u0) / 1000, reused: unitReused });
     }
     return scores;
   } finally {

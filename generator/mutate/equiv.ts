@@ -16,6 +16,7 @@ import path from 'node:path';
 import { type Module, allModules, emitVerilog } from '../hdl/index';
 import { abcCec, abcPdr, modelFile, prepareModels, readVerilog, type ModelJob } from '../formal/engines';
 import { streamContract } from '../formal/contract';
+import { pool } from '../util/pool';
 import type { Mutant } from './operators';
 
 export interface EquivResult {
@@ -66,7 +67,9 @@ export function streamMiter(top: Module, gold: string, gate: string, name: strin
 }
 
 /** Equivalence of every mutant in `ms` (all of module `original`) alone and in `tops`. */
-export async function checkEquivalences(ms: readonly Mutant[], original: Module, tops: readonly Module[], dir: string, timeoutSeconds = 300): Promise<Map<string, EquivResult>> {
+export async function checkEquivalences(
+  ms: readonly Mutant[], original: Module, tops: readonly Module[], dir: string, timeoutSeconds = 300, parallel = 1,
+): Promise<Map<string, EquivResult>> {
   const out = new Map<string, EquivResult>();
   if (ms.length === 0) return out;
   rmSync(dir, { recursive: true, force: true });
@@ -83,8 +86,9 @@ export async function checkEquivalences(ms: readonly Mutant[], original: Module,
       });
       const prep = await prepareModels(dir, [readVerilog(files)], jobs, timeoutSeconds * 4, 'module-miters');
       const next: Mutant[] = [];
+      const rs = await pool(open, parallel, async (_, i) => (prep.ok ? await abcCec(modelFile(dir, jobs[i]!), timeoutSeconds) : { status: 'error' as const }));
       for (const [i, m] of open.entries()) {
-        const r = prep.ok ? await abcCec(modelFile(dir, jobs[i]!), timeoutSeconds) : { status: 'error' as const };
+        const r = rs[i]!;
         if (r.status === 'proven') out.set(m.id, { equivalent: true, how: `module ${original.name} alone (ABC &cec)` });
         else {
           notes.get(m.id)!.push(`module alone: ${r.status === 'failed' ? 'differs' : r.status}`);
@@ -112,9 +116,12 @@ export async function checkEquivalences(ms: readonly Mutant[], original: Module,
       });
       const prep = await prepareModels(sub, [readVerilog(files)], jobs, timeoutSeconds * 4, 'top-miters');
       const next: Mutant[] = [];
-      for (const [i, m] of open.entries()) {
+      const rs = await pool(open, parallel, async (_, i) => {
         const f = modelFile(sub, jobs[i]!);
-        const r = !prep.ok ? { status: 'error' as const, depth: undefined } : seq ? await abcPdr(f, timeoutSeconds) : await abcCec(f, timeoutSeconds);
+        return !prep.ok ? { status: 'error' as const, depth: undefined } : seq ? await abcPdr(f, timeoutSeconds) : await abcCec(f, timeoutSeconds);
+      });
+      for (const [i, m] of open.entries()) {
+        const r = rs[i]!;
         if (r.status === 'proven') next.push(m);
         else {
           const why = r.status === 'failed' ? `differs in ${top.name}${seq && 'depth' in r && r.depth !== undefined ? ` (cycle ${r.depth})` : ''}` : `${top.name}: ${r.status}${prep.ok ? '' : ` (${prep.error})`}`;

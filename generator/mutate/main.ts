@@ -1,7 +1,9 @@
 // `make mutate`: the mutation campaign (campaign.ts) and its report, reports/mutation.md (+ --json).
-// Usage: tsx generator/mutate/main.ts [--quick] [--unit NAME[,NAME]] [--sample N] [--out FILE.md] [--json FILE]
+// Usage: tsx generator/mutate/main.ts [--quick] [--unit NAME[,NAME]] [--sample N] [--jobs N] [--fresh] [--out FILE.md] [--json FILE]
 //   --quick     the CI subset (test/mutate/quick.test.ts runs it): fewer configurations, every 5th mutant
 //   --sample N  run every N-th mutant of each module (the report says so)
+//   --jobs N    mutants simulated (and survivors' equivalence checks run) N at a time; default 1
+//   --fresh     ignore the result cache (sim/build/mutate-results/): by default a stopped campaign resumes
 // Exit code 1 when a non-equivalent mutant survives.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -19,16 +21,19 @@ async function main(): Promise<number> {
       out: { type: 'string' },
       json: { type: 'string' },
       'equiv-timeout': { type: 'string', default: '300' },
+      jobs: { type: 'string', default: '1' },
+      fresh: { type: 'boolean', default: false },
     },
   });
+  const jobs = Number(values.jobs);
   const quick = values.quick ?? false;
   const sample = Number(values.sample ?? (quick ? 5 : 1));
   const t0 = performance.now();
   const scores = await runCampaign({
-    quick, sample, equivSeconds: Number(values['equiv-timeout']), log: (l) => console.log(l), ...(values.unit ? { units: values.unit.split(',') } : {}),
+    quick, sample, jobs, ...(values.fresh ? { cache: false as const } : {}), equivSeconds: Number(values['equiv-timeout']), log: (l) => console.log(l), ...(values.unit ? { units: values.unit.split(',') } : {}),
   });
   const seconds = (performance.now() - t0) / 1000;
-  const md = mutationReport(scores, { quick, sample, seconds, command: `tsx generator/mutate/main.ts ${process.argv.slice(2).join(' ')}`.trim() });
+  const md = mutationReport(scores, { quick, sample, seconds, jobs, command: `tsx generator/mutate/main.ts ${process.argv.slice(2).join(' ')}`.trim() });
   const out = values.out ?? (quick ? 'sim/work/mutation-quick.md' : 'reports/mutation.md');
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, md);

@@ -9,6 +9,8 @@ export interface UnitScore {
   readonly modules: readonly string[];
   readonly results: readonly MutantResult[];
   readonly seconds: number;
+  /** results read from the campaign's cache (an earlier run of the same mutants and tests) */
+  readonly reused?: number;
 }
 
 export interface ReportMeta {
@@ -16,6 +18,8 @@ export interface ReportMeta {
   readonly sample: number;
   readonly seconds: number;
   readonly command: string;
+  /** mutants simulated at once */
+  readonly jobs?: number;
 }
 
 const count = (rs: readonly MutantResult[], s: MutantResult['status']) => rs.filter((r) => r.status === s).length;
@@ -41,6 +45,18 @@ export function mutationReport(scores: readonly UnitScore[], meta: ReportMeta): 
   L.push('(generator/mutate/units.ts), killed at the first mismatch; survivors checked for equivalence with the formal');
   L.push('flow (module miter, or the test tops under the stream rules: generator/mutate/equiv.ts).');
   L.push('Score = killed / (mutants - equivalent).');
+  const reused = scores.reduce((n, s) => n + (s.reused ?? 0), 0);
+  if (reused > 0 || (meta.jobs ?? 1) > 1) {
+    L.push('');
+    L.push(
+      `${meta.jobs ?? 1} mutant${(meta.jobs ?? 1) === 1 ? '' : 's'} at a time. ` +
+        (reused > 0
+          ? `${reused} of the ${scores.reduce((n, s) => n + s.results.length, 0)} results come from the result cache (sim/build/mutate-results/) ` +
+            'of an earlier run that stopped: the same mutated Verilog, test tops and test vectors (the cache key), so the same ' +
+            'result; the minutes count this run only.'
+          : 'Every result was computed in this run.'),
+    );
+  }
   L.push('');
   L.push('| unit | mutants | killed | equivalent | survived | score | minutes |');
   L.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');

@@ -45,7 +45,7 @@ export function designTexts(top: Module): Map<string, string> {
 export const containsModule = (top: Module, name: string): boolean => allModules(top).some((m) => m.name === name);
 
 /** Simulator builds the harness cached for `top` that were not there before (a mutant's builds are never reused). */
-function dropNewBuilds(top: string, before: ReadonlySet<string>): void {
+export function dropNewBuilds(top: string, before: ReadonlySet<string>): void {
   if (!existsSync(BUILD_DIR)) return;
   for (const n of readdirSync(BUILD_DIR)) {
     if (!n.startsWith(`icarus-${top}-`) || before.has(n)) continue;
@@ -53,7 +53,7 @@ function dropNewBuilds(top: string, before: ReadonlySet<string>): void {
   }
 }
 
-const buildsOf = (top: string): Set<string> =>
+export const buildsOf = (top: string): Set<string> =>
   new Set(existsSync(BUILD_DIR) ? readdirSync(BUILD_DIR).filter((n) => n.startsWith(`icarus-${top}-`)) : []);
 
 export interface RunMutantOptions {
@@ -61,6 +61,11 @@ export interface RunMutantOptions {
   readonly dir: string;
   /** cycles without a handshake before the testbench gives up */
   readonly timeoutCycles?: number;
+  /**
+   * Remove the mutant's simulator builds when it is done (default). A caller running mutants of one top
+   * concurrently passes false and removes them itself once none runs: the builds share a name prefix.
+   */
+  readonly dropBuilds?: boolean;
 }
 
 /** The unmutated design must pass every stage of every top (else a kill would mean nothing): throws if not. */
@@ -152,7 +157,7 @@ export async function runMutant(m: Mutant, tops: readonly TestTop[], o: RunMutan
           }
         }
       } finally {
-        dropNewBuilds(t.top.name, before);
+        if (o.dropBuilds !== false) dropNewBuilds(t.top.name, before);
       }
     }
     res.detail = mine.map((t) => `${t.label} (${t.stages().length} stage${t.stages().length === 1 ? '' : 's'})`).join('; ');

@@ -33,22 +33,9 @@ import { DEFAULT_ENVIRONMENT, describeEnvironment } from '../phys/environment';
 import { arraySynthArrayConfigs } from '../rtl/array/configs';
 import { arrayName } from '../rtl/array/config';
 import { arrayArea, checkStitched } from '../rtl/array/synth';
+import { pool } from '../util/pool';
 
 const REPORT_DIR = path.resolve('reports');
-
-/** Runs jobs with at most `n` in flight. */
-async function pool<T, R>(items: readonly T[], n: number, f: (x: T, i: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await f(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-  return out;
-}
 
 function chunkLength(cfg: RtlConfig): number {
   const p = cfg.params;

@@ -7,7 +7,7 @@ import { scoreOf } from '../../generator/mutate/report';
 
 describe('make mutate, CI subset', () => {
   it('kills every non-equivalent mutant', async () => {
-    const scores = await runCampaign({ quick: true, sample: 5 });
+    const scores = await runCampaign({ quick: true, sample: 5, jobs: 2, cache: false });
     expect(scores.map((s) => s.unit)).toEqual(['decoder', 'quantizer', 'pe', 'tile']);
     for (const s of scores) {
       const c = scoreOf(s.results);
