@@ -201,6 +201,7 @@ export async function comparePipelines(
     o.log?.(`${gold.name}: depths ${gates.map((g) => g.depth).join(',')}: models in ${prep.seconds.toFixed(0)} s`);
     const share = prep.seconds / Math.max(1, jobs.length);
     if (!prep.ok) return [{ group: 'pipeline', property: 'all depths', module: gold.name, method: 'yosys', depth: '-', result: 'error', seconds: prep.seconds, note: prep.error }];
+    let limitHit: number | undefined;
     for (const { depth, module: gate } of gates) {
       if (datapath) {
         const cec = await abcCec(modelFile(dir, { top: `miter_${depth}`, kind: 'aig' }), 1800);
@@ -210,9 +211,17 @@ export async function comparePipelines(
           seconds: cec.seconds + share, ...(cec.detail ? { note: cec.detail } : {}),
         });
       }
-      if (timing) {
+      if (timing && limitHit !== undefined) {
+        // the scoreboard's cost grows about 4x per depth: once a depth hits the limit, deeper ones would too
+        rows.push({
+          group: 'pipeline', property: `every output beat = depth 0's result of its input beat, in order (scoreboard; low ${o.freeBits} bits of each data input free)`,
+          module: gate.name, method: 'BMC (ABC bmc3)', depth: '-', result: 'not run', seconds: 0,
+          note: `depth ${limitHit} reached the ${o.bmcSeconds} s limit; its datapath is checked above`,
+        });
+      } else if (timing) {
         const frames = 2 * depth + o.bmcExtra;
         const b = await abcBmc(modelFile(dir, { top: `sb_${depth}`, kind: 'aig' }), frames, o.bmcSeconds);
+        if (b.status === 'timeout') limitHit = depth;
         rows.push({
           group: 'pipeline', property: `every output beat = depth 0's result of its input beat, in order (scoreboard; low ${o.freeBits} bits of each data input free)`,
           module: gate.name, method: 'BMC (ABC bmc3)', depth: `${b.depth ?? frames} cycles`,

@@ -1,9 +1,10 @@
 // `make formal`: handshake properties of every streaming top of the reference set, every reduction tree of the
 // reference MX PEs against the behavioural sum, and every pipelined depth of every reference PE against depth 0;
 // writes reports/formal.md (and --json). Exit code 1 when anything fails or errors.
-// Usage: tsx generator/formal/main.ts [--quick] [--group handshake,tree,pipeline] [--only TEXT] [--out FILE] [--json FILE]
+// Usage: tsx generator/formal/main.ts [--quick] [--group handshake,tree,pipeline] [--only TEXT] [--fresh] [--out FILE] [--json FILE]
 //   --quick  the CI subset (small configurations, a few minutes; test/formal/quick.test.ts runs it)
 //   --only   only designs whose top name contains TEXT
+//   --fresh  ignore the result cache (cache.ts, sim/build/formal-results/): by default a stopped run resumes
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,7 +12,8 @@ import { parseArgs } from 'node:util';
 import { referenceDesigns } from '../rtl/configs';
 import { findUnit } from '../ip/units';
 import type { UnitParams } from '../ip/unit';
-import { type Design, findTrees, handshakeRows, pipelineRows, treeAlgebraRows, treeSatRow } from './checks';
+import { type FormalCache, cachedRows, formalCache, formalKey } from './cache';
+import { type Design, findTrees, handshakeRows, pipelineRows, transactionShape, treeAlgebraRows, treeSatRow } from './checks';
 import type { FormalRow } from './handshake';
 import { formalReport } from './report';
 
@@ -34,6 +36,8 @@ export interface FormalPlan {
   readonly timingK?: number;
   readonly timingDepths?: readonly number[];
   readonly bmcExtra: number;
+  /** time limit of each scoreboard BMC; a depth that reaches it ends the deeper depths of that PE */
+  readonly bmcSeconds: number;
 }
 
 const design = (unit: string, params: Record<string, unknown>): Design => {
@@ -58,6 +62,8 @@ export function fullPlan(): FormalPlan {
     timingK: 4,
     timingDepths: [1, 2, 3, 4, 5, 6],
     bmcExtra: 6,
+    // mxfp8-e5m2 at k = 4: depths 1-4 in 8, 17, 32, 131 s, depth 5 more than 10 min (k = 2: more than 6 min)
+    bmcSeconds: 300,
   };
 }
 
@@ -77,12 +83,15 @@ export function quickPlan(): FormalPlan {
     timingK: 2,
     timingDepths: [1, 3],
     bmcExtra: 4,
+    bmcSeconds: 1800,
   };
 }
 
 export interface RunOptions {
   readonly groups?: readonly Group[];
   readonly only?: string;
+  /** results of earlier runs (cache.ts); unset: every check runs */
+  readonly cache?: FormalCache;
   readonly log?: (line: string) => void;
 }
 
@@ -91,8 +100,18 @@ export async function runFormal(plan: FormalPlan, o: RunOptions = {}): Promise<F
   const log = o.log ?? (() => {});
   const keep = (d: Design) => !o.only || d.unit.build(d.params).name.includes(o.only);
   const rows: FormalRow[] = [];
+  const cache = o.cache;
+  const tree = (t: ReturnType<typeof findTrees>[number], satSeconds?: number) =>
+    cachedRows(cache, () => formalKey('tree', { k: t.k, satSeconds }, [t.module]), failed, async () => [
+      ...(await treeAlgebraRows(t, log)),
+      ...(satSeconds === undefined ? [] : [await treeSatRow(t, satSeconds, log)]),
+    ]);
   if (groups.includes('handshake'))
-    for (const d of plan.handshake.filter(keep)) rows.push(...(await handshakeRows(d, { bmcDepth: 40, pdrSeconds: 300, log })));
+    for (const d of plan.handshake.filter(keep)) {
+      const ho = { bmcDepth: 40, pdrSeconds: 300 };
+      const m = d.unit.build(d.params);
+      rows.push(...(await cachedRows(cache, () => formalKey('handshake', { ...ho, shape: transactionShape(d) }, [m]), failed, () => handshakeRows(d, { ...ho, log }))));
+    }
   if (groups.includes('tree')) {
     const seen = new Set<string>();
     for (const d of plan.trees.filter(keep)) {
@@ -100,24 +119,33 @@ export async function runFormal(plan: FormalPlan, o: RunOptions = {}): Promise<F
       for (const t of findTrees(d.unit.build(d.params))) {
         if (seen.has(t.module.name)) continue;
         seen.add(t.module.name);
-        rows.push(...(await treeAlgebraRows(t, log)));
+        rows.push(...(await tree(t)));
       }
       for (const sk of plan.treeSatKs) {
         if (sk === k) continue;
         for (const t of findTrees(d.unit.build({ ...d.params, k: sk }))) {
           if (seen.has(t.module.name)) continue;
           seen.add(t.module.name);
-          rows.push(...(await treeAlgebraRows(t, log)), await treeSatRow(t, plan.treeSatSeconds, log));
+          rows.push(...(await tree(t, plan.treeSatSeconds)));
         }
       }
     }
     if (plan.treeSatProbe && (!o.only || 'probe'.includes(o.only))) {
       const p = plan.treeSatProbe;
-      for (const t of findTrees(p.design.unit.build(p.design.params))) rows.push(await treeSatRow(t, p.seconds, log));
+      for (const t of findTrees(p.design.unit.build(p.design.params)))
+        rows.push(...(await cachedRows(cache, () => formalKey('tree-probe', { seconds: p.seconds }, [t.module]), failed, async () => [await treeSatRow(t, p.seconds, log)])));
     }
   }
   if (groups.includes('pipeline'))
-    for (const d of plan.pipeline.filter(keep)) rows.push(...(await pipelineRows(d, { depths: plan.depths, ...(plan.timingK ? { timingK: plan.timingK, timingDepths: plan.timingDepths ?? plan.depths } : {}), bmcExtra: plan.bmcExtra, bmcSeconds: 1800, freeBits: 4, log })));
+    for (const d of plan.pipeline.filter(keep)) {
+      const po = { depths: plan.depths, ...(plan.timingK ? { timingK: plan.timingK, timingDepths: plan.timingDepths ?? plan.depths } : {}), bmcExtra: plan.bmcExtra, bmcSeconds: plan.bmcSeconds, freeBits: 4 };
+      // the key reads every design the check builds: the PE at depth 0 and at each depth, at its k and the timing k
+      const builds = () => {
+        const at = (k: UnitParams[string], depths: readonly number[]) => [0, ...depths].map((depth) => d.unit.build({ ...d.params, k, depth }));
+        return 'k' in d.params && po.timingK !== undefined ? [...at(d.params['k'], po.depths), ...at(po.timingK, po.timingDepths ?? po.depths)] : [0, ...po.depths].map((depth) => d.unit.build({ ...d.params, depth }));
+      };
+      rows.push(...(await cachedRows(cache, () => formalKey('pipeline', po, builds()), failed, () => pipelineRows(d, { ...po, log }))));
+    }
   return rows;
 }
 
@@ -125,19 +153,23 @@ export const failed = (r: FormalRow): boolean => /FAILED|error|timeout/.test(r.r
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, group: { type: 'string' }, only: { type: 'string' }, out: { type: 'string' }, json: { type: 'string' } },
+    options: {
+      quick: { type: 'boolean', default: false }, group: { type: 'string' }, only: { type: 'string' }, out: { type: 'string' }, json: { type: 'string' },
+      fresh: { type: 'boolean', default: false },
+    },
   });
   const groups = values.group ? (values.group.split(',') as Group[]) : undefined;
   for (const g of groups ?? []) if (!GROUPS.includes(g)) throw new Error(`--group: unknown group '${g}' (groups: ${GROUPS.join(', ')})`);
   const plan = values.quick ? quickPlan() : fullPlan();
   const t0 = performance.now();
-  const rows = await runFormal(plan, { ...(groups ? { groups } : {}), ...(values.only ? { only: values.only } : {}), log: (l) => console.log(l) });
+  const cache = values.fresh ? undefined : formalCache();
+  const rows = await runFormal(plan, { ...(groups ? { groups } : {}), ...(values.only ? { only: values.only } : {}), ...(cache ? { cache } : {}), log: (l) => console.log(l) });
   const seconds = (performance.now() - t0) / 1000;
   // a part of the plan (--group / --only) never replaces the full report unless asked to
   const out = values.out ?? (values.quick ? 'sim/work/formal-quick.md' : groups || values.only ? 'sim/work/formal-partial.md' : 'reports/formal.md');
   mkdirSync(path.dirname(out), { recursive: true });
   const cmd = `tsx generator/formal/main.ts ${process.argv.slice(2).join(' ')}`.trim();
-  writeFileSync(out, formalReport(rows, { command: cmd, seconds, quick: values.quick ?? false }));
+  writeFileSync(out, formalReport(rows, { command: cmd, seconds, quick: values.quick ?? false, cachedCalls: cache?.hits ?? 0 }));
   if (values.json) writeFileSync(values.json, JSON.stringify(rows, null, 1) + '\n');
   const bad = rows.filter(failed);
   console.log(`\n${rows.length} checks, ${bad.length} failed or unfinished (${(seconds / 60).toFixed(1)} min); wrote ${out}`);
