@@ -24,6 +24,8 @@ export interface CampaignOptions {
   /** run every n-th mutant of each module */
   readonly sample?: number;
   readonly units?: readonly string[];
+  /** only these mutants (ids such as `fp32_round_m26_e10#204`): re-checking survivors after a new test */
+  readonly mutants?: readonly string[];
   readonly equivSeconds?: number;
   /** mutants simulated at once (default 1) */
   readonly jobs?: number;
@@ -111,7 +113,8 @@ export async function runCampaign(o: CampaignOptions = {}): Promise<UnitScore[]>
       log(`${unit.name}: baseline (unmutated) passes every stage of ${unit.tops.length} tops (${((performance.now() - b0) / 1000).toFixed(0)} s)`);
       for (const mod of modules) {
         const all = mutantsOf(mod.ir);
-        const picked = all.filter((_, i) => i % sample === 0);
+        const picked = all.filter((m, i) => i % sample === 0 && (!o.mutants || o.mutants.includes(m.id)));
+        if (o.mutants && picked.length === 0) continue;
         const m0 = performance.now();
         const keys = picked.map((m) => (cache ? resultKey(m, unit.tops, equivSeconds) : ''));
         const mine: MutantResult[] = new Array(picked.length);
@@ -158,7 +161,7 @@ export async function runCampaign(o: CampaignOptions = {}): Promise<UnitScore[]>
             `${n('survived')} survived, ${n('stillborn')} stillborn (${((performance.now() - m0) / 1000).toFixed(0)} s${reused ? `, ${reused} from the cache` : ''})`,
         );
       }
-      scores.push({ unit: unit.name, configs: unit.configs, modules: modules.map((m) => m.name), results, seconds: (performance.now() - u0) / 1000, reused: unitReused });
+      scores.push({ unit: unit.name, configs: unit.configs, modules: modules.map((m) => m.name).filter((m) => !o.mutants || results.some((r) => r.module === m)), results, seconds: (performance.now() - u0) / 1000, reused: unitReused });
     }
     return scores;
   } finally {

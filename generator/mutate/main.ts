@@ -3,6 +3,7 @@
 //   --quick     the CI subset (test/mutate/quick.test.ts runs it): fewer configurations, every 5th mutant
 //   --sample N  run every N-th mutant of each module (the report says so)
 //   --jobs N    mutants simulated (and survivors' equivalence checks run) N at a time; default 1
+//   --mutant ID[,ID]  only these mutants (e.g. the survivors of a report, after a new test)
 //   --fresh     ignore the result cache (sim/build/mutate-results/): by default a stopped campaign resumes
 // Exit code 1 when a non-equivalent mutant survives.
 
@@ -23,6 +24,7 @@ async function main(): Promise<number> {
       'equiv-timeout': { type: 'string', default: '300' },
       jobs: { type: 'string', default: '1' },
       fresh: { type: 'boolean', default: false },
+      mutant: { type: 'string' },
     },
   });
   const jobs = Number(values.jobs);
@@ -30,7 +32,7 @@ async function main(): Promise<number> {
   const sample = Number(values.sample ?? (quick ? 5 : 1));
   const t0 = performance.now();
   const scores = await runCampaign({
-    quick, sample, jobs, ...(values.fresh ? { cache: false as const } : {}), equivSeconds: Number(values['equiv-timeout']), log: (l) => console.log(l), ...(values.unit ? { units: values.unit.split(',') } : {}),
+    quick, sample, jobs, ...(values.fresh ? { cache: false as const } : {}), ...(values.mutant ? { mutants: values.mutant.split(',') } : {}), equivSeconds: Number(values['equiv-timeout']), log: (l) => console.log(l), ...(values.unit ? { units: values.unit.split(',') } : {}),
   });
   const seconds = (performance.now() - t0) / 1000;
   const md = mutationReport(scores, { quick, sample, seconds, jobs, command: `tsx generator/mutate/main.ts ${process.argv.slice(2).join(' ')}`.trim() });

@@ -141,7 +141,8 @@ function peTops(c: PeConfig): TestTop[] {
       top: one,
       stages: lazy(() => {
         const cases = p.kind === 'bf16' ? bf16ProductGrid(22) : exhaustivePairs(p, 22);
-        return [peStage(`${cases.length} ${p.kind === 'bf16' ? 'sign/exponent pairs' : 'code pairs'}`, p, 1, cases, 0, 22)];
+        const extra = extraPeCases(p, 1);
+        return [peStage(`${extra.length} added corners + ${cases.length} ${p.kind === 'bf16' ? 'sign/exponent pairs' : 'code pairs'}`, p, 1, [...extra, ...cases], 0, 22)];
       }),
     },
     {
