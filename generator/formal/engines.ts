@@ -122,10 +122,10 @@ export async function abcBmc(aig: string, frames: number, timeoutSeconds: number
   const asserted = /was asserted in frame (\d+)/.exec(r.output);
   if (asserted) return { status: 'failed', depth: Number(asserted[1]), seconds: r.seconds };
   const none = /No output asserted in (\d+) frames/.exec(r.output);
-  const limited = r.timedOut || /resource limit|timeout/i.test(r.output);
-  // on a timeout, bmc3 reports the frames it finished: the check is bounded to those
-  if (none && !limited && Number(none[1]) >= frames) return { status: 'passed', depth: Number(none[1]), seconds: r.seconds };
-  if (limited) return { status: 'timeout', seconds: r.seconds, ...(none ? { depth: Number(none[1]) } : {}) };
+  // all the frames asked for: passed. Fewer: bmc3 stopped at its time limit (its parameter line prints "TimeOut",
+  // so the text cannot tell a limit from a pass) and the check is bounded to the frames it finished.
+  if (none && Number(none[1]) >= frames) return { status: 'passed', depth: Number(none[1]), seconds: r.seconds };
+  if (none || r.timedOut) return { status: 'timeout', seconds: r.seconds, ...(none ? { depth: Number(none[1]) } : {}) };
   return { status: 'error', seconds: r.seconds, detail: r.output.trim().split('\n').slice(-3).join(' | ') };
 }
 
