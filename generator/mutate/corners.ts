@@ -6,7 +6,7 @@
 import { classifyCode, codeBits, decodeTable, FORMAT_TABLE, type FormatSpec } from '../golden/index';
 import type { QuantizerConfig } from '../rtl/quantizer/quantizer';
 import type { Block } from '../rtl/quantizer/vectors';
-import type { PeCase, PeKind } from '../rtl/pe/vectors';
+import { negCode, type PeCase, type PeKind } from '../rtl/pe/vectors';
 import type { TileQuantConfig } from '../rtl/tile/tilequant';
 import { Prng } from '../util/prng';
 
@@ -35,7 +35,7 @@ export function extraPeCases(p: PeKind, k: number): PeCase[] {
   const rng = new Prng(0x5ab0);
   const out: PeCase[] = [];
   for (let n = 0; n < 24; n++) {
-    const a = new Array<number>(k).fill(0);
+    const a = new Array<number>(k).fill(0); // code 0 is +0 in every format
     const b = new Array<number>(k).fill(0);
     const terms = 1 + rng.int(Math.min(3, k));
     for (let t = 0; t < terms; t++) {
@@ -59,20 +59,20 @@ export function extraPeCases(p: PeKind, k: number): PeCase[] {
         const v = value(fa, ca) * value(fb, cb);
         if (v > 0 && isPowerOfTwo(v) && !pow.has(exponentOf(v))) pow.set(exponentOf(v), [ca, cb]);
       }
-    const negB = (c: number) => (fb.kind === 'int' ? (-c) & ((1 << fb.bits) - 1) : c ^ (1 << (fb.expBits + fb.manBits)));
     const es = [...pow.keys()].sort((x, y) => y - x);
     const top = es[0]!;
     for (const e2 of es.slice(1))
       for (const sub of [false, true]) {
         const [a1, b1] = pow.get(top)!;
         const [a2, b2] = pow.get(e2)!;
-        if (sub && fb.kind === 'int' && b2 === 0x80) continue;
+        const nb = negCode(fb, b2);
+        if (sub && nb === b2) continue; // the integer -2^(bits-1) has no negation
         const a = new Array<number>(k).fill(0);
         const b = new Array<number>(k).fill(0);
         a[0] = a1;
         b[0] = b1;
         a[1] = a2;
-        b[1] = sub ? negB(b2) : b2;
+        b[1] = sub ? nb : b2;
         out.push(...atSubnormalShifts(a, b, sub ? top - 1 : top));
       }
   }
@@ -99,7 +99,7 @@ function nonZeroFinite(f: FormatSpec): number[] {
   return out;
 }
 
-const value = (f: FormatSpec, code: number): number => (code === 0 ? 0 : decodeTable(f)[code]!);
+const value = (f: FormatSpec, code: number): number => decodeTable(f)[code]!;
 
 /** floor(log2 x) of a positive finite double, by halving and doubling (exact). */
 function exponentOf(x: number): number {

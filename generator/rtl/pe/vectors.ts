@@ -157,7 +157,7 @@ function specialCodes(f: FormatSpec): number[] {
 }
 
 /** The code of -value (sign flip; two's complement for integers, 0x80 maps to itself). */
-function negCode(f: FormatSpec, c: number): number {
+export function negCode(f: FormatSpec, c: number): number {
   if (f.kind === 'int') return (-c) & ((1 << f.bits) - 1);
   return c ^ (1 << (f.expBits + f.manBits));
 }
