@@ -1,9 +1,14 @@
 // A mutation campaign: every (or every n-th) mutant of every module of the mutation units (units.ts) against
 // its unit's tests, surviving mutants checked for equivalence (equiv.ts). main.ts is the command line.
 // The full campaign is hours of Icarus and ABC, so mutants run `jobs` at a time and every final result is kept
-// in a cache (sim/build/mutate-results/) keyed by what decides it: the mutated Verilog, the Verilog of every test
-// top it runs in, every test stage's vectors and expected outputs, and the equivalence time limit. A stopped
-// campaign started again resumes where it was; a change to the design or the tests misses the cache.
+// in a cache (sim/build/mutate-results/) keyed by the mutated Verilog, the Verilog of every test top it runs in
+// and the equivalence time limit. What else a result depends on is stored with it and checked on reading:
+//   killed      the digest of the stage that killed it (its vectors, expected outputs, stalls, seed, budget):
+//               valid while that stage is still among the tests. Adding a stage (a corner vector that kills a
+//               survivor) so keeps every kill, and changing a stage re-runs only the mutants it killed;
+//   survived    the digest of every stage of every top: any change to the tests runs it again;
+//   equivalent  nothing more (a proof about the Verilog; no vector can kill it), as stillborn (it does not build).
+// A stopped campaign started again resumes where it was; a change to the design misses the cache.
 
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +21,7 @@ import { mutantsOf } from './operators';
 import type { UnitScore } from './report';
 import type { Mutant } from './operators';
 import { type MutantResult, buildsOf, checkBaseline, containsModule, designTexts, dropNewBuilds, runMutant } from './run';
-import { type TestTop, moduleOwners, mutationUnits } from './units';
+import { type TestStage, type TestTop, moduleOwners, mutationUnits } from './units';
 
 export interface CampaignOptions {
   /** the CI subset: fewer configurations, no shared arithmetic modules (scale, rounding, adder, tree) */
@@ -35,52 +40,75 @@ export interface CampaignOptions {
 }
 
 /** Bump when a change to the campaign changes what a result means. */
-const RESULT_VERSION = 1;
+const RESULT_VERSION = 2;
 
-/** sha256 of a top's test stages (vectors, expected outputs, stalls, seeds, budgets), computed once per top. */
-const stageDigests = new WeakMap<TestTop, string>();
-function stageDigest(t: TestTop): string {
-  let d = stageDigests.get(t);
+/** sha256 of one test stage of top `t` (vectors, expected outputs, stall rate, seed, cycle budget). */
+const stageDigests = new WeakMap<TestStage, string>();
+export function stageDigest(t: TestTop, s: TestStage): string {
+  let d = stageDigests.get(s);
   if (d === undefined) {
     const h = createHash('sha256');
-    for (const s of t.stages()) {
-      h.update(`${s.label}|${s.stall}|${s.seed}|${s.maxCycles ?? ''}|`);
-      for (const v of s.vectors) h.update(`${v.toString(16)},`);
-      h.update('|');
-      for (const v of s.expected) h.update(`${v.toString(16)},`);
-      h.update(';');
-    }
-    stageDigests.set(t, (d = h.digest('hex')));
+    h.update(`${t.label}|${s.label}|${s.stall}|${s.seed}|${s.maxCycles ?? ''}|`);
+    for (const v of s.vectors) h.update(`${v.toString(16)},`);
+    h.update('|');
+    for (const v of s.expected) h.update(`${v.toString(16)},`);
+    stageDigests.set(s, (d = h.digest('hex').slice(0, 32)));
   }
   return d;
 }
 
-/** The cache key of a mutant's final result: everything its status depends on. */
-function resultKey(m: Mutant, tops: readonly TestTop[], equivSeconds: number): string {
+/** The tests a mutant of `module` runs: every stage of every top containing it, by `<top> / <stage>` label. */
+export function testsOf(module: string, tops: readonly TestTop[]): { byLabel: Map<string, string>; all: string } {
+  const byLabel = new Map<string, string>();
+  for (const t of tops.filter((x) => containsModule(x.top, module))) for (const s of t.stages()) byLabel.set(`${t.label} / ${s.label}`, stageDigest(t, s));
+  return { byLabel, all: createHash('sha256').update([...byLabel.values()].join(',')).digest('hex').slice(0, 32) };
+}
+
+/** The cache key of a mutant's result: the design it runs in (the tests are checked on reading, CachedResult). */
+export function resultKey(m: Mutant, tops: readonly TestTop[], equivSeconds: number): string {
   const h = createHash('sha256');
   h.update(`${RESULT_VERSION}|${m.module}|${m.id}|${equivSeconds}|`);
   h.update(emitVerilog(m.ir));
   for (const t of tops.filter((x) => containsModule(x.top, m.module))) {
-    h.update(`|top ${t.label}|${stageDigest(t)}|`);
+    h.update(`|top ${t.label}|`);
     for (const [name, text] of [...designTexts(t.top)].sort(([a], [b]) => (a < b ? -1 : 1))) h.update(`${name}\n${text}`);
   }
   return h.digest('hex').slice(0, 32);
 }
 
-function readCached(dir: string, key: string): MutantResult | undefined {
+interface CachedResult {
+  readonly result: MutantResult;
+  /** killed: the digest of the stage that killed it */
+  readonly stage?: string;
+  /** survived: the digest of all its tests */
+  readonly tests?: string;
+}
+
+export function readCached(dir: string, key: string, tests: ReturnType<typeof testsOf>): MutantResult | undefined {
   const f = path.join(dir, `${key}.json`);
   if (!existsSync(f)) return undefined;
+  let c: CachedResult;
   try {
-    return JSON.parse(readFileSync(f, 'utf8')) as MutantResult;
+    c = JSON.parse(readFileSync(f, 'utf8')) as CachedResult;
   } catch {
     return undefined; // a torn write of a killed run: run the mutant again
   }
+  const r = c.result;
+  if (r?.status === 'killed') return c.stage !== undefined && [...tests.byLabel.values()].includes(c.stage) ? r : undefined;
+  if (r?.status === 'survived') return c.tests === tests.all ? r : undefined;
+  return r?.status === 'equivalent' || r?.status === 'stillborn' ? r : undefined;
 }
 
-function writeCached(dir: string, key: string, r: MutantResult): void {
+export function writeCached(dir: string, key: string, r: MutantResult, tests: ReturnType<typeof testsOf>): void {
+  let c: CachedResult = { result: r };
+  if (r.status === 'killed') {
+    const at = [...tests.byLabel].find(([label]) => r.detail.startsWith(`${label}:`));
+    if (!at) return; // cannot tell which stage killed it: not cached (run again next time)
+    c = { result: r, stage: at[1] };
+  } else if (r.status === 'survived') c = { result: r, tests: tests.all };
   mkdirSync(dir, { recursive: true });
   const f = path.join(dir, `${key}.json`);
-  writeFileSync(`${f}.tmp`, JSON.stringify(r));
+  writeFileSync(`${f}.tmp`, JSON.stringify(c));
   renameSync(`${f}.tmp`, f);
 }
 
@@ -117,6 +145,7 @@ export async function runCampaign(o: CampaignOptions = {}): Promise<UnitScore[]>
         if (o.mutants && picked.length === 0) continue;
         const m0 = performance.now();
         const keys = picked.map((m) => (cache ? resultKey(m, unit.tops, equivSeconds) : ''));
+        const tests = testsOf(mod.name, unit.tops);
         const mine: MutantResult[] = new Array(picked.length);
         let reused = 0;
         const survivors: { m: (typeof picked)[number]; r: MutantResult; i: number }[] = [];
@@ -124,7 +153,7 @@ export async function runCampaign(o: CampaignOptions = {}): Promise<UnitScore[]>
         const before = new Map(topNames.map((t) => [t, buildsOf(t)]));
         const free = Array.from({ length: jobs }, (_, w) => path.join(work, `run${w}`));
         await pool(picked, jobs, async (m, i) => {
-          const hit = cache ? readCached(cache, keys[i]!) : undefined;
+          const hit = cache ? readCached(cache, keys[i]!, tests) : undefined;
           if (hit) {
             reused++;
             mine[i] = hit;
@@ -134,7 +163,7 @@ export async function runCampaign(o: CampaignOptions = {}): Promise<UnitScore[]>
           const r = await runMutant(m, unit.tops, { dir, dropBuilds: jobs === 1 }).finally(() => free.push(dir));
           mine[i] = r;
           if (r.status === 'survived') survivors.push({ m, r, i });
-          else if (cache) writeCached(cache, keys[i]!, r);
+          else if (cache) writeCached(cache, keys[i]!, r, tests);
         });
         if (jobs > 1) for (const t of topNames) dropNewBuilds(t, before.get(t)!);
         if (survivors.length) {
@@ -148,7 +177,7 @@ export async function runCampaign(o: CampaignOptions = {}): Promise<UnitScore[]>
             if (e.equivalent) r.status = 'equivalent';
             r.detail = `${e.how}${e.equivalent ? '' : ` [passed: ${r.detail}]`}`;
             r.seconds += share;
-            if (cache) writeCached(cache, keys[i]!, r);
+            if (cache) writeCached(cache, keys[i]!, r, tests);
             log(`   ${r.status.padEnd(10)} ${r.id} ${r.what} -- ${r.where} -- ${r.detail}`);
           }
         }

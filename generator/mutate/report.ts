@@ -52,8 +52,9 @@ export function mutationReport(scores: readonly UnitScore[], meta: ReportMeta): 
       `${meta.jobs ?? 1} mutant${(meta.jobs ?? 1) === 1 ? '' : 's'} at a time. ` +
         (reused > 0
           ? `${reused} of the ${scores.reduce((n, s) => n + s.results.length, 0)} results come from the result cache (sim/build/mutate-results/) ` +
-            'of an earlier run that stopped: the same mutated Verilog, test tops and test vectors (the cache key), so the same ' +
-            'result; the minutes count this run only.'
+            'of an earlier run: the same mutated Verilog in the same test tops (the cache key), and a kill by a test stage ' +
+            'that is still there unchanged, a survivor only with exactly these tests, or an equivalence proof; the ' +
+            'minutes count this run only.'
           : 'Every result was computed in this run.'),
     );
   }
