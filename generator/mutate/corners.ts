@@ -1,6 +1,6 @@
 // Corner vectors added by the mutation analysis (reports/mutation.md): inputs that kill a mutant the unit's
 // regular vector generators missed. Each entry says which mutant it kills and why the generators missed it.
-// They run in the first stage of every mutant's test (units.ts) and, against the unmodified RTL, in
+// They run in the first stages of every mutant's test (units.ts) and, against the unmodified RTL, in
 // test/mutate/corners.test.ts. Proposed for the units' own vector generators (see the report).
 
 import { classifyCode, codeBits, decodeTable, FORMAT_TABLE, type FormatSpec } from '../golden/index';
@@ -78,6 +78,145 @@ export function extraPeCases(p: PeKind, k: number): PeCase[] {
   }
   return out;
 }
+
+/**
+ * Chunks at the FP32 rounding edge (a stage of their own, after the first: the PE unit's second round of
+ * corners; kills fp32_round_m26_e10#206-#375 that extraPeCases left, the `shamt_gt*` terms and mask bits at
+ * both ends of the 26-bit significand). Every pair of power-of-two products 2^e1 +- 2^e2 (e1 >= e2, the
+ * largest product also doubled: the significand's top bit), scaled so that the guard bit of the smallest
+ * subnormal (2^-150) falls on the larger term, on the smaller one, or one place above either. The mask decides
+ * the sticky bit: with the guard set, the result's last bit 0 and no other bit below, the result rounds up
+ * exactly when a bit the mask lets through is set. extraPeCases swept a result's exponent (2^-125..2^-152);
+ * when the significand's top bit is far above its lowest (a sum of a large and a small product) the shifts
+ * that matter put the result's exponent below 2^-152, so the guard lands on the small product only here.
+ */
+export function roundingEdgeCases(p: PeKind, k: number): PeCase[] {
+  if (p.kind !== 'mx' || k < 2) return [];
+  const fa = FORMAT_TABLE[p.formatA];
+  const fb = FORMAT_TABLE[p.formatB];
+  // one (a, b) code pair per power-of-two product 2^e
+  const pow = new Map<number, [number, number]>();
+  for (const ca of nonZeroFinite(fa))
+    for (const cb of nonZeroFinite(fb)) {
+      const v = value(fa, ca) * value(fb, cb);
+      if (v > 0 && isPowerOfTwo(v) && !pow.has(exponentOf(v))) pow.set(exponentOf(v), [ca, cb]);
+    }
+  const es = [...pow.keys()].sort((x, y) => y - x);
+  // a term: its exponent and the products (code pairs) that make it; the top product twice makes 2^(top+1)
+  const terms: { e: number; prods: [number, number][] }[] = es.map((e) => ({ e, prods: [pow.get(e)!] }));
+  if (k >= 3) terms.unshift({ e: es[0]! + 1, prods: [pow.get(es[0]!)!, pow.get(es[0]!)!] });
+  const out: PeCase[] = [];
+  for (let i = 0; i < terms.length; i++)
+    for (let j = i; j < terms.length; j++) {
+      const hi = terms[i]!;
+      const lo = terms[j]!;
+      if (hi.prods.length + lo.prods.length > k) continue;
+      for (const sub of [false, true]) {
+        if (sub && i === j) continue; // 2^e - 2^e = 0
+        const a = new Array<number>(k).fill(0); // code 0 is +0 in every format
+        const b = new Array<number>(k).fill(0);
+        let slot = 0;
+        for (const [ca, cb] of hi.prods) (a[slot] = ca), (b[slot++] = cb);
+        let neg = false;
+        for (const [ca, cb] of lo.prods) {
+          const nb = sub ? negCode(fb, cb) : cb;
+          if (sub && nb === cb) neg = true; // the integer -2^(bits-1) has no negation
+          (a[slot] = ca), (b[slot++] = nb);
+        }
+        if (neg) continue;
+        // 2^hi.e scaled to 2^t: t = -150 puts the guard on hi, t = -150 + hi.e - lo.e on lo; and one place above
+        const targets = new Set([-150, -149, -150 + hi.e - lo.e, -149 + hi.e - lo.e]);
+        for (const t of targets) {
+          const total = t - hi.e + 254;
+          if (total < 0 || total > 508) continue;
+          const xa = Math.min(254, total);
+          out.push({ a: [...a], b: [...b], xa, xb: total - xa, acc: (t & 1) === 0 ? 0 : 0x80000000 });
+        }
+      }
+    }
+  out.push(...topBitCases(fa, fb, k));
+  return out;
+}
+
+/**
+ * The significand's top two bits at the rounding edge (kills fp32_round_m26_e10#340-#349 and #375, the mask
+ * bits of significand bits W-1 and W-2, which only a sum of several large products reaches): chunk sums
+ * 2^(W-1), 2^(W-2) and 2^(W-1) + 2^(W-2), alone and with one more bit 2^j (every j below), in units of the
+ * finest product bit, each found as an exact sum of at most k products; scaled so the guard of the smallest
+ * subnormal falls on each set bit or one place above it. W: the bit length of k times the largest product.
+ */
+function topBitCases(fa: FormatSpec, fb: FormatSpec, k: number): PeCase[] {
+  const ua = finestBit(fa);
+  const ub = finestBit(fb);
+  const prods = new Map<number, [number, number]>(); // product in units of ua * ub (exact integers) -> codes
+  for (const ca of nonZeroFinite(fa))
+    for (const cb of nonZeroFinite(fb)) {
+      const v = (value(fa, ca) / ua) * (value(fb, cb) / ub);
+      if (v > 0 && !prods.has(v)) prods.set(v, [ca, cb]);
+    }
+  const desc = [...prods.keys()].sort((x, y) => y - x);
+  const W = bitLength(k * desc[0]!);
+  const out: PeCase[] = [];
+  for (const top of [2 ** (W - 1), 2 ** (W - 2), 2 ** (W - 1) + 2 ** (W - 2)])
+    for (let j = -1; j < W - 2; j++) {
+      const T = top + (j < 0 ? 0 : 2 ** j);
+      const terms = exactSum(T, prods, desc, k);
+      if (!terms) continue;
+      const a = new Array<number>(k).fill(0);
+      const b = new Array<number>(k).fill(0);
+      terms.forEach(([ca, cb], i) => ((a[i] = ca), (b[i] = cb)));
+      // bit i of T has weight 2^i * ua * ub * 2^(total - 254); put it at 2^-150 (the guard) or 2^-149
+      const e0 = exponentOf(ua * ub);
+      for (let i = 0; i < W; i++) {
+        if (Math.floor(T / 2 ** i) % 2 === 0) continue;
+        for (const t of [-150, -149]) {
+          const total = t - i - e0 + 254;
+          if (total < 0 || total > 508) continue;
+          const xa = Math.min(254, total);
+          out.push({ a: [...a], b: [...b], xa, xb: total - xa, acc: 0 });
+        }
+      }
+    }
+  return out;
+}
+
+/** At most n products (code pairs) whose values sum to exactly T: one, two, or the largest few plus two. */
+function exactSum(T: number, prods: ReadonlyMap<number, [number, number]>, desc: readonly number[], n: number): [number, number][] | undefined {
+  if (prods.has(T)) return [prods.get(T)!];
+  const two = (t: number): [number, number][] | undefined => {
+    for (const p of desc) if (p < t && prods.has(t - p)) return [prods.get(p)!, prods.get(t - p)!];
+    return undefined;
+  };
+  if (n >= 2) {
+    const r = two(T);
+    if (r) return r;
+  }
+  for (let m = 3; m <= n; m++) {
+    // the m - 2 largest terms from the top few products (repeats allowed), then an exact pair
+    const pick = (t: number, left: number): [number, number][] | undefined => {
+      if (left === 0) return two(t);
+      for (const p of desc.slice(0, 24)) {
+        if (p >= t) continue;
+        const r = pick(t - p, left - 1);
+        if (r) return [prods.get(p)!, ...r];
+      }
+      return undefined;
+    };
+    const r = pick(T, m - 2);
+    if (r) return r;
+  }
+  return undefined;
+}
+
+/** The weight of the finest bit any finite value of f has (every value is an integer multiple of it). */
+function finestBit(f: FormatSpec): number {
+  const vs = nonZeroFinite(f).map((c) => Math.abs(value(f, c)));
+  let u = 2 ** exponentOf(Math.min(...vs));
+  while (vs.some((v) => !Number.isInteger(v / u))) u /= 2;
+  return u;
+}
+
+const bitLength = (x: number): number => exponentOf(x) + 1;
 
 /** The chunk (a, b) with |sum| in [2^e, 2^(e+1)) at every scale sum that puts it from 2^-125 down to 2^-152. */
 function atSubnormalShifts(a: readonly number[], b: readonly number[], e: number): PeCase[] {

@@ -12,7 +12,8 @@
 //   tile       2 x 2 and 2 x 4 tiles (the suite runs 8 x 8, 16 x 16, 4 x 16), row/col, 1 and 2 buffers: 120
 //              tiles cycling through every tile kind at 30 % stalls, then 3,000 tiles, then the suite's throughput
 //              check (48 tiles without stalls within tileCycleBudget(): a lost buffer only shows in the cycles)
-// plus the corner vectors the mutation analysis added (corners.ts), in the first stage.
+// plus the corner vectors the mutation analysis added (corners.ts): in the first stage, and the PE's
+// rounding-edge chunks as a stage of their own after it (a new stage leaves every cached kill valid).
 
 import { type Module, allModules } from '../hdl/index';
 import { codeBits, FORMAT_NAMES, FORMAT_TABLE, type FormatName } from '../golden/index';
@@ -30,7 +31,7 @@ import { quantizerParts } from '../rtl/tile/parts';
 import { tileLines, tileQuantModule, type TileQuantConfig } from '../rtl/tile/tilequant';
 import { makeTiles } from '../rtl/tile/tiles';
 import { goldenTileModel, tileCycleBudget, tileExpectedOutputs, tileInputVectors } from '../rtl/tile/vectors';
-import { extraPeCases, extraQuantizerBlocks, extraTiles } from './corners';
+import { extraPeCases, extraQuantizerBlocks, extraTiles, roundingEdgeCases } from './corners';
 
 export interface TestStage {
   readonly label: string;
@@ -133,7 +134,11 @@ function peTops(c: PeConfig): TestTop[] {
       top: main,
       stages: lazy(() => {
         const extra = extraPeCases(p, c.k);
-        return [peStage(`${extra.length} added corners + 300 random+corner chunks`, p, c.k, [...extra, ...randomPe(p, c.k, 300, 21)], 20, 21)];
+        const edge = roundingEdgeCases(p, c.k);
+        return [
+          peStage(`${extra.length} added corners + 300 random+corner chunks`, p, c.k, [...extra, ...randomPe(p, c.k, 300, 21)], 20, 21),
+          ...(edge.length ? [peStage(`${edge.length} added rounding-edge chunks`, p, c.k, edge, 20, 24)] : []),
+        ];
       }),
     },
     {

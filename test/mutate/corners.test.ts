@@ -2,7 +2,8 @@
 // PE's subnormal-result chunks must match the golden model in Icarus, and must be what they claim to be (chunk
 // results at every FP32 subnormal shift, not the normal values random data gives).
 import { describe, expect, it } from 'vitest';
-import { extraPeCases } from '../../generator/mutate/corners';
+import { extraPeCases, roundingEdgeCases } from '../../generator/mutate/corners';
+import { decodeTable, FORMAT_TABLE } from '../../generator/golden/index';
 import { checkBaseline } from '../../generator/mutate/run';
 import { mutationUnits } from '../../generator/mutate/units';
 import { peModel, type PeKind } from '../../generator/rtl/pe/vectors';
@@ -23,6 +24,26 @@ describe('mutation corner vectors', () => {
         const lengths = new Set(cases.map((c) => model(c) & 0x7fffff).filter((m) => m > 0).map((m) => m.toString(2).length));
         expect(lengths.size, `${f} k=${k}`).toBeGreaterThanOrEqual(20);
       }
+  });
+
+  it('put the rounding edge on large and small products, up to the significand\'s top bit', () => {
+    const f = FORMAT_TABLE.mxsf;
+    const v = decodeTable(f);
+    const cases = roundingEdgeCases(mx('mxsf'), 4);
+    expect(cases.length).toBeGreaterThan(2000);
+    // the chunk sums before scaling: mxsf's finest product bit is 2^-18 and k = 4 products need 26 bits, so
+    // 128 = 2^25 and 192 = 2^25 + 2^24 are the significand's top bits (sums of three or four large products)
+    const sums = new Set(cases.map((c) => Array.from(c.a, (x, i) => v[x]! * v[c.b[i]!]!).reduce((s, x) => s + x, 0)));
+    expect(sums.has(128)).toBe(true);
+    expect(sums.has(192)).toBe(true);
+    expect(sums.has(128 + 2 ** -18)).toBe(true); // the top bit and the lowest
+    // the scale puts some bit of each sum at the guard of the smallest subnormal (2^-150) or one above, so no
+    // result reaches 2^-123 (a 26-bit sum's top bit 25 places above 2^-149); most are subnormal or zero
+    const model = peModel(mx('mxsf'));
+    const fields = cases.map((c) => (model(c) >>> 23) & 0xff);
+    expect(Math.max(...fields)).toBeLessThanOrEqual(3);
+    expect(fields.filter((e) => e === 0).length / cases.length).toBeGreaterThan(0.8);
+    expect(roundingEdgeCases(mx('mxsf'), 1)).toEqual([]);
   });
 
   it('pass on the unmutated PE tops (Icarus, against the golden model)', async () => {
