@@ -6,7 +6,8 @@
 import { classifyCode, codeBits, decodeTable, FORMAT_TABLE, type FormatSpec } from '../golden/index';
 import type { QuantizerConfig } from '../rtl/quantizer/quantizer';
 import type { Block } from '../rtl/quantizer/vectors';
-import { negCode, type PeCase, type PeKind } from '../rtl/pe/vectors';
+import { bitsToFloat, floatToBits } from '../formats/fp32';
+import { negCode, peModel, randomBf16Cases, randomMxCases, type PeCase, type PeKind } from '../rtl/pe/vectors';
 import type { TileQuantConfig } from '../rtl/tile/tilequant';
 import { Prng } from '../util/prng';
 
@@ -53,12 +54,7 @@ export function extraPeCases(p: PeKind, k: number): PeCase[] {
   // two power-of-two products 2^e1 +- 2^e2: a significand 1.00..01 or 0.11..1 with its low bit at every distance
   // from the leading one, the sticky patterns the mask's edge decides
   if (k >= 2) {
-    const pow = new Map<number, [number, number]>();
-    for (const ca of finA)
-      for (const cb of finB) {
-        const v = value(fa, ca) * value(fb, cb);
-        if (v > 0 && isPowerOfTwo(v) && !pow.has(exponentOf(v))) pow.set(exponentOf(v), [ca, cb]);
-      }
+    const pow = powerOfTwoProducts(fa, fb);
     const es = [...pow.keys()].sort((x, y) => y - x);
     const top = es[0]!;
     for (const e2 of es.slice(1))
@@ -94,13 +90,7 @@ export function roundingEdgeCases(p: PeKind, k: number): PeCase[] {
   if (p.kind !== 'mx' || k < 2) return [];
   const fa = FORMAT_TABLE[p.formatA];
   const fb = FORMAT_TABLE[p.formatB];
-  // one (a, b) code pair per power-of-two product 2^e
-  const pow = new Map<number, [number, number]>();
-  for (const ca of nonZeroFinite(fa))
-    for (const cb of nonZeroFinite(fb)) {
-      const v = value(fa, ca) * value(fb, cb);
-      if (v > 0 && isPowerOfTwo(v) && !pow.has(exponentOf(v))) pow.set(exponentOf(v), [ca, cb]);
-    }
+  const pow = powerOfTwoProducts(fa, fb);
   const es = [...pow.keys()].sort((x, y) => y - x);
   // a term: its exponent and the products (code pairs) that make it; the top product twice makes 2^(top+1)
   const terms: { e: number; prods: [number, number][] }[] = es.map((e) => ({ e, prods: [pow.get(e)!] }));
@@ -217,6 +207,94 @@ function finestBit(f: FormatSpec): number {
 }
 
 const bitLength = (x: number): number => exponentOf(x) + 1;
+
+/**
+ * The accumulator adder's edges (a stage of their own; kills fp32_add's survivors: the alignment shift's
+ * `align_gt*` sticky mask and the leading-zero count of the low sum bits). A few chunk results c (a power of
+ * two, so its significand is 1.0, and three random ones), each with accumulators
+ *   acc = -(c + d) for d = +-2^j ulps of c, j = -3..23, where exact in FP32: cancellation that leaves the sum's
+ *         leading one at every position, down to the adder's guard bits (c = 2^e, acc = -(2^e - 2^(e-24)));
+ *   acc = +-2^(e_c + d) * (1 + m * 2^-23) for every exponent offset d = -28..28 and significands m with a lone
+ *         low bit, all ones or a half: the smaller operand's bits shifted out at every alignment distance.
+ * and, for c = 2^e, an accumulator whose lost bits decide a tie (below).
+ * The random generators' accumulators are random, corner values, or -c within three ulps; a lone low bit
+ * at a given distance, or a leading one far down after cancellation, is rare in them.
+ */
+export function adderEdgeCases(p: PeKind, k: number): PeCase[] {
+  const model = peModel(p);
+  const chunks: PeCase[] = [];
+  if (p.kind === 'mx') {
+    const fa = FORMAT_TABLE[p.formatA];
+    const fb = FORMAT_TABLE[p.formatB];
+    const [, [ca, cb]] = [...powerOfTwoProducts(fa, fb)].sort(([x], [y]) => y - x)[0]!;
+    const a = new Array<number>(k).fill(0);
+    const b = new Array<number>(k).fill(0);
+    a[0] = ca;
+    b[0] = cb;
+    chunks.push({ a, b, xa: 127, xb: 127, acc: 0 });
+  } else {
+    const a = new Array<number>(k).fill(0);
+    const b = new Array<number>(k).fill(0);
+    a[0] = 0x3f80; // 1.0 * 2.0
+    b[0] = 0x4000;
+    chunks.push({ a, b, xa: 0, xb: 0, acc: 0 });
+  }
+  const random = p.kind === 'mx' ? randomMxCases(p, k, 64, 0xadd) : randomBf16Cases(k, 64, 0xadd);
+  for (const c of random) {
+    if (chunks.length === 4) break;
+    const r = model({ ...c, acc: 0 });
+    const ex = (r >>> 23) & 0xff;
+    if (ex >= 30 && ex <= 224 && (r & 0x7fffff) !== 0) chunks.push({ ...c, acc: 0 });
+  }
+  const out: PeCase[] = [];
+  const add = (c: PeCase, acc: number) => out.push({ ...c, a: Array.from(c.a), b: Array.from(c.b), acc: acc >>> 0 });
+  for (const c of chunks) {
+    const r = model(c);
+    const cv = bitsToFloat(r);
+    const ec = (r >>> 23) & 0xff;
+    const ulp = 2 ** (ec - 150);
+    for (let j = -3; j <= 23; j++)
+      for (const sgn of [1, -1]) {
+        const v = -(cv + sgn * 2 ** j * ulp);
+        const bits = floatToBits(v);
+        const ev = (bits >>> 23) & 0xff;
+        if (bitsToFloat(bits) === v && ev > 0 && ev < 255) add(c, bits);
+      }
+    for (let d = -28; d <= 28; d++) {
+      const ea = ec + d;
+      if (ea < 1 || ea > 254) continue;
+      for (const m of [0, 1, 3, 0x7fffff, 0x400000, 0x400001])
+        for (const neg of [false, true]) add(c, (neg ? 0x80000000 : 0) | (ea << 23) | m);
+    }
+  }
+  // c = 2^e and acc = +-2^(e-s) * (1 + 2^(g-23) + 2^(j-23)): shifted right by s, acc's bit g is the sum's guard
+  // (g = s - 1, or s - 2 after a borrow), c's zero significand makes the sum a tie but for bit j, and bit j is
+  // shifted out exactly when j < s - 3: the sticky decides the rounding, so every bit of the lost-bits mask
+  // is seen on both sides of its edge (the fp32_add#58/#66/#72/#104 survivors)
+  const c0 = chunks[0]!;
+  const e0 = (model(c0) >>> 23) & 0xff;
+  for (let sh = 1; sh <= 27; sh++)
+    for (const g of [sh - 1, sh - 2])
+      for (let j = 0; j <= 22; j++) {
+        if (g < 0 || j === g || j > sh) continue;
+        const ea = e0 - sh;
+        if (ea < 1) continue;
+        const m = (g <= 22 ? 1 << g : 0) | (1 << j);
+        for (const neg of [false, true]) add(c0, (neg ? 0x80000000 : 0) | (ea << 23) | m);
+      }
+  return out;
+}
+
+/** One (a, b) code pair per power-of-two product 2^e, by e. */
+function powerOfTwoProducts(fa: FormatSpec, fb: FormatSpec): Map<number, [number, number]> {
+  const pow = new Map<number, [number, number]>();
+  for (const ca of nonZeroFinite(fa))
+    for (const cb of nonZeroFinite(fb)) {
+      const v = value(fa, ca) * value(fb, cb);
+      if (v > 0 && isPowerOfTwo(v) && !pow.has(exponentOf(v))) pow.set(exponentOf(v), [ca, cb]);
+    }
+  return pow;
+}
 
 /** The chunk (a, b) with |sum| in [2^e, 2^(e+1)) at every scale sum that puts it from 2^-125 down to 2^-152. */
 function atSubnormalShifts(a: readonly number[], b: readonly number[], e: number): PeCase[] {

@@ -13,7 +13,8 @@
 //              tiles cycling through every tile kind at 30 % stalls, then 3,000 tiles, then the suite's throughput
 //              check (48 tiles without stalls within tileCycleBudget(): a lost buffer only shows in the cycles)
 // plus the corner vectors the mutation analysis added (corners.ts): in the first stage, and the PE's
-// rounding-edge chunks as a stage of their own after it (a new stage leaves every cached kill valid).
+// rounding-edge and accumulator-adder chunks as stages of their own after it (a new stage leaves every cached
+// kill valid).
 
 import { type Module, allModules } from '../hdl/index';
 import { codeBits, FORMAT_NAMES, FORMAT_TABLE, type FormatName } from '../golden/index';
@@ -31,7 +32,7 @@ import { quantizerParts } from '../rtl/tile/parts';
 import { tileLines, tileQuantModule, type TileQuantConfig } from '../rtl/tile/tilequant';
 import { makeTiles } from '../rtl/tile/tiles';
 import { goldenTileModel, tileCycleBudget, tileExpectedOutputs, tileInputVectors } from '../rtl/tile/vectors';
-import { extraPeCases, extraQuantizerBlocks, extraTiles, roundingEdgeCases } from './corners';
+import { adderEdgeCases, extraPeCases, extraQuantizerBlocks, extraTiles, roundingEdgeCases } from './corners';
 
 export interface TestStage {
   readonly label: string;
@@ -135,9 +136,11 @@ function peTops(c: PeConfig): TestTop[] {
       stages: lazy(() => {
         const extra = extraPeCases(p, c.k);
         const edge = roundingEdgeCases(p, c.k);
+        const adder = adderEdgeCases(p, c.k);
         return [
           peStage(`${extra.length} added corners + 300 random+corner chunks`, p, c.k, [...extra, ...randomPe(p, c.k, 300, 21)], 20, 21),
           ...(edge.length ? [peStage(`${edge.length} added rounding-edge chunks`, p, c.k, edge, 20, 24)] : []),
+          peStage(`${adder.length} added accumulator-adder edge chunks`, p, c.k, adder, 20, 25),
         ];
       }),
     },

@@ -2,7 +2,7 @@
 // PE's subnormal-result chunks must match the golden model in Icarus, and must be what they claim to be (chunk
 // results at every FP32 subnormal shift, not the normal values random data gives).
 import { describe, expect, it } from 'vitest';
-import { extraPeCases, roundingEdgeCases } from '../../generator/mutate/corners';
+import { adderEdgeCases, extraPeCases, roundingEdgeCases } from '../../generator/mutate/corners';
 import { decodeTable, FORMAT_TABLE } from '../../generator/golden/index';
 import { checkBaseline } from '../../generator/mutate/run';
 import { mutationUnits } from '../../generator/mutate/units';
@@ -46,10 +46,30 @@ describe('mutation corner vectors', () => {
     expect(roundingEdgeCases(mx('mxsf'), 1)).toEqual([]);
   });
 
+  it('cancel in the accumulator to every leading-one position, and align at every distance', () => {
+    for (const p of [mx('mxsf'), { kind: 'bf16' } as const]) {
+      const model = peModel(p);
+      const cases = adderEdgeCases(p, 4);
+      expect(cases.length).toBeGreaterThan(2000);
+      // how far the sum's exponent falls below the larger operand's: 0 (no cancellation) down to 24 and beyond
+      const drops = new Set<number>();
+      const dists = new Set<number>();
+      for (const c of cases) {
+        const ec = (model({ ...c, acc: 0 }) >>> 23) & 0xff;
+        const ea = (c.acc >>> 23) & 0xff;
+        const er = (model(c) >>> 23) & 0xff;
+        if (er > 0 && er <= Math.max(ec, ea)) drops.add(Math.max(ec, ea) - er);
+        dists.add(ea - ec);
+      }
+      for (let d = 0; d <= 24; d++) expect(drops.has(d), `${JSON.stringify(p)}: a sum ${d} binades below its operands`).toBe(true);
+      for (let d = -28; d <= 28; d++) expect(dists.has(d), `${JSON.stringify(p)}: operands ${d} binades apart`).toBe(true);
+    }
+  });
+
   it('pass on the unmutated PE tops (Icarus, against the golden model)', async () => {
     const pe = mutationUnits({}).find((u) => u.name === 'pe')!;
-    const tops = pe.tops.filter((t) => /random\+corner|exhaustive/.test(t.label) && !t.top.name.startsWith('bf16'));
-    expect(tops.length).toBe(6);
+    const tops = pe.tops.filter((t) => /random\+corner|exhaustive/.test(t.label));
+    expect(tops.length).toBe(7); // k = 4 or 2 and k = 1 of three MX PEs, and the BF16 PE's k = 2 (its k = 1 grid has no added corners)
     await checkBaseline(tops, { dir: scratchDir('mutate-corners-') });
   });
 });
