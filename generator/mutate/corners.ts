@@ -296,6 +296,41 @@ function powerOfTwoProducts(fa: FormatSpec, fb: FormatSpec): Map<number, [number
   return pow;
 }
 
+/**
+ * Single products at the FP32 rounding edge, for the k = 1 PE (its own rounding module, fp32_round_m24_e10 in
+ * mxsf, whose mask and `shamt_gt*` mutants survived the exhaustive code pairs: those run at a few scale pairs,
+ * so a product's low bits never meet the guard of the smallest subnormal). Every distinct product whose
+ * significand has at most three set bits, scaled so the guard (2^-150) falls on each set bit or one place
+ * above it: a lone low bit at every distance from the guard, the sticky patterns the mask decides.
+ */
+export function productEdgeCases(p: PeKind): PeCase[] {
+  if (p.kind !== 'mx') return [];
+  const fa = FORMAT_TABLE[p.formatA];
+  const fb = FORMAT_TABLE[p.formatB];
+  const ua = finestBit(fa);
+  const ub = finestBit(fb);
+  const e0 = exponentOf(ua * ub);
+  const seen = new Set<number>();
+  const out: PeCase[] = [];
+  for (const ca of nonZeroFinite(fa))
+    for (const cb of nonZeroFinite(fb)) {
+      const P = Math.abs((value(fa, ca) / ua) * (value(fb, cb) / ub)); // exact integer
+      if (seen.has(P)) continue;
+      seen.add(P);
+      const bits: number[] = [];
+      for (let i = 0, x = P; x > 0; i++, x = Math.floor(x / 2)) if (x % 2 === 1) bits.push(i);
+      if (bits.length > 3) continue;
+      for (const i of bits)
+        for (const t of [-150, -149]) {
+          const total = t - i - e0 + 254;
+          if (total < 0 || total > 508) continue;
+          const xa = Math.min(254, total);
+          out.push({ a: [ca], b: [cb], xa, xb: total - xa, acc: (t & 1) === 0 ? 0 : 0x80000000 });
+        }
+    }
+  return out;
+}
+
 /** The chunk (a, b) with |sum| in [2^e, 2^(e+1)) at every scale sum that puts it from 2^-125 down to 2^-152. */
 function atSubnormalShifts(a: readonly number[], b: readonly number[], e: number): PeCase[] {
   const out: PeCase[] = [];

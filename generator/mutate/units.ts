@@ -33,7 +33,7 @@ import { quantizerParts } from '../rtl/tile/parts';
 import { tileLines, tileQuantModule, type TileQuantConfig } from '../rtl/tile/tilequant';
 import { makeTiles } from '../rtl/tile/tiles';
 import { goldenTileModel, tileCycleBudget, tileExpectedOutputs, tileInputVectors } from '../rtl/tile/vectors';
-import { adderEdgeCases, extraPeCases, extraQuantizerBlocks, extraTiles, roundingEdgeCases } from './corners';
+import { adderEdgeCases, extraPeCases, extraQuantizerBlocks, extraTiles, productEdgeCases, roundingEdgeCases } from './corners';
 
 export interface TestStage {
   readonly label: string;
@@ -154,9 +154,13 @@ function peTops(c: PeConfig): TestTop[] {
         const what = p.kind === 'bf16' ? 'sign/exponent pairs' : 'code pairs';
         // every 16th pair first: a stage runs to its end, and most mutants fail within a few thousand pairs
         const sample = cases.filter((_, i) => i % 16 === 0);
+        const edge = productEdgeCases(p);
         return [
           peStage(`${extra.length} added corners + every 16th of the ${what} (${sample.length})`, p, 1, [...extra, ...sample], 0, 26),
           peStage(`${extra.length} added corners + ${cases.length} ${what}`, p, 1, [...extra, ...cases], 0, 22),
+          // the stages above run without stalls (the suite's exhaustive check): the k = 1 top's own handshake
+          // logic is seen under back-pressure only here (kills mxsf_pe_k1_d1#1, #6)
+          peStage(`${edge.length} added rounding-edge products + every 16th of the ${what} from the 9th at 20 % stalls`, p, 1, [...edge, ...cases.filter((_, i) => i % 16 === 8)], 20, 27),
         ];
       }),
     },

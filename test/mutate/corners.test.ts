@@ -2,7 +2,7 @@
 // PE's subnormal-result chunks must match the golden model in Icarus, and must be what they claim to be (chunk
 // results at every FP32 subnormal shift, not the normal values random data gives).
 import { describe, expect, it } from 'vitest';
-import { adderEdgeCases, extraPeCases, roundingEdgeCases } from '../../generator/mutate/corners';
+import { adderEdgeCases, extraPeCases, productEdgeCases, roundingEdgeCases } from '../../generator/mutate/corners';
 import { decodeTable, FORMAT_TABLE } from '../../generator/golden/index';
 import { checkBaseline } from '../../generator/mutate/run';
 import { mutationUnits } from '../../generator/mutate/units';
@@ -44,6 +44,26 @@ describe('mutation corner vectors', () => {
     expect(Math.max(...fields)).toBeLessThanOrEqual(3);
     expect(fields.filter((e) => e === 0).length / cases.length).toBeGreaterThan(0.8);
     expect(roundingEdgeCases(mx('mxsf'), 1)).toEqual([]);
+  });
+
+  it('put the guard of the smallest subnormal on every bit of a single product (k = 1)', () => {
+    const v = decodeTable(FORMAT_TABLE.mxsf);
+    const cases = productEdgeCases(mx('mxsf'));
+    expect(cases.length).toBeGreaterThan(1000);
+    expect(cases.every((c) => c.a.length === 1)).toBe(true);
+    // the guard's weight is fixed (2^-150): bit i of the product (in units of mxsf's finest product bit, 2^-18)
+    // sits on it, or one place below 2^-149 (acc -0 marks those), at scale sum xa + xb = t + 18 + 254 - i.
+    // Every bit of the 24-bit products meets the guard, the top ones and bit 0 included
+    const placed = new Set<number>();
+    for (const c of cases) {
+      const t = c.acc === 0 ? -150 : -149;
+      const i = t + 18 + 254 - (c.xa + c.xb);
+      const P = Math.abs(v[c.a[0]!]! * v[c.b[0]!]!) * 2 ** 18;
+      expect(Math.floor(P / 2 ** i) % 2, `case ${JSON.stringify(c)}: bit ${i} of ${P}`).toBe(1);
+      placed.add(i);
+    }
+    for (let i = 0; i <= 23; i++) expect(placed.has(i), `bit ${i}`).toBe(true);
+    expect(productEdgeCases({ kind: 'bf16' })).toEqual([]);
   });
 
   it('cancel in the accumulator to every leading-one position, and align at every distance', () => {
