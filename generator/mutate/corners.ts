@@ -124,7 +124,7 @@ export function roundingEdgeCases(p: PeKind, k: number): PeCase[] {
         }
       }
     }
-  out.push(...topBitCases(fa, fb, k));
+  out.push(...topBitCases(fa, fb, k, [-150, -149]));
   return out;
 }
 
@@ -135,7 +135,7 @@ export function roundingEdgeCases(p: PeKind, k: number): PeCase[] {
  * finest product bit, each found as an exact sum of at most k products; scaled so the guard of the smallest
  * subnormal falls on each set bit or one place above it. W: the bit length of k times the largest product.
  */
-function topBitCases(fa: FormatSpec, fb: FormatSpec, k: number): PeCase[] {
+function topBitCases(fa: FormatSpec, fb: FormatSpec, k: number, targets: readonly number[]): PeCase[] {
   const ua = finestBit(fa);
   const ub = finestBit(fb);
   const prods = new Map<number, [number, number]>(); // product in units of ua * ub (exact integers) -> codes
@@ -159,7 +159,7 @@ function topBitCases(fa: FormatSpec, fb: FormatSpec, k: number): PeCase[] {
       const e0 = exponentOf(ua * ub);
       for (let i = 0; i < W; i++) {
         if (Math.floor(T / 2 ** i) % 2 === 0) continue;
-        for (const t of [-150, -149]) {
+        for (const t of targets) {
           const total = t - i - e0 + 254;
           if (total < 0 || total > 508) continue;
           const xa = Math.min(254, total);
@@ -168,6 +168,16 @@ function topBitCases(fa: FormatSpec, fb: FormatSpec, k: number): PeCase[] {
       }
     }
   return out;
+}
+
+/**
+ * The same top-bit sums one and two places below the smallest subnormal's guard (2^-151, 2^-152): results that
+ * round to zero, where the subnormal shift is 0 or would be negative (kills fp32_round_m10_e9#77, a shift
+ * clamped to 1 instead of 0, which puts the guard on the top bit and rounds such a result up to 2^-149).
+ */
+export function belowEdgeCases(p: PeKind, k: number): PeCase[] {
+  if (p.kind !== 'mx' || k < 2) return [];
+  return topBitCases(FORMAT_TABLE[p.formatA], FORMAT_TABLE[p.formatB], k, [-151, -152]);
 }
 
 /** At most n products (code pairs) whose values sum to exactly T: one, two, or the largest few plus two. */

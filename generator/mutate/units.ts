@@ -33,7 +33,7 @@ import { quantizerParts } from '../rtl/tile/parts';
 import { tileLines, tileQuantModule, type TileQuantConfig } from '../rtl/tile/tilequant';
 import { makeTiles } from '../rtl/tile/tiles';
 import { goldenTileModel, tileCycleBudget, tileExpectedOutputs, tileInputVectors } from '../rtl/tile/vectors';
-import { adderEdgeCases, extraPeCases, extraQuantizerBlocks, extraTiles, productEdgeCases, roundingEdgeCases } from './corners';
+import { adderEdgeCases, belowEdgeCases, extraPeCases, extraQuantizerBlocks, extraTiles, productEdgeCases, roundingEdgeCases } from './corners';
 
 export interface TestStage {
   readonly label: string;
@@ -138,10 +138,12 @@ function peTops(c: PeConfig): TestTop[] {
         const extra = extraPeCases(p, c.k);
         const edge = roundingEdgeCases(p, c.k);
         const adder = adderEdgeCases(p, c.k);
+        const below = belowEdgeCases(p, c.k);
         return [
           peStage(`${extra.length} added corners + 300 random+corner chunks`, p, c.k, [...extra, ...randomPe(p, c.k, 300, 21)], 20, 21),
           ...(edge.length ? [peStage(`${edge.length} added rounding-edge chunks`, p, c.k, edge, 20, 24)] : []),
           peStage(`${adder.length} added accumulator-adder edge chunks`, p, c.k, adder, 20, 25),
+          ...(below.length ? [peStage(`${below.length} added chunks below the rounding edge`, p, c.k, below, 20, 28)] : []),
         ];
       }),
     },
