@@ -7,6 +7,7 @@ import { classifyCode, codeBits, decodeTable, FORMAT_TABLE, type FormatSpec } fr
 import type { QuantizerConfig } from '../rtl/quantizer/quantizer';
 import type { Block } from '../rtl/quantizer/vectors';
 import { bitsToFloat, floatToBits } from '../formats/fp32';
+import { E8M0 } from '../formats/table';
 import { negCode, peModel, randomBf16Cases, randomMxCases, type PeCase, type PeKind } from '../rtl/pe/vectors';
 import type { TileQuantConfig } from '../rtl/tile/tilequant';
 import { Prng } from '../util/prng';
@@ -116,12 +117,7 @@ export function roundingEdgeCases(p: PeKind, k: number): PeCase[] {
         if (neg) continue;
         // 2^hi.e scaled to 2^t: t = -150 puts the guard on hi, t = -150 + hi.e - lo.e on lo; and one place above
         const targets = new Set([-150, -149, -150 + hi.e - lo.e, -149 + hi.e - lo.e]);
-        for (const t of targets) {
-          const total = t - hi.e + 254;
-          if (total < 0 || total > 508) continue;
-          const xa = Math.min(254, total);
-          out.push({ a: [...a], b: [...b], xa, xb: total - xa, acc: (t & 1) === 0 ? 0 : 0x80000000 });
-        }
+        for (const t of targets) pushScaled(out, a, b, hi.e, t);
       }
     }
   out.push(...topBitCases(fa, fb, k, [-150, -149]));
@@ -146,6 +142,7 @@ function topBitCases(fa: FormatSpec, fb: FormatSpec, k: number, targets: readonl
     }
   const desc = [...prods.keys()].sort((x, y) => y - x);
   const W = bitLength(k * desc[0]!);
+  const e0 = exponentOf(ua * ub);
   const out: PeCase[] = [];
   for (const top of [2 ** (W - 1), 2 ** (W - 2), 2 ** (W - 1) + 2 ** (W - 2)])
     for (let j = -1; j < W - 2; j++) {
@@ -155,16 +152,10 @@ function topBitCases(fa: FormatSpec, fb: FormatSpec, k: number, targets: readonl
       const a = new Array<number>(k).fill(0);
       const b = new Array<number>(k).fill(0);
       terms.forEach(([ca, cb], i) => ((a[i] = ca), (b[i] = cb)));
-      // bit i of T has weight 2^i * ua * ub * 2^(total - 254); put it at 2^-150 (the guard) or 2^-149
-      const e0 = exponentOf(ua * ub);
+      // bit i of T has weight 2^(i + e0) before scaling; put it on each target (the guard 2^-150, or near it)
       for (let i = 0; i < W; i++) {
         if (Math.floor(T / 2 ** i) % 2 === 0) continue;
-        for (const t of targets) {
-          const total = t - i - e0 + 254;
-          if (total < 0 || total > 508) continue;
-          const xa = Math.min(254, total);
-          out.push({ a: [...a], b: [...b], xa, xb: total - xa, acc: 0 });
-        }
+        for (const t of targets) pushScaled(out, a, b, i + e0, t, 0);
       }
     }
   return out;
@@ -331,12 +322,7 @@ export function productEdgeCases(p: PeKind): PeCase[] {
       for (let i = 0, x = P; x > 0; i++, x = Math.floor(x / 2)) if (x % 2 === 1) bits.push(i);
       if (bits.length > 3) continue;
       for (const i of bits)
-        for (const t of [-150, -149]) {
-          const total = t - i - e0 + 254;
-          if (total < 0 || total > 508) continue;
-          const xa = Math.min(254, total);
-          out.push({ a: [ca], b: [cb], xa, xb: total - xa, acc: (t & 1) === 0 ? 0 : 0x80000000 });
-        }
+        for (const t of [-150, -149]) pushScaled(out, [ca], [cb], i + e0, t);
     }
   return out;
 }
@@ -344,13 +330,20 @@ export function productEdgeCases(p: PeKind): PeCase[] {
 /** The chunk (a, b) with |sum| in [2^e, 2^(e+1)) at every scale sum that puts it from 2^-125 down to 2^-152. */
 function atSubnormalShifts(a: readonly number[], b: readonly number[], e: number): PeCase[] {
   const out: PeCase[] = [];
-  for (let re = -125; re >= -152; re--) {
-    const total = re - e + 254;
-    if (total < 0 || total > 508) continue;
-    const xa = Math.min(254, total);
-    out.push({ a: [...a], b: [...b], xa, xb: total - xa, acc: (re & 1) === 0 ? 0 : 0x80000000 });
-  }
+  for (let re = -125; re >= -152; re--) pushScaled(out, a, b, e, re);
   return out;
+}
+
+/**
+ * Pushes (a, b) with the scale pair that takes 2^e of the unscaled chunk to 2^t, if two E8M0 scales reach it.
+ * acc is a zero (+0 or -0 by t's parity, so both signs are seen), which leaves the chunk's rounding as the output.
+ */
+function pushScaled(out: PeCase[], a: readonly number[], b: readonly number[], e: number, t: number, acc = (t & 1) === 0 ? 0 : 0x80000000): void {
+  const bias = E8M0.bias;
+  const total = t - e + 2 * bias; // xa + xb
+  if (total < 0 || total > 4 * bias) return;
+  const xa = Math.min(2 * bias, total);
+  out.push({ a: [...a], b: [...b], xa, xb: total - xa, acc });
 }
 
 const isPowerOfTwo = (x: number): boolean => x === 2 ** exponentOf(x);

@@ -13,9 +13,9 @@
 //   tile       2 x 2 and 2 x 4 tiles (the suite runs 8 x 8, 16 x 16, 4 x 16), row/col, 1 and 2 buffers: 120
 //              tiles cycling through every tile kind at 30 % stalls, then 3,000 tiles, then the suite's throughput
 //              check (48 tiles without stalls within tileCycleBudget(): a lost buffer only shows in the cycles)
-// plus the corner vectors the mutation analysis added (corners.ts): in the first stage, and the PE's
-// rounding-edge and accumulator-adder chunks as stages of their own after it (a new stage leaves every cached
-// kill valid).
+// plus the corner vectors the mutation analysis added (corners.ts): in the first stage, and as stages of their
+// own after it (the PE's rounding-edge, accumulator-adder and below-the-edge chunks; the k = 1 tops' edge
+// products at 20 % stalls): new stages go at the end, which leaves every cached kill valid.
 
 import { type Module, allModules } from '../hdl/index';
 import { codeBits, FORMAT_NAMES, FORMAT_TABLE, type FormatName } from '../golden/index';
