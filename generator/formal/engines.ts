@@ -113,20 +113,30 @@ export async function abcPdr(aig: string, timeoutSeconds: number): Promise<Engin
   return { ...o, seconds: r.seconds, ...(o.status === 'error' ? { detail: r.output.trim().split('\n').slice(-3).join(' | ') } : {}) };
 }
 
-/** ABC's bmc3 to `frames` frames. */
+/**
+ * What a bmc3 run (verbose) showed: a counterexample's frame, all `frames` done (passed), or the
+ * frames finished before a time limit. bmc3 checks its own -T only between SAT calls, so one long call can run
+ * past it until runTool kills the process; the per-frame lines ("  N + : Var = ...") written before the kill
+ * still tell how far it got. (Its parameter line prints "TimeOut" on every run, so that text tells nothing.)
+ */
+export function bmcOutcome(output: string, frames: number, killed: boolean): { status: EngineStatus; depth?: number } {
+  const asserted = /was asserted in frame (\d+)/.exec(output);
+  if (asserted) return { status: 'failed', depth: Number(asserted[1]) };
+  const none = /No output asserted in (\d+) frames/.exec(output);
+  if (none && Number(none[1]) >= frames) return { status: 'passed', depth: Number(none[1]) };
+  if (none) return { status: 'timeout', depth: Number(none[1]) };
+  const done = [...output.matchAll(/^\s*(\d+) \+ :/gm)].map((m) => Number(m[1]) + 1);
+  if (killed || done.length > 0) return { status: 'timeout', depth: done.length > 0 ? Math.max(...done) : 0 };
+  return { status: 'error' };
+}
+
+/** ABC's bmc3 to `frames` frames, stopped after about `timeoutSeconds`. */
 export async function abcBmc(aig: string, frames: number, timeoutSeconds: number): Promise<EngineResult> {
-  const r = await runTool(formalTool('yosys-abc'), ['-c', `read_aiger ${aig}; fold; strash; bmc3 -F ${frames} -T ${timeoutSeconds}`], {
-    cwd: path.dirname(aig),
-    timeoutSeconds: timeoutSeconds + 30,
-  });
-  const asserted = /was asserted in frame (\d+)/.exec(r.output);
-  if (asserted) return { status: 'failed', depth: Number(asserted[1]), seconds: r.seconds };
-  const none = /No output asserted in (\d+) frames/.exec(r.output);
-  // all the frames asked for: passed. Fewer: bmc3 stopped at its time limit (its parameter line prints "TimeOut",
-  // so the text cannot tell a limit from a pass) and the check is bounded to the frames it finished.
-  if (none && Number(none[1]) >= frames) return { status: 'passed', depth: Number(none[1]), seconds: r.seconds };
-  if (none || r.timedOut) return { status: 'timeout', seconds: r.seconds, ...(none ? { depth: Number(none[1]) } : {}) };
-  return { status: 'error', seconds: r.seconds, detail: r.output.trim().split('\n').slice(-3).join(' | ') };
+  // -v: bmc3 writes (and flushes) one line per finished frame, so a run killed mid-call still shows its bound
+  const script = `read_aiger ${aig}; fold; strash; bmc3 -v -F ${frames} -T ${timeoutSeconds}`;
+  const r = await runTool(formalTool('yosys-abc'), ['-c', script], { cwd: path.dirname(aig), timeoutSeconds: timeoutSeconds + Math.max(60, timeoutSeconds / 2) });
+  const o = bmcOutcome(r.output, frames, r.timedOut);
+  return { ...o, seconds: r.seconds, ...(o.status === 'error' ? { detail: r.output.trim().split('\n').slice(-3).join(' | ') } : {}) };
 }
 
 async function smtbmc(smt2: string, args: readonly string[], timeoutSeconds: number) {
