@@ -60,8 +60,14 @@ export function stageDigest(t: TestTop, s: TestStage): string {
 /** The tests a mutant of `module` runs: every stage of every top containing it, by `<top> / <stage>` label. */
 export function testsOf(module: string, tops: readonly TestTop[]): { byLabel: Map<string, string>; all: string } {
   const byLabel = new Map<string, string>();
-  for (const t of tops.filter((x) => containsModule(x.top, module))) for (const s of t.stages()) byLabel.set(`${t.label} / ${s.label}`, stageDigest(t, s));
-  return { byLabel, all: createHash('sha256').update([...byLabel.values()].join(',')).digest('hex').slice(0, 32) };
+  const h = createHash('sha256');
+  for (const t of tops.filter((x) => containsModule(x.top, module))) {
+    for (const s of t.stages()) byLabel.set(`${t.label} / ${s.label}`, stageDigest(t, s));
+    // a survivor is checked again when a context that could prove it is added or changed
+    for (const c of t.contexts ?? []) if (c.module === module) h.update(`|context ${t.label}|${c.wrapper('', 'ctx')}|${c.parts.map((p) => emitVerilog(p.ir)).join('')}`);
+  }
+  h.update([...byLabel.values()].join(','));
+  return { byLabel, all: h.digest('hex').slice(0, 32) };
 }
 
 /** The cache key of a mutant's result: the design it runs in (the tests are checked on reading, CachedResult). */
@@ -170,7 +176,8 @@ export async function runCampaign(o: CampaignOptions = {}): Promise<UnitScore[]>
           survivors.sort((a, b) => a.i - b.i);
           const e0 = performance.now();
           const tops = unit.tops.map((t) => t.top).filter((t, i, a) => containsModule(t, mod.name) && a.findIndex((x) => x.name === t.name) === i);
-          const eq = await checkEquivalences(survivors.map((s) => s.m), mod, tops, path.join(work, 'equiv'), equivSeconds, jobs);
+          const contexts = new Map(unit.tops.filter((t) => t.contexts?.length).map((t) => [t.top.name, t.contexts!]));
+          const eq = await checkEquivalences(survivors.map((s) => s.m), mod, tops, path.join(work, 'equiv'), equivSeconds, jobs, contexts);
           const share = (performance.now() - e0) / 1000 / survivors.length;
           for (const { m, r, i } of survivors) {
             const e = eq.get(m.id)!;

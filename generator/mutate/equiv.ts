@@ -8,6 +8,9 @@
 //      valid/ready outputs in every cycle and equal data outputs whenever out_valid; ABC PDR proves it for
 //      every input sequence. Registers start at 0 in both copies (only valid beats are compared, and a data
 //      register is loaded before a beat reads it).
+//   A top may carry contexts (contexts.ts): a bound of the contract that the top gives the module, as a
+//      combinational wrapper around the design's own modules. The mutant is tried there first (ABC &cec); when
+//      that proves it, it stands for the top; otherwise the top's own miter runs.
 // A mutant equivalent in every top but not alone is equivalent in the configurations tested (a difference that
 // no input of those tops reaches), and the result says so.
 
@@ -17,6 +20,7 @@ import { type Module, allModules, emitVerilog } from '../hdl/index';
 import { abcCec, abcPdr, modelFile, prepareModels, readVerilog, type ModelJob } from '../formal/engines';
 import { streamContract } from '../formal/contract';
 import { pool } from '../util/pool';
+import type { EquivContext } from './contexts';
 import type { Mutant } from './operators';
 
 export interface EquivResult {
@@ -66,15 +70,46 @@ export function streamMiter(top: Module, gold: string, gate: string, name: strin
   return L.join('\n');
 }
 
-/** Equivalence of every mutant in `ms` (all of module `original`) alone and in `tops`. */
+/** Mutants of `open` that the contexts prove (ABC &cec on each wrapper, for the same original and mutated module). */
+export async function contextProofs(open: readonly Mutant[], contexts: readonly EquivContext[], dir: string, timeoutSeconds: number, parallel: number): Promise<Map<string, string>> {
+  const proven = new Map<string, string>();
+  for (const [ci, c] of contexts.entries()) {
+    const todo = open.filter((m) => !proven.has(m.id));
+    if (todo.length === 0) break;
+    const sub = path.join(dir, `context${ci}`);
+    mkdirSync(sub, { recursive: true });
+    const design = (prefix: string, m?: Mutant) => {
+      const texts = new Map<string, string>();
+      for (const part of c.parts) for (const [name, text] of prefixedDesign(part, prefix, m)) texts.set(name, text);
+      texts.set(`${prefix}ctx`, c.wrapper(prefix, `${prefix}ctx`));
+      return texts;
+    };
+    const files = writeAll(sub, design('o_'));
+    const jobs: ModelJob[] = todo.map((m, i) => {
+      files.push(...writeAll(sub, design(`m${i}_`, m)));
+      return { top: `cm${i}`, kind: 'aig', miter: { gold: 'o_ctx', gate: `m${i}_ctx` } };
+    });
+    const prep = await prepareModels(sub, [readVerilog(files)], jobs, timeoutSeconds * 4, 'context-miters');
+    const rs = await pool(todo, parallel, async (_, i) => (prep.ok ? await abcCec(modelFile(sub, jobs[i]!), timeoutSeconds) : { status: 'error' as const }));
+    todo.forEach((m, i) => {
+      if (rs[i]!.status === 'proven') proven.set(m.id, c.label);
+    });
+  }
+  return proven;
+}
+
+/** Equivalence of every mutant in `ms` (all of module `original`) alone and in `tops` (with their contexts, by top name). */
 export async function checkEquivalences(
   ms: readonly Mutant[], original: Module, tops: readonly Module[], dir: string, timeoutSeconds = 300, parallel = 1,
+  contexts: ReadonlyMap<string, readonly EquivContext[]> = new Map(),
 ): Promise<Map<string, EquivResult>> {
   const out = new Map<string, EquivResult>();
   if (ms.length === 0) return out;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const notes = new Map<string, string[]>(ms.map((m) => [m.id, []]));
+  // per mutant, how each top was shown
+  const via = new Map<string, string[]>(ms.map((m) => [m.id, []]));
   try {
     let open = [...ms];
     if (!original.hasClock) {
@@ -102,9 +137,19 @@ export async function checkEquivalences(
       if (open.length === 0) break;
       const sub = path.join(dir, top.name);
       mkdirSync(sub, { recursive: true });
+      const seq = top.hasClock;
+      const method = seq ? 'ABC PDR, sequential miter' : 'ABC &cec';
+      const mine = (contexts.get(top.name) ?? []).filter((c) => c.module === original.name);
+      const byContext = mine.length ? await contextProofs(open, mine, path.join(sub, 'contexts'), timeoutSeconds, parallel) : new Map<string, string>();
+      for (const [id, label] of byContext) via.get(id)!.push(`${top.name} under the ${label} (ABC &cec)`);
+      const passed = open.filter((m) => byContext.has(m.id));
+      open = open.filter((m) => !byContext.has(m.id));
+      if (open.length === 0) {
+        open = passed;
+        continue;
+      }
       const files = writeAll(sub, prefixedDesign(top, 'o_'));
       const jobs: ModelJob[] = [];
-      const seq = top.hasClock;
       open.forEach((m, i) => {
         files.push(...writeAll(sub, prefixedDesign(top, `m${i}_`, m)));
         if (seq) {
@@ -122,17 +167,17 @@ export async function checkEquivalences(
       });
       for (const [i, m] of open.entries()) {
         const r = rs[i]!;
-        if (r.status === 'proven') next.push(m);
-        else {
+        if (r.status === 'proven') {
+          next.push(m);
+          via.get(m.id)!.push(`${top.name} (${method})`);
+        } else {
           const why = r.status === 'failed' ? `differs in ${top.name}${seq && 'depth' in r && r.depth !== undefined ? ` (cycle ${r.depth})` : ''}` : `${top.name}: ${r.status}${prep.ok ? '' : ` (${prep.error})`}`;
           out.set(m.id, { equivalent: false, how: [...notes.get(m.id)!, why].join('; ') });
         }
       }
-      open = next;
+      open = [...passed, ...next];
     }
-    const names = tops.map((t) => t.name).join(', ');
-    for (const m of open)
-      if (!out.has(m.id)) out.set(m.id, { equivalent: true, how: `in ${names} (${tops.some((t) => t.hasClock) ? 'ABC PDR, sequential miter' : 'ABC &cec'}), not alone` });
+    for (const m of open) if (!out.has(m.id)) out.set(m.id, { equivalent: true, how: `in ${via.get(m.id)!.join(', ')}, not alone` });
     return out;
   } finally {
     if (!process.env.MXGEN_KEEP_EQUIV) rmSync(dir, { recursive: true, force: true });

@@ -33,6 +33,7 @@ import { quantizerParts } from '../rtl/tile/parts';
 import { tileLines, tileQuantModule, type TileQuantConfig } from '../rtl/tile/tilequant';
 import { makeTiles } from '../rtl/tile/tiles';
 import { goldenTileModel, tileCycleBudget, tileExpectedOutputs, tileInputVectors } from '../rtl/tile/vectors';
+import { type EquivContext, rceilContexts } from './contexts';
 import { adderEdgeCases, belowEdgeCases, extraPeCases, extraQuantizerBlocks, extraTiles, productEdgeCases, roundingEdgeCases } from './corners';
 
 export interface TestStage {
@@ -48,6 +49,8 @@ export interface TestStage {
 export interface TestTop {
   readonly label: string;
   readonly top: Module;
+  /** bounds of the contract the top gives its modules, for the equivalence check of survivors (contexts.ts) */
+  readonly contexts?: readonly EquivContext[];
   /** computed on first use (golden model), then kept */
   stages(): readonly TestStage[];
 }
@@ -103,7 +106,7 @@ function quantizerStages(c: QuantizerConfig, top: Module, sizes: readonly [numbe
 function quantizerTop(format: FormatName, scaleMode: ScaleMode, input: QuantInput): TestTop {
   const c: QuantizerConfig = { format, k: MUTATION_QUANTIZER_K, scaleMode, input, depth: 1 };
   const top = blockQuantizerModule(c);
-  return { label: top.name, top, stages: lazy(() => quantizerStages(c, top, [300, 5_000])) };
+  return { label: top.name, top, contexts: rceilContexts(top, scaleMode, input), stages: lazy(() => quantizerStages(c, top, [300, 5_000])) };
 }
 
 // ---- PE ----
@@ -192,6 +195,7 @@ function tileTop(cfg: TileQuantConfig): TestTop {
   return {
     label: top.name,
     top,
+    contexts: rceilContexts(top, cfg.scaleMode, cfg.input),
     stages: lazy(() => {
       const extra = extraTiles(cfg);
       return [

@@ -1,0 +1,41 @@
+// Equivalence under a context's bound (generator/mutate/contexts.ts): the rceil bound proves the saturation
+// mutants of the mxfp4 BF16 encoder that no rceil block reaches, and not the ones that change a code within the
+// bound; floor tops carry no context (floor does saturate). ABC &cec on the wrapper, a few seconds.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { allModules } from '../../generator/hdl/index';
+import { rceilContexts } from '../../generator/mutate/contexts';
+import { contextProofs } from '../../generator/mutate/equiv';
+import { mutantsOf } from '../../generator/mutate/operators';
+import { quantizerParts } from '../../generator/rtl/tile/parts';
+import { tileQuantModule, type TileQuantConfig } from '../../generator/rtl/tile/tilequant';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'mutate-contexts-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const cfg: TileQuantConfig = { format: 'mxfp4-e2m1', rows: 4, cols: 2, scaleMode: 'rceil', input: 'bf16', order: 'row', buffers: 2 };
+const tile = (c: TileQuantConfig) => tileQuantModule(c, quantizerParts(c.format, c.scaleMode, c.input));
+
+describe('rceil context', () => {
+  it('is found in an rceil tile, one per encoder, and not in a floor tile', () => {
+    const cs = rceilContexts(tile(cfg), cfg.scaleMode, cfg.input);
+    expect(cs.map((c) => [c.module, c.parts.map((p) => p.name)])).toEqual([['mxfp4e2m1_enc_bf16', ['mxfp4e2m1_scale_rceil_bf16', 'mxfp4e2m1_enc_bf16']]]);
+    expect(rceilContexts(tile({ ...cfg, scaleMode: 'floor' }), 'floor', cfg.input)).toEqual([]);
+  });
+
+  it('proves the saturation mutants that rceil never reaches, and no mutant that changes an in-bound code', async () => {
+    const top = tile(cfg);
+    const enc = allModules(top).find((m) => m.name === 'mxfp4e2m1_enc_bf16')!;
+    const byNumber = new Map(mutantsOf(enc.ir).map((m) => [Number(m.id.split('#')[1]), m]));
+    // 118: sat = p_sat & ...; 120: mag_pre > 8; 127/128: the saturated magnitude 7 -> 0 / 6 (sat is never set)
+    const unreachable = [118, 120, 127, 128];
+    // 95: p_sat from p > 1 (saturates [4, 6]); 110: n's round increment subtracted
+    const inBound = [95, 110];
+    const ms = [...unreachable, ...inBound].map((n) => byNumber.get(n)!);
+    expect(ms.every((m) => m !== undefined)).toBe(true);
+    const proven = await contextProofs(ms, rceilContexts(top, cfg.scaleMode, cfg.input), dir, 60, 1);
+    expect([...proven.keys()].sort()).toEqual(unreachable.map((n) => `mxfp4e2m1_enc_bf16#${n}`).sort());
+  }, 120_000);
+});
