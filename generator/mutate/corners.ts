@@ -327,6 +327,32 @@ export function productEdgeCases(p: PeKind): PeCase[] {
   return out;
 }
 
+/**
+ * Single products at both ends of the FP32 range, for the k = 1 PE (kills fp32_round_m8_e9#71, #198, #200 of
+ * mxfp4-e2m1: the exhaustive code pairs run at a few scale pairs, and a product of small codes reaches neither
+ * the overflow edge nor the results below the smallest subnormal's guard). Every distinct product, its top bit
+ * scaled to 2^128 (Inf), 2^127 and 2^126 (exponent fields 254, 253: finite), and to 2^-151 and 2^-152 (below
+ * 2^-150: rounds to zero, where the subnormal shift is 0 or would be negative).
+ */
+export function rangeEdgeProducts(p: PeKind): PeCase[] {
+  if (p.kind !== 'mx') return [];
+  const fa = FORMAT_TABLE[p.formatA];
+  const fb = FORMAT_TABLE[p.formatB];
+  const ua = finestBit(fa);
+  const ub = finestBit(fb);
+  const e0 = exponentOf(ua * ub);
+  const seen = new Set<number>();
+  const out: PeCase[] = [];
+  for (const ca of nonZeroFinite(fa))
+    for (const cb of nonZeroFinite(fb)) {
+      const P = Math.abs((value(fa, ca) / ua) * (value(fb, cb) / ub)); // exact integer
+      if (seen.has(P)) continue;
+      seen.add(P);
+      for (const t of [128, 127, 126, -151, -152]) pushScaled(out, [ca], [cb], bitLength(P) - 1 + e0, t);
+    }
+  return out;
+}
+
 /** The chunk (a, b) with |sum| in [2^e, 2^(e+1)) at every scale sum that puts it from 2^-125 down to 2^-152. */
 function atSubnormalShifts(a: readonly number[], b: readonly number[], e: number): PeCase[] {
   const out: PeCase[] = [];

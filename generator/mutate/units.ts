@@ -15,7 +15,8 @@
 //              check (48 tiles without stalls within tileCycleBudget(): a lost buffer only shows in the cycles)
 // plus the corner vectors the mutation analysis added (corners.ts): in the first stage, and as stages of their
 // own after it (the PE's rounding-edge, accumulator-adder and below-the-edge chunks; the k = 1 tops' edge
-// products at 20 % stalls): new stages go at the end, which leaves every cached kill valid.
+// products at 20 % stalls, then products at both ends of the FP32 range): new stages go at the end, which leaves
+// every cached kill valid.
 
 import { type Module, allModules } from '../hdl/index';
 import { codeBits, FORMAT_NAMES, FORMAT_TABLE, type FormatName } from '../golden/index';
@@ -34,7 +35,7 @@ import { tileLines, tileQuantModule, type TileQuantConfig } from '../rtl/tile/ti
 import { makeTiles } from '../rtl/tile/tiles';
 import { goldenTileModel, tileCycleBudget, tileExpectedOutputs, tileInputVectors } from '../rtl/tile/vectors';
 import { type EquivContext, rceilContexts } from './contexts';
-import { adderEdgeCases, belowEdgeCases, extraPeCases, extraQuantizerBlocks, extraTiles, productEdgeCases, roundingEdgeCases } from './corners';
+import { adderEdgeCases, belowEdgeCases, extraPeCases, extraQuantizerBlocks, extraTiles, productEdgeCases, rangeEdgeProducts, roundingEdgeCases } from './corners';
 
 export interface TestStage {
   readonly label: string;
@@ -160,12 +161,14 @@ function peTops(c: PeConfig): TestTop[] {
         // every 16th pair first: a stage runs to its end, and most mutants fail within a few thousand pairs
         const sample = cases.filter((_, i) => i % 16 === 0);
         const edge = productEdgeCases(p);
+        const range = rangeEdgeProducts(p);
         return [
           peStage(`${extra.length} added corners + every 16th of the ${what} (${sample.length})`, p, 1, [...extra, ...sample], 0, 26),
           peStage(`${extra.length} added corners + ${cases.length} ${what}`, p, 1, [...extra, ...cases], 0, 22),
           // the stages above run without stalls (the suite's exhaustive check): the k = 1 top's own handshake
           // logic is seen under back-pressure only here (kills mxsf_pe_k1_d1#1, #6)
           peStage(`${edge.length} added rounding-edge products + every 16th of the ${what} from the 9th at 20 % stalls`, p, 1, [...edge, ...cases.filter((_, i) => i % 16 === 8)], 20, 27),
+          ...(range.length ? [peStage(`${range.length} added products at the overflow edge and below the smallest subnormal`, p, 1, range, 20, 29)] : []),
         ];
       }),
     },

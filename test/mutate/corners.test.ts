@@ -2,7 +2,7 @@
 // PE's subnormal-result chunks must match the golden model in Icarus, and must be what they claim to be (chunk
 // results at every FP32 subnormal shift, not the normal values random data gives).
 import { describe, expect, it } from 'vitest';
-import { adderEdgeCases, extraPeCases, productEdgeCases, roundingEdgeCases } from '../../generator/mutate/corners';
+import { adderEdgeCases, extraPeCases, productEdgeCases, rangeEdgeProducts, roundingEdgeCases } from '../../generator/mutate/corners';
 import { decodeTable, FORMAT_TABLE } from '../../generator/golden/index';
 import { checkBaseline } from '../../generator/mutate/run';
 import { mutationUnits } from '../../generator/mutate/units';
@@ -64,6 +64,21 @@ describe('mutation corner vectors', () => {
     }
     for (let i = 0; i <= 23; i++) expect(placed.has(i), `bit ${i}`).toBe(true);
     expect(productEdgeCases({ kind: 'bf16' })).toEqual([]);
+  });
+
+  it('take a single product to the overflow edge and below the smallest subnormal (k = 1)', () => {
+    for (const f of ['mxsf', 'mxfp4-e2m1', 'mxint8'] as const) {
+      const model = peModel(mx(f));
+      const cases = rangeEdgeProducts(mx(f));
+      const out = cases.map(model);
+      const field = (r: number) => (r >>> 23) & 0xff;
+      // per distinct product: Inf at 2^128; exponent fields 254 and 253 at 2^127, 2^126; zero at 2^-151, 2^-152
+      expect(out.filter((r) => (r & 0x7fffffff) === 0x7f800000).length, f).toBe(cases.length / 5);
+      expect(out.filter((r) => field(r) === 254).length, f).toBe(cases.length / 5);
+      expect(out.filter((r) => field(r) === 253).length, f).toBe(cases.length / 5);
+      expect(out.filter((r) => (r & 0x7fffffff) === 0).length, f).toBe((2 * cases.length) / 5);
+    }
+    expect(rangeEdgeProducts({ kind: 'bf16' })).toEqual([]);
   });
 
   it('cancel in the accumulator to every leading-one position, and align at every distance', () => {
