@@ -305,6 +305,22 @@ function powerOfTwoProducts(fa: FormatSpec, fb: FormatSpec): Map<number, [number
  * above it: a lone low bit at every distance from the guard, the sticky patterns the mask decides.
  */
 export function productEdgeCases(p: PeKind): PeCase[] {
+  const out: PeCase[] = [];
+  for (const { ca, cb, P, e0 } of distinctProducts(p)) {
+    const bits: number[] = [];
+    for (let i = 0, x = P; x > 0; i++, x = Math.floor(x / 2)) if (x % 2 === 1) bits.push(i);
+    if (bits.length > 3) continue;
+    for (const i of bits)
+      for (const t of [-150, -149]) pushScaled(out, [ca], [cb], i + e0, t);
+  }
+  return out;
+}
+
+/**
+ * One code pair per distinct product magnitude of an MX PE (none for bf16), in code order: P is the product in
+ * units of the finest product bit, 2^e0.
+ */
+function distinctProducts(p: PeKind): { ca: number; cb: number; P: number; e0: number }[] {
   if (p.kind !== 'mx') return [];
   const fa = FORMAT_TABLE[p.formatA];
   const fb = FORMAT_TABLE[p.formatB];
@@ -312,17 +328,13 @@ export function productEdgeCases(p: PeKind): PeCase[] {
   const ub = finestBit(fb);
   const e0 = exponentOf(ua * ub);
   const seen = new Set<number>();
-  const out: PeCase[] = [];
+  const out: { ca: number; cb: number; P: number; e0: number }[] = [];
   for (const ca of nonZeroFinite(fa))
     for (const cb of nonZeroFinite(fb)) {
       const P = Math.abs((value(fa, ca) / ua) * (value(fb, cb) / ub)); // exact integer
       if (seen.has(P)) continue;
       seen.add(P);
-      const bits: number[] = [];
-      for (let i = 0, x = P; x > 0; i++, x = Math.floor(x / 2)) if (x % 2 === 1) bits.push(i);
-      if (bits.length > 3) continue;
-      for (const i of bits)
-        for (const t of [-150, -149]) pushScaled(out, [ca], [cb], i + e0, t);
+      out.push({ ca, cb, P, e0 });
     }
   return out;
 }
@@ -335,21 +347,9 @@ export function productEdgeCases(p: PeKind): PeCase[] {
  * 2^-150: rounds to zero, where the subnormal shift is 0 or would be negative).
  */
 export function rangeEdgeProducts(p: PeKind): PeCase[] {
-  if (p.kind !== 'mx') return [];
-  const fa = FORMAT_TABLE[p.formatA];
-  const fb = FORMAT_TABLE[p.formatB];
-  const ua = finestBit(fa);
-  const ub = finestBit(fb);
-  const e0 = exponentOf(ua * ub);
-  const seen = new Set<number>();
   const out: PeCase[] = [];
-  for (const ca of nonZeroFinite(fa))
-    for (const cb of nonZeroFinite(fb)) {
-      const P = Math.abs((value(fa, ca) / ua) * (value(fb, cb) / ub)); // exact integer
-      if (seen.has(P)) continue;
-      seen.add(P);
-      for (const t of [128, 127, 126, -151, -152]) pushScaled(out, [ca], [cb], bitLength(P) - 1 + e0, t);
-    }
+  for (const { ca, cb, P, e0 } of distinctProducts(p))
+    for (const t of [128, 127, 126, -151, -152]) pushScaled(out, [ca], [cb], bitLength(P) - 1 + e0, t);
   return out;
 }
 
