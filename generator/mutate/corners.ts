@@ -353,6 +353,29 @@ export function rangeEdgeProducts(p: PeKind): PeCase[] {
   return out;
 }
 
+/**
+ * The BF16 PE's special operands, every pair of them in every lane (kills bf16_mul_fp32#9: a NaN test `a > 0x7f81`
+ * instead of `> 0x7f80` misses only the NaNs with payload 1, which the random patterns and the sign/exponent grid
+ * (a random mantissa per exponent pair) rarely hold). The NaN edges (payload 1, all ones, quiet), both Infs and
+ * zeros, the largest finite, the smallest subnormal and 1.0, both signs where it matters; the other lanes hold
+ * +0 * +0 and acc is +0.
+ */
+export function bf16SpecialCases(p: PeKind, k: number): PeCase[] {
+  if (p.kind !== 'bf16') return [];
+  const specials = [0x7f81, 0xff81, 0x7fff, 0xffff, 0x7fc0, 0x7f80, 0xff80, 0x7f7f, 0x0001, 0x3f80, 0x0000, 0x8000];
+  const out: PeCase[] = [];
+  for (let lane = 0; lane < k; lane++)
+    for (const x of specials)
+      for (const y of specials) {
+        const a = new Array<number>(k).fill(0);
+        const b = new Array<number>(k).fill(0);
+        a[lane] = x;
+        b[lane] = y;
+        out.push({ a, b, xa: 0, xb: 0, acc: 0 });
+      }
+  return out;
+}
+
 /** The chunk (a, b) with |sum| in [2^e, 2^(e+1)) at every scale sum that puts it from 2^-125 down to 2^-152. */
 function atSubnormalShifts(a: readonly number[], b: readonly number[], e: number): PeCase[] {
   const out: PeCase[] = [];

@@ -15,8 +15,8 @@
 //              check (48 tiles without stalls within tileCycleBudget(): a lost buffer only shows in the cycles)
 // plus the corner vectors the mutation analysis added (corners.ts): in the first stage, and as stages of their
 // own after it (the PE's rounding-edge, accumulator-adder and below-the-edge chunks; the k = 1 tops' edge
-// products at 20 % stalls, then products at both ends of the FP32 range): new stages go at the end, which leaves
-// every cached kill valid.
+// products at 20 % stalls, then products at both ends of the FP32 range; the BF16 PE's special operands): new
+// stages go at the end, which leaves every cached kill valid.
 
 import { type Module, allModules } from '../hdl/index';
 import { codeBits, FORMAT_NAMES, FORMAT_TABLE, type FormatName } from '../golden/index';
@@ -35,7 +35,7 @@ import { tileLines, tileQuantModule, type TileQuantConfig } from '../rtl/tile/ti
 import { makeTiles } from '../rtl/tile/tiles';
 import { goldenTileModel, tileCycleBudget, tileExpectedOutputs, tileInputVectors } from '../rtl/tile/vectors';
 import { type EquivContext, rceilContexts } from './contexts';
-import { adderEdgeCases, belowEdgeCases, extraPeCases, extraQuantizerBlocks, extraTiles, productEdgeCases, rangeEdgeProducts, roundingEdgeCases } from './corners';
+import { adderEdgeCases, belowEdgeCases, bf16SpecialCases, extraPeCases, extraQuantizerBlocks, extraTiles, productEdgeCases, rangeEdgeProducts, roundingEdgeCases } from './corners';
 
 export interface TestStage {
   readonly label: string;
@@ -143,11 +143,13 @@ function peTops(c: PeConfig): TestTop[] {
         const edge = roundingEdgeCases(p, c.k);
         const adder = adderEdgeCases(p, c.k);
         const below = belowEdgeCases(p, c.k);
+        const special = bf16SpecialCases(p, c.k);
         return [
           peStage(`${extra.length} added corners + 300 random+corner chunks`, p, c.k, [...extra, ...randomPe(p, c.k, 300, 21)], 20, 21),
           ...(edge.length ? [peStage(`${edge.length} added rounding-edge chunks`, p, c.k, edge, 20, 24)] : []),
           peStage(`${adder.length} added accumulator-adder edge chunks`, p, c.k, adder, 20, 25),
           ...(below.length ? [peStage(`${below.length} added chunks below the rounding edge`, p, c.k, below, 20, 28)] : []),
+          ...(special.length ? [peStage(`${special.length} added chunks of BF16 special operands`, p, c.k, special, 20, 30)] : []),
         ];
       }),
     },
@@ -162,6 +164,7 @@ function peTops(c: PeConfig): TestTop[] {
         const sample = cases.filter((_, i) => i % 16 === 0);
         const edge = productEdgeCases(p);
         const range = rangeEdgeProducts(p);
+        const special1 = bf16SpecialCases(p, 1);
         return [
           peStage(`${extra.length} added corners + every 16th of the ${what} (${sample.length})`, p, 1, [...extra, ...sample], 0, 26),
           peStage(`${extra.length} added corners + ${cases.length} ${what}`, p, 1, [...extra, ...cases], 0, 22),
@@ -169,6 +172,7 @@ function peTops(c: PeConfig): TestTop[] {
           // logic is seen under back-pressure only here (kills mxsf_pe_k1_d1#1, #6)
           peStage(`${edge.length} added rounding-edge products + every 16th of the ${what} from the 9th at 20 % stalls`, p, 1, [...edge, ...cases.filter((_, i) => i % 16 === 8)], 20, 27),
           ...(range.length ? [peStage(`${range.length} added products at the overflow edge and below the smallest subnormal`, p, 1, range, 20, 29)] : []),
+          ...(special1.length ? [peStage(`${special1.length} added BF16 special operand pairs`, p, 1, special1, 20, 31)] : []),
         ];
       }),
     },

@@ -2,7 +2,7 @@
 // PE's subnormal-result chunks must match the golden model in Icarus, and must be what they claim to be (chunk
 // results at every FP32 subnormal shift, not the normal values random data gives).
 import { describe, expect, it } from 'vitest';
-import { adderEdgeCases, extraPeCases, productEdgeCases, rangeEdgeProducts, roundingEdgeCases } from '../../generator/mutate/corners';
+import { adderEdgeCases, bf16SpecialCases, extraPeCases, productEdgeCases, rangeEdgeProducts, roundingEdgeCases } from '../../generator/mutate/corners';
 import { decodeTable, FORMAT_TABLE } from '../../generator/golden/index';
 import { checkBaseline } from '../../generator/mutate/run';
 import { mutationUnits } from '../../generator/mutate/units';
@@ -81,6 +81,22 @@ describe('mutation corner vectors', () => {
     expect(rangeEdgeProducts({ kind: 'bf16' })).toEqual([]);
   });
 
+  it('hold every pair of BF16 special operands in every lane, the NaN of payload 1 included', () => {
+    const model = peModel({ kind: 'bf16' });
+    for (const k of [1, 2]) {
+      const cases = bf16SpecialCases({ kind: 'bf16' }, k);
+      const isNan = (x: number) => (x & 0x7f80) === 0x7f80 && (x & 0x7f) !== 0;
+      for (let lane = 0; lane < k; lane++) {
+        const nan1 = cases.filter((c) => c.a[lane] === 0x7f81 || c.b[lane] === 0x7f81);
+        expect(nan1.length, `k=${k} lane ${lane}`).toBeGreaterThan(0);
+        // a NaN operand gives the canonical NaN, whatever the other operand
+        expect(nan1.every((c) => model(c) === 0x7fc00000)).toBe(true);
+      }
+      expect(cases.filter((c) => c.a.some(isNan) || c.b.some(isNan)).every((c) => model(c) === 0x7fc00000)).toBe(true);
+    }
+    expect(bf16SpecialCases(mx('mxsf'), 4)).toEqual([]);
+  });
+
   it('cancel in the accumulator to every leading-one position, and align at every distance', () => {
     for (const p of [mx('mxsf'), { kind: 'bf16' } as const]) {
       const model = peModel(p);
@@ -103,8 +119,8 @@ describe('mutation corner vectors', () => {
 
   it('pass on the unmutated PE tops (Icarus, against the golden model)', async () => {
     const pe = mutationUnits({}).find((u) => u.name === 'pe')!;
-    const tops = pe.tops.filter((t) => /random\+corner|exhaustive/.test(t.label));
-    expect(tops.length).toBe(7); // k = 4 or 2 and k = 1 of three MX PEs, and the BF16 PE's k = 2 (its k = 1 grid has no added corners)
+    const tops = pe.tops.filter((t) => /random\+corner|exhaustive|sign\/exp/.test(t.label));
+    expect(tops.length).toBe(8); // k = 4 or 2 and k = 1 of three MX PEs and of the BF16 PE
     await checkBaseline(tops, { dir: scratchDir('mutate-corners-') });
   });
 });
