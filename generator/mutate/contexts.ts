@@ -9,8 +9,15 @@
 // max normal and the encoder's saturation path is never taken. The wrapper feeds the encoder an element x and
 // the se that the design's own scale module computes from a block maximum a with |x| <= a, a finite. What it
 // leaves to the regression: that the tile pairs every element with the maximum of its own tile.
+//
+// Operands (operandContexts): when every output of a combinational module M is, everywhere in the top, an input
+// of combinational consumers and read nowhere else (checked on the IR), the top sees M only through them. The
+// wrapper holds M and, per (consumer, port) use, one consumer with M's output on that port and its other inputs
+// free: equal there for all inputs means equal in the top (a consumer fed by two copies of M, as a sum of two
+// products, is covered one port at a time). This is a proof, nothing is left to the regression.
 
 import { type Module, allModules } from '../hdl/index';
+import type { IrInstance } from '../hdl/ir';
 import { inputFloat, type QuantInput } from '../rtl/quantizer/common';
 
 export interface EquivContext {
@@ -77,4 +84,77 @@ export function rceilContext(scale: Module, encoder: Module, input: QuantInput):
       '',
     ].join('\n'),
   };
+}
+
+/** True when `x` (any IR node, walked deeply) reads one of `nets`. */
+function reads(x: unknown, nets: ReadonlySet<string>): boolean {
+  if (x === null || typeof x !== 'object') return false;
+  const o = x as { k?: unknown; name?: unknown };
+  if (o.k === 'ref' && typeof o.name === 'string') return nets.has(o.name);
+  return Object.values(x).some((v) => reads(v, nets));
+}
+
+/**
+ * The operand context of module `m` in `top`: undefined unless every output net of every instance of m is read
+ * only as the whole input of a combinational module's instance (and m itself is combinational).
+ */
+export function operandContext(top: Module, m: Module): EquivContext | undefined {
+  if (m.hasClock) return undefined;
+  const mods = new Map(allModules(top).map((x) => [x.name, x]));
+  // (consumer, its port, m's output port) per use
+  const uses = new Map<string, { consumer: Module; port: string; out: string }>();
+  let seen = 0;
+  for (const parent of mods.values()) {
+    const insts = parent.ir.stmts.filter((s): s is IrInstance => s.k === 'instance' && s.module === m.name);
+    if (insts.length === 0) continue;
+    seen += insts.length;
+    const outOf = new Map<string, string>(); // net -> m's output port
+    for (const i of insts) for (const c of i.conns) if (c.dir === 'output') outOf.set(c.net, c.port);
+    const nets = new Set(outOf.keys());
+    if (parent.interface().ports.some((p) => nets.has(p.name))) return undefined; // an output of the parent
+    for (const st of parent.ir.stmts) {
+      if (st.k === 'instance') {
+        for (const c of st.conns) {
+          if (c.dir !== 'input' || !reads(c.expr, nets)) continue;
+          const consumer = mods.get(st.module);
+          if (!consumer || consumer.hasClock || c.expr.k !== 'ref') return undefined;
+          const out = outOf.get(c.expr.name)!;
+          uses.set(`${consumer.name}.${c.port}<-${out}`, { consumer, port: c.port, out });
+        }
+      } else if (reads(st, nets)) return undefined;
+    }
+  }
+  if (seen === 0 || uses.size === 0) return undefined;
+  const list = [...uses.values()];
+  const ports = (x: Module, dir: 'input' | 'output') => x.interface().ports.filter((p) => p.dir === dir);
+  const consumers = [...new Map(list.map((u) => [u.consumer.name, u.consumer])).values()];
+  return {
+    module: m.name,
+    label: `operand use: every output of ${m.name} is read only as ${[...new Set(list.map((u) => `${u.consumer.name}.${u.port}`))].join(', ')}`,
+    parts: [m, ...consumers],
+    wrapper: (prefix, name) => {
+      const ins = ports(m, 'input').map((p) => ({ name: `m_${p.name}`, width: p.width }));
+      list.forEach((u, j) => ins.push(...ports(u.consumer, 'input').filter((p) => p.name !== u.port).map((p) => ({ name: `c${j}_${p.name}`, width: p.width }))));
+      const outs = list.flatMap((u, j) => ports(u.consumer, 'output').map((p) => ({ name: `c${j}_${p.name}`, width: p.width })));
+      const L = ['`default_nettype none', `module ${name} (`];
+      [...ins.map((p) => `  input  wire ${range(p.width)}${p.name}`), ...outs.map((p) => `  output wire ${range(p.width)}${p.name}`)].forEach((l, i, a) => L.push(l + (i === a.length - 1 ? '' : ',')));
+      L.push(');');
+      for (const p of ports(m, 'output')) L.push(`  wire ${range(p.width)}p_${p.name};`);
+      L.push(`  ${prefix}${m.name} u_m (${[...ports(m, 'input').map((p) => `.${p.name}(m_${p.name})`), ...ports(m, 'output').map((p) => `.${p.name}(p_${p.name})`)].join(', ')});`);
+      list.forEach((u, j) => {
+        const conns = [
+          ...ports(u.consumer, 'input').map((p) => `.${p.name}(${p.name === u.port ? `p_${u.out}` : `c${j}_${p.name}`})`),
+          ...ports(u.consumer, 'output').map((p) => `.${p.name}(c${j}_${p.name})`),
+        ];
+        L.push(`  ${prefix}${u.consumer.name} u_c${j} (${conns.join(', ')});`);
+      });
+      L.push('endmodule', '`default_nettype wire', '');
+      return L.join('\n');
+    },
+  };
+}
+
+/** The operand contexts of every combinational module of `top` that has one. */
+export function operandContexts(top: Module): EquivContext[] {
+  return allModules(top).flatMap((m) => (m === top ? [] : (operandContext(top, m) ?? [])));
 }

@@ -141,7 +141,7 @@ export async function checkEquivalences(
       const method = seq ? 'ABC PDR, sequential miter' : 'ABC &cec';
       const mine = (contexts.get(top.name) ?? []).filter((c) => c.module === original.name);
       const byContext = mine.length ? await contextProofs(open, mine, path.join(sub, 'contexts'), timeoutSeconds, parallel) : new Map<string, string>();
-      for (const [id, label] of byContext) via.get(id)!.push(`${top.name} under the ${label} (ABC &cec)`);
+      for (const [id, label] of byContext) via.get(id)!.push(`${top.name} by its context (${label}; ABC &cec)`);
       const passed = open.filter((m) => byContext.has(m.id));
       open = open.filter((m) => !byContext.has(m.id));
       if (open.length === 0) {

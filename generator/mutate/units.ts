@@ -34,7 +34,7 @@ import { quantizerParts } from '../rtl/tile/parts';
 import { tileLines, tileQuantModule, type TileQuantConfig } from '../rtl/tile/tilequant';
 import { makeTiles } from '../rtl/tile/tiles';
 import { goldenTileModel, tileCycleBudget, tileExpectedOutputs, tileInputVectors } from '../rtl/tile/vectors';
-import { type EquivContext, rceilContexts } from './contexts';
+import { type EquivContext, operandContexts, rceilContexts } from './contexts';
 import { adderEdgeCases, belowEdgeCases, bf16SpecialCases, extraPeCases, extraQuantizerBlocks, extraTiles, productEdgeCases, rangeEdgeProducts, roundingEdgeCases } from './corners';
 
 export interface TestStage {
@@ -138,6 +138,7 @@ function peTops(c: PeConfig): TestTop[] {
     {
       label: `${main.name} random+corner`,
       top: main,
+      contexts: operandContexts(main),
       stages: lazy(() => {
         const extra = extraPeCases(p, c.k);
         const edge = roundingEdgeCases(p, c.k);
@@ -156,6 +157,7 @@ function peTops(c: PeConfig): TestTop[] {
     {
       label: `${one.name} ${p.kind === 'bf16' ? 'sign/exp pairs' : 'exhaustive pairs'}`,
       top: one,
+      contexts: operandContexts(one),
       stages: lazy(() => {
         const cases = p.kind === 'bf16' ? bf16ProductGrid(22) : exhaustivePairs(p, 22);
         const extra = extraPeCases(p, 1);
@@ -179,6 +181,7 @@ function peTops(c: PeConfig): TestTop[] {
     {
       label: `${main.name} long`,
       top: main,
+      contexts: operandContexts(main),
       stages: lazy(() => [peStage('5000 random+corner chunks', p, c.k, randomPe(p, c.k, 5_000, 23), 10, 23)]),
     },
   ];
