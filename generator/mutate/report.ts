@@ -43,7 +43,8 @@ export function mutationReport(scores: readonly UnitScore[], meta: ReportMeta): 
   L.push('Mutants of the generated Verilog (generator/mutate/operators.ts: operator swapped, bit inverted, constant off by');
   L.push('one, mux arm swapped), each run under Icarus against its unit\'s regression vectors on small configurations');
   L.push('(generator/mutate/units.ts), killed at the first mismatch; survivors checked for equivalence with the formal');
-  L.push('flow (module miter, or the test tops under the stream rules: generator/mutate/equiv.ts).');
+  L.push('flow (module miter; a context of the top, generator/mutate/contexts.ts; or the test tops under the stream');
+  L.push('rules: generator/mutate/equiv.ts).');
   L.push('Score = killed / (mutants - equivalent).');
   const reused = scores.reduce((n, s) => n + (s.reused ?? 0), 0);
   if (reused > 0 || (meta.jobs ?? 1) > 1) {
@@ -54,7 +55,7 @@ export function mutationReport(scores: readonly UnitScore[], meta: ReportMeta): 
           ? `${reused} of the ${scores.reduce((n, s) => n + s.results.length, 0)} results come from the result cache (sim/build/mutate-results/) ` +
             'of an earlier run: the same mutated Verilog in the same test tops (the cache key), and a kill by a test stage ' +
             'that is still there unchanged, a survivor only with exactly these tests, or an equivalence proof; the ' +
-            'minutes count this run only.'
+            `minutes count this run only; the results' own simulation and proof times add up to ${(scores.reduce((n, s) => n + s.results.reduce((m, r) => m + r.seconds, 0), 0) / 60).toFixed(0)} core-minutes.`
           : 'Every result was computed in this run.'),
     );
   }
