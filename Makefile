@@ -23,6 +23,7 @@
 #                     resumes from its result cache (sim/build/mutate-results/)
 # Options: SIM=icarus|verilator  WAVES=1 (dump VCDs into sim/work/)  SEED=N  SEEDS="N1 N2 ..."
 #          MUTATE_JOBS=N (mutants at a time in make mutate; default: the number of cores)
+#          FORMAL_JOBS=N (designs checked at a time in make formal; default: the number of cores)
 #
 # Seeds: every random choice (vectors, stalls, resets, X values, fuzz cases) follows SEED. Without SEED=N each make
 # run draws a fresh one (so CI explores a new seed per run) and every target that uses it prints
@@ -32,6 +33,7 @@
 SIM ?= all
 WAVES ?= 0
 MUTATE_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+FORMAL_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 MXGEN := node bin/mxgen.mjs
 TSX := npx --no-install tsx
 fresh_seed = $(shell echo $$(( $$(od -An -N4 -tu4 /dev/urandom) % 2147483648 )))
@@ -188,7 +190,7 @@ study-quick: setup-node
 
 formal: setup
 	MXGEN_FORMAL=1 npx --no-install vitest run test/formal/formal.test.ts
-	$(TSX) generator/formal/main.ts --out reports/formal.md
+	$(TSX) generator/formal/main.ts --jobs $(FORMAL_JOBS) --out reports/formal.md
 
 mutate: setup
 	$(TSX) generator/mutate/main.ts --jobs $(MUTATE_JOBS) --out reports/mutation.md

@@ -1,14 +1,16 @@
 // `make formal`: handshake properties of every streaming top of the reference set, every reduction tree of the
 // reference MX PEs against the behavioural sum, and every pipelined depth of every reference PE against depth 0;
 // writes reports/formal.md (and --json). Exit code 1 when anything fails or errors.
-// Usage: tsx generator/formal/main.ts [--quick] [--group handshake,tree,pipeline] [--only TEXT] [--fresh] [--out FILE] [--json FILE]
+// Usage: tsx generator/formal/main.ts [--quick] [--group handshake,tree,pipeline] [--only TEXT] [--jobs N] [--fresh] [--out FILE] [--json FILE]
 //   --quick  the CI subset (small configurations, a few minutes; test/formal/quick.test.ts runs it)
+//   --jobs   designs checked at a time within a group (default 1); the report keeps the plan's order
 //   --only   only designs whose top name contains TEXT
 //   --fresh  ignore the result cache (cache.ts, sim/build/formal-results/): by default a stopped run resumes
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { pool } from '../util/pool';
 import { referenceDesigns } from '../rtl/configs';
 import { findUnit } from '../ip/units';
 import type { UnitParams } from '../ip/unit';
@@ -92,6 +94,8 @@ export interface RunOptions {
   readonly only?: string;
   /** results of earlier runs (cache.ts); unset: every check runs */
   readonly cache?: FormalCache;
+  /** designs checked at a time within a group (each check is one tool process); rows keep the plan's order */
+  readonly jobs?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -106,46 +110,54 @@ export async function runFormal(plan: FormalPlan, o: RunOptions = {}): Promise<F
       ...(await treeAlgebraRows(t, log)),
       ...(satSeconds === undefined ? [] : [await treeSatRow(t, satSeconds, log)]),
     ]);
+  const jobs = o.jobs ?? 1;
+  const run = async (tasks: readonly (() => Promise<FormalRow[]>)[]) => rows.push(...(await pool(tasks, jobs, (t) => t())).flat());
   if (groups.includes('handshake'))
-    for (const d of plan.handshake.filter(keep)) {
-      const ho = { bmcDepth: 40, pdrSeconds: 300 };
-      const m = d.unit.build(d.params);
-      rows.push(...(await cachedRows(cache, () => formalKey('handshake', { ...ho, shape: transactionShape(d) }, [m]), failed, () => handshakeRows(d, { ...ho, log }))));
-    }
+    await run(
+      plan.handshake.filter(keep).map((d) => () => {
+        const ho = { bmcDepth: 40, pdrSeconds: 300 };
+        const m = d.unit.build(d.params);
+        return cachedRows(cache, () => formalKey('handshake', { ...ho, shape: transactionShape(d) }, [m]), failed, () => handshakeRows(d, { ...ho, log }));
+      }),
+    );
   if (groups.includes('tree')) {
     const seen = new Set<string>();
+    const tasks: (() => Promise<FormalRow[]>)[] = [];
     for (const d of plan.trees.filter(keep)) {
       const k = Number(d.params['k']);
       for (const t of findTrees(d.unit.build(d.params))) {
         if (seen.has(t.module.name)) continue;
         seen.add(t.module.name);
-        rows.push(...(await tree(t)));
+        tasks.push(() => tree(t));
       }
       for (const sk of plan.treeSatKs) {
         if (sk === k) continue;
         for (const t of findTrees(d.unit.build({ ...d.params, k: sk }))) {
           if (seen.has(t.module.name)) continue;
           seen.add(t.module.name);
-          rows.push(...(await tree(t, plan.treeSatSeconds)));
+          tasks.push(() => tree(t, plan.treeSatSeconds));
         }
       }
     }
     if (plan.treeSatProbe && (!o.only || 'probe'.includes(o.only))) {
       const p = plan.treeSatProbe;
       for (const t of findTrees(p.design.unit.build(p.design.params)))
-        rows.push(...(await cachedRows(cache, () => formalKey('tree-probe', { seconds: p.seconds }, [t.module]), failed, async () => [await treeSatRow(t, p.seconds, log)])));
+        tasks.push(() => cachedRows(cache, () => formalKey('tree-probe', { seconds: p.seconds }, [t.module]), failed, async () => [await treeSatRow(t, p.seconds, log)]));
     }
+    await run(tasks);
   }
   if (groups.includes('pipeline'))
-    for (const d of plan.pipeline.filter(keep)) {
-      const po = { depths: plan.depths, ...(plan.timingK ? { timingK: plan.timingK, timingDepths: plan.timingDepths ?? plan.depths } : {}), bmcExtra: plan.bmcExtra, bmcSeconds: plan.bmcSeconds, freeBits: 4 };
-      // the key reads every design the check builds: the PE at depth 0 and at each depth, at its k and the timing k
-      const builds = () => {
-        const at = (k: UnitParams[string], depths: readonly number[]) => [0, ...depths].map((depth) => d.unit.build({ ...d.params, k, depth }));
-        return 'k' in d.params && po.timingK !== undefined ? [...at(d.params['k'], po.depths), ...at(po.timingK, po.timingDepths ?? po.depths)] : [0, ...po.depths].map((depth) => d.unit.build({ ...d.params, depth }));
-      };
-      rows.push(...(await cachedRows(cache, () => formalKey('pipeline', po, builds()), failed, () => pipelineRows(d, { ...po, log }))));
-    }
+    await run(
+      plan.pipeline.filter(keep).map((d) => () => {
+        const po = { depths: plan.depths, ...(plan.timingK ? { timingK: plan.timingK, timingDepths: plan.timingDepths ?? plan.depths } : {}), bmcExtra: plan.bmcExtra, bmcSeconds: plan.bmcSeconds, freeBits: 4 };
+        // the key reads every design the check builds: the PE at depth 0 and at each depth, at its k and the timing k
+        const builds = () => {
+          const at = (k: UnitParams[string], depths: readonly number[]) => [0, ...depths].map((depth) => d.unit.build({ ...d.params, k, depth }));
+          return 'k' in d.params && po.timingK !== undefined ? [...at(d.params['k'], po.depths), ...at(po.timingK, po.timingDepths ?? po.depths)] : [0, ...po.depths].map((depth) => d.unit.build({ ...d.params, depth }));
+        };
+        return cachedRows(cache, () => formalKey('pipeline', po, builds()), failed, () => pipelineRows(d, { ...po, log }));
+      }),
+    );
   return rows;
 }
 
@@ -155,15 +167,17 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false }, group: { type: 'string' }, only: { type: 'string' }, out: { type: 'string' }, json: { type: 'string' },
-      fresh: { type: 'boolean', default: false },
+      fresh: { type: 'boolean', default: false }, jobs: { type: 'string', default: '1' },
     },
   });
+  const jobs = Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs: '${values.jobs}' is not a positive integer (e.g. --jobs 2)`);
   const groups = values.group ? (values.group.split(',') as Group[]) : undefined;
   for (const g of groups ?? []) if (!GROUPS.includes(g)) throw new Error(`--group: unknown group '${g}' (groups: ${GROUPS.join(', ')})`);
   const plan = values.quick ? quickPlan() : fullPlan();
   const t0 = performance.now();
   const cache = values.fresh ? undefined : formalCache();
-  const rows = await runFormal(plan, { ...(groups ? { groups } : {}), ...(values.only ? { only: values.only } : {}), ...(cache ? { cache } : {}), log: (l) => console.log(l) });
+  const rows = await runFormal(plan, { ...(groups ? { groups } : {}), ...(values.only ? { only: values.only } : {}), ...(cache ? { cache } : {}), jobs, log: (l) => console.log(l) });
   const seconds = (performance.now() - t0) / 1000;
   // a part of the plan (--group / --only) never replaces the full report unless asked to
   const out = values.out ?? (values.quick ? 'sim/work/formal-quick.md' : groups || values.only ? 'sim/work/formal-partial.md' : 'reports/formal.md');
