@@ -23,7 +23,7 @@
 #                     resumes from its result cache (sim/build/mutate-results/)
 # Options: SIM=icarus|verilator  WAVES=1 (dump VCDs into sim/work/)  SEED=N  SEEDS="N1 N2 ..."
 #          MUTATE_JOBS=N (mutants at a time in make mutate; default: the number of cores)
-#          FORMAL_JOBS=N (designs checked at a time in make formal; default: the number of cores)
+#          FORMAL_JOBS=N (design checks at a time in make formal; default: the number of cores)
 #
 # Seeds: every random choice (vectors, stalls, resets, X values, fuzz cases) follows SEED. Without SEED=N each make
 # run draws a fresh one (so CI explores a new seed per run) and every target that uses it prints

@@ -3,7 +3,7 @@
 // writes reports/formal.md (and --json). Exit code 1 when anything fails or errors.
 // Usage: tsx generator/formal/main.ts [--quick] [--group handshake,tree,pipeline] [--only TEXT] [--jobs N] [--fresh] [--out FILE] [--json FILE]
 //   --quick  the CI subset (small configurations, a few minutes; test/formal/quick.test.ts runs it)
-//   --jobs   designs checked at a time within a group (default 1); the report keeps the plan's order
+//   --jobs   design checks at a time, across the groups (default 1); the report keeps the plan's order
 //   --only   only designs whose top name contains TEXT
 //   --fresh  ignore the result cache (cache.ts, sim/build/formal-results/): by default a stopped run resumes
 
@@ -94,7 +94,7 @@ export interface RunOptions {
   readonly only?: string;
   /** results of earlier runs (cache.ts); unset: every check runs */
   readonly cache?: FormalCache;
-  /** designs checked at a time within a group (each check is one tool process); rows keep the plan's order */
+  /** design checks run at a time, across the groups (each runs one tool process at a time); rows keep the plan's order */
   readonly jobs?: number;
   readonly log?: (line: string) => void;
 }
@@ -103,18 +103,18 @@ export async function runFormal(plan: FormalPlan, o: RunOptions = {}): Promise<F
   const groups = o.groups ?? GROUPS;
   const log = o.log ?? (() => {});
   const keep = (d: Design) => !o.only || d.unit.build(d.params).name.includes(o.only);
-  const rows: FormalRow[] = [];
   const cache = o.cache;
   const tree = (t: ReturnType<typeof findTrees>[number], satSeconds?: number) =>
     cachedRows(cache, () => formalKey('tree', { k: t.k, satSeconds }, [t.module]), failed, async () => [
       ...(await treeAlgebraRows(t, log)),
       ...(satSeconds === undefined ? [] : [await treeSatRow(t, satSeconds, log)]),
     ]);
-  const jobs = o.jobs ?? 1;
-  const run = async (tasks: readonly (() => Promise<FormalRow[]>)[]) => rows.push(...(await pool(tasks, jobs, (t) => t())).flat());
+  // each design's check in each group is one task; `jobs` of them run at a time across the groups (a long
+  // pipeline check beside short ones), and the rows come in the plan's order
+  const tasks: (() => Promise<FormalRow[]>)[] = [];
   if (groups.includes('handshake'))
-    await run(
-      plan.handshake.filter(keep).map((d) => () => {
+    tasks.push(
+      ...plan.handshake.filter(keep).map((d) => () => {
         const ho = { bmcDepth: 40, pdrSeconds: 300 };
         const m = d.unit.build(d.params);
         return cachedRows(cache, () => formalKey('handshake', { ...ho, shape: transactionShape(d) }, [m]), failed, () => handshakeRows(d, { ...ho, log }));
@@ -122,7 +122,6 @@ export async function runFormal(plan: FormalPlan, o: RunOptions = {}): Promise<F
     );
   if (groups.includes('tree')) {
     const seen = new Set<string>();
-    const tasks: (() => Promise<FormalRow[]>)[] = [];
     for (const d of plan.trees.filter(keep)) {
       const k = Number(d.params['k']);
       for (const t of findTrees(d.unit.build(d.params))) {
@@ -144,11 +143,10 @@ export async function runFormal(plan: FormalPlan, o: RunOptions = {}): Promise<F
       for (const t of findTrees(p.design.unit.build(p.design.params)))
         tasks.push(() => cachedRows(cache, () => formalKey('tree-probe', { seconds: p.seconds }, [t.module]), failed, async () => [await treeSatRow(t, p.seconds, log)]));
     }
-    await run(tasks);
   }
   if (groups.includes('pipeline'))
-    await run(
-      plan.pipeline.filter(keep).map((d) => () => {
+    tasks.push(
+      ...plan.pipeline.filter(keep).map((d) => () => {
         const po = { depths: plan.depths, ...(plan.timingK ? { timingK: plan.timingK, timingDepths: plan.timingDepths ?? plan.depths } : {}), bmcExtra: plan.bmcExtra, bmcSeconds: plan.bmcSeconds, freeBits: 4 };
         // the key reads every design the check builds: the PE at depth 0 and at each depth, at its k and the timing k
         const builds = () => {
@@ -158,7 +156,7 @@ export async function runFormal(plan: FormalPlan, o: RunOptions = {}): Promise<F
         return cachedRows(cache, () => formalKey('pipeline', po, builds()), failed, () => pipelineRows(d, { ...po, log }));
       }),
     );
-  return rows;
+  return (await pool(tasks, o.jobs ?? 1, (t) => t())).flat();
 }
 
 export const failed = (r: FormalRow): boolean => /FAILED|error|timeout/.test(r.result) && !(r.group === 'tree' && /timeout/.test(r.result) && /SAT/.test(r.method));

@@ -6,7 +6,7 @@ import { failed, quickPlan, runFormal } from '../../generator/formal/main';
 
 describe('make formal, CI subset', () => {
   it('proves every check of the quick plan', async () => {
-    // two designs at a time, as make formal runs on two cores: the rows must still come in the plan's order
+    // two checks at a time, as make formal runs on two cores: the rows must still come in the plan's order
     const plan = quickPlan();
     const rows = await runFormal(plan, { jobs: 2 });
     const runs = (xs: readonly string[]) => xs.filter((x, i) => i === 0 || x !== xs[i - 1]);
