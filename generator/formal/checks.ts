@@ -202,6 +202,7 @@ export async function comparePipelines(
     const share = prep.seconds / Math.max(1, jobs.length);
     if (!prep.ok) return [{ group: 'pipeline', property: 'all depths', module: gold.name, method: 'yosys', depth: '-', result: 'error', seconds: prep.seconds, note: prep.error }];
     let limitHit: number | undefined;
+    const scoreboard = `every output beat = depth 0's result of its input beat, in order (scoreboard; low ${o.freeBits} bits of each data input free)`;
     for (const { depth, module: gate } of gates) {
       if (datapath) {
         const cec = await abcCec(modelFile(dir, { top: `miter_${depth}`, kind: 'aig' }), 1800);
@@ -214,7 +215,7 @@ export async function comparePipelines(
       if (timing && limitHit !== undefined) {
         // the scoreboard's cost grows about 4x per depth: once a depth hits the limit, deeper ones would too
         rows.push({
-          group: 'pipeline', property: `every output beat = depth 0's result of its input beat, in order (scoreboard; low ${o.freeBits} bits of each data input free)`,
+          group: 'pipeline', property: scoreboard,
           module: gate.name, method: 'BMC (ABC bmc3)', depth: '-', result: 'not run', seconds: 0,
           note: `depth ${limitHit} reached the ${o.bmcSeconds} s limit; its datapath is checked above`,
         });
@@ -225,7 +226,7 @@ export async function comparePipelines(
         if (b.status === 'timeout' && (b.depth ?? 0) === 0) {
           // the plan's own limit, before one frame finished: no bound here, like the deeper depths after it
           rows.push({
-            group: 'pipeline', property: `every output beat = depth 0's result of its input beat, in order (scoreboard; low ${o.freeBits} bits of each data input free)`,
+            group: 'pipeline', property: scoreboard,
             module: gate.name, method: 'BMC (ABC bmc3)', depth: '-', result: 'not run', seconds: b.seconds + share,
             note: `the ${o.bmcSeconds} s limit came before bmc3 finished one of ${frames} cycles; its datapath is checked above`,
           });
@@ -233,7 +234,7 @@ export async function comparePipelines(
           continue;
         }
         rows.push({
-          group: 'pipeline', property: `every output beat = depth 0's result of its input beat, in order (scoreboard; low ${o.freeBits} bits of each data input free)`,
+          group: 'pipeline', property: scoreboard,
           module: gate.name, method: 'BMC (ABC bmc3)', depth: `${b.depth ?? frames} cycles`,
           result: b.status === 'passed' || (b.status === 'timeout' && (b.depth ?? 0) > 0) ? 'bounded' : b.status === 'failed' ? `FAILED (cycle ${b.depth})` : b.status,
           seconds: b.seconds + share, ...(b.status === 'timeout' ? { note: `time limit ${o.bmcSeconds} s reached after ${b.depth ?? 0} of ${frames} cycles` } : {}),

@@ -15,6 +15,7 @@
 import type { IrModule, IrStmt } from '../hdl/ir';
 import { type Module, allModules, emitVerilog } from '../hdl/index';
 import type { StreamContract } from './contract';
+import { range } from './wrapper';
 
 /**
  * Verilog of every module under `top` with datapath registers made wires, names prefixed with `prefix`;
@@ -35,8 +36,6 @@ export function transparentDesign(top: Module, prefix: string, replace?: IrModul
 export function datapathRegisters(top: Module): number {
   return allModules(top).reduce((n, m) => n + m.ir.stmts.filter((s) => s.k === 'reg' && s.reset === null).length, 0);
 }
-
-const range = (w: number): string => (w === 1 ? '' : `[${w - 1}:0] `);
 
 /**
  * `<name>`: the data ports of a stream module only (clock 0, reset released, in_valid 1, out_ready 1), so two

@@ -89,7 +89,8 @@ function dataConcat(ch: Channel): { expr: string; width: number } | undefined {
   return { expr: names.length === 1 ? names[0]! : `{${[...names].reverse().join(', ')}}`, width };
 }
 
-const range = (w: number): string => (w === 1 ? '' : `[${w - 1}:0] `);
+/** A declaration's range with its trailing space, none for one bit: `[7:0] `. */
+export const range = (w: number): string => (w === 1 ? '' : `[${w - 1}:0] `);
 
 /** Clock, reset and the valid/ready ports of every channel. */
 export function controlPorts(c: StreamContract) {

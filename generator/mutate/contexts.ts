@@ -19,6 +19,7 @@
 import { type Module, allModules } from '../hdl/index';
 import type { IrInstance } from '../hdl/ir';
 import { inputFloat, type QuantInput } from '../rtl/quantizer/common';
+import { range } from '../formal/wrapper';
 
 export interface EquivContext {
   /** the module whose mutants this context can show equivalent */
@@ -30,8 +31,6 @@ export interface EquivContext {
   /** Verilog of the wrapper module `name`, instantiating each part as `${prefix}${part.name}` */
   wrapper(prefix: string, name: string): string;
 }
-
-const range = (w: number): string => (w === 1 ? '' : `[${w - 1}:0] `);
 
 function portWidth(m: Module, port: string): number {
   const p = m.interface().ports.find((x) => x.name === port);

@@ -22,14 +22,13 @@ import { streamContract } from '../formal/contract';
 import { pool } from '../util/pool';
 import type { EquivContext } from './contexts';
 import type { Mutant } from './operators';
+import { range } from '../formal/wrapper';
 
 export interface EquivResult {
   readonly equivalent: boolean;
   /** how: 'module ... alone (ABC &cec)', 'in <tops> (...)', or why not */
   readonly how: string;
 }
-
-const range = (w: number): string => (w === 1 ? '' : `[${w - 1}:0] `);
 
 /** Verilog of `top`'s hierarchy with every module name prefixed; `mutant` replaces its module. */
 function prefixedDesign(top: Module, prefix: string, mutant?: Mutant): Map<string, string> {
